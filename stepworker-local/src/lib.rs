@@ -1,1 +1,44 @@
-//! placeholder
+//! stepworker-local: a Step Functions-compatible engine in one process.
+//!
+//! It speaks the AWS JSON 1.0 protocol of Step Functions on `POST /`, so the
+//! stepworker client, boto3, the AWS CLI and aws-sdk-sfn work against it
+//! with an endpoint override. It runs Amazon States Language definitions
+//! with activity tasks, keeps execution history as AWS writes it, and
+//! dispatches activity tasks to long-polling workers.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let engine = stepworker_local::LocalEngine::builder().start().await?;
+//! let url = engine.endpoint_url(); // http://127.0.0.1:PORT
+//! # let _ = url;
+//! engine.shutdown().await
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+pub mod asl;
+
+mod activities;
+mod arn;
+mod builder;
+mod clock;
+mod config;
+mod core;
+mod engine;
+mod error;
+mod execution;
+mod ops;
+mod server;
+mod stats;
+mod store;
+mod time_format;
+mod tokens;
+mod validate;
+
+pub use builder::EngineBuilder;
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use config::{EngineConfig, Retention};
+pub use engine::LocalEngine;
+pub use error::ApiError;
+pub use server::JSON_10;
+pub use stats::StatsSnapshot;

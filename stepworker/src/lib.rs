@@ -13,4 +13,5 @@ pub mod model;
 pub mod worker;
 
 pub use client::{Client, Error};
-pub use worker::Activity;
+pub use stepworker_macros::{activity, ActivityError};
+pub use worker::{Activity, ActivityContext, ActivityError, Worker};

@@ -1,30 +1,43 @@
 //! The Step Functions client: configuration, credentials, SigV4 signing,
 //! transport, retries, errors and one fluent builder per operation.
 //!
-//! STUB: the transport is being written (issue 3); `invoke` is not built yet.
+//! ```no_run
+//! # async fn run() -> Result<(), stepworker::Error> {
+//! use stepworker::client::Client;
+//! let client = Client::local("http://127.0.0.1:8083");
+//! let activity = client.create_activity().name("resize-image").send().await?;
+//! println!("{}", activity.activity_arn);
+//! # Ok(()) }
+//! ```
 
+#[cfg(feature = "aws-config")]
+mod aws_config;
+mod config;
+mod credentials;
+mod endpoint;
+mod env_config;
+mod environment;
 mod error;
+mod error_parse;
 mod fluent;
+mod idempotency;
 mod paginator;
+mod profile_file;
+mod retry;
+mod service;
+mod signing;
+mod timeouts;
+mod transport;
 
-pub use error::Error;
+pub use config::{Config, ConfigBuilder};
+pub use credentials::{
+    CachedProvider, Credentials, CredentialsSource, ProvideCredentials, SharedCredentialsProvider,
+};
+pub use environment::Environment;
+pub use error::{Error, ServiceError, TransportError, TransportErrorKind};
 pub use fluent::*;
-pub use paginator::Paginator;
-
-use std::sync::Arc;
-
-use crate::model::Operation;
-
-/// A Step Functions client. Cheap to clone: clones share one connection pool.
-#[derive(Clone)]
-pub struct Client {
-    #[allow(dead_code)]
-    inner: Arc<()>,
-}
-
-impl Client {
-    /// Sends one operation: serialize, sign, send, retry, decode.
-    pub(crate) async fn invoke<O: Operation>(&self, _input: O::Input) -> Result<O::Output, Error> {
-        unimplemented!("client transport is not built yet")
-    }
-}
+pub use paginator::{ItemStream, PageStream, Paginator};
+pub use retry::RetryConfig;
+pub use service::Client;
+pub use signing::SIGNING_NAME;
+pub use timeouts::{TimeoutConfig, TimeoutConfigBuilder, MIN_LONG_POLL_TIMEOUT};

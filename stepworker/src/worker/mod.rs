@@ -1,5 +1,69 @@
-//! The activity worker runtime (issue 5; being built).
+//! The activity worker runtime: pollers, slots, heartbeats, reporting and
+//! graceful shutdown, behind `#[activity]` functions.
+//!
+//! ```no_run
+//! use stepworker::worker::{shutdown_signal, ActivityContext, Worker};
+//!
+//! #[stepworker::activity(name = "greet", heartbeat = "10s", timeout = "5m")]
+//! async fn greet(name: String, ctx: ActivityContext) -> Result<String, String> {
+//!     tokio::select! {
+//!         () = ctx.cancelled() => Err("cancelled".into()),
+//!         greeting = async { format!("hello {name}") } => Ok(greeting),
+//!     }
+//! }
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = stepworker::Client::local("http://127.0.0.1:8083");
+//! Worker::builder(client).activity(greet).build().run_until(shutdown_signal()).await?;
+//! # Ok(())
+//! # }
+//! ```
 
 mod activity;
+mod activity_error;
+mod builder;
+mod codec;
+mod context;
+pub mod error_names;
+mod failure;
+mod handle;
+mod handler;
+mod heartbeat;
+mod identity;
+mod metrics;
+mod poller;
+mod registration;
+mod report;
+mod run;
+mod runtime;
+mod service;
+mod shutdown;
+mod slots;
+mod task;
+mod worker_error;
+
+#[cfg(test)]
+mod mock_service;
+#[cfg(test)]
+mod runtime_tests;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Items `#[activity]` expansions name; not a public API.
+    pub use super::macro_support::*;
+}
+mod macro_support;
 
 pub use activity::Activity;
+pub use activity_error::{error_chain, ActivityError, GENERIC_ERROR_NAME};
+pub use builder::{
+    WorkerBuilder, DEFAULT_CANCEL_GRACE, DEFAULT_CONCURRENCY, DEFAULT_HEARTBEAT_INTERVAL,
+    DEFAULT_POLLERS, DEFAULT_SHUTDOWN_GRACE, MAX_POLLERS,
+};
+pub use codec::MAX_OUTPUT_BYTES;
+pub use context::ActivityContext;
+pub use failure::{TaskFailure, MAX_CAUSE_CHARS, MAX_ERROR_CHARS};
+pub use handle::WorkerHandle;
+pub use run::Worker;
+pub use shutdown::shutdown_signal;
+pub use worker_error::WorkerError;

@@ -1,0 +1,178 @@
+//! Definition validation errors, worded like AWS's `InvalidDefinition`.
+
+use std::fmt;
+
+/// The diagnostic codes AWS uses for definition problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiagnosticCode {
+    /// The text is not JSON.
+    InvalidJsonDescription,
+    /// The definition is empty.
+    MissingDescription,
+    /// A field is missing, of the wrong type, not allowed, or has a bad value.
+    SchemaValidationFailed,
+    /// A `Next`/`Default`/`StartAt` names no state, or a state is unreachable.
+    MissingTransitionTarget,
+    /// No state ends the execution.
+    MissingEndState,
+    /// Two states have the same name.
+    DuplicateStateName,
+    /// A state name breaks the naming rules.
+    InvalidStateName,
+    /// A Task `Resource` is not a valid ARN.
+    InvalidResource,
+    /// Nesting goes too deep.
+    TooDeeplyNested,
+}
+
+impl DiagnosticCode {
+    /// The code as AWS spells it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DiagnosticCode::InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
+            DiagnosticCode::MissingDescription => "MISSING_DESCRIPTION",
+            DiagnosticCode::SchemaValidationFailed => "SCHEMA_VALIDATION_FAILED",
+            DiagnosticCode::MissingTransitionTarget => "MISSING_TRANSITION_TARGET",
+            DiagnosticCode::MissingEndState => "MISSING_END_STATE",
+            DiagnosticCode::DuplicateStateName => "DUPLICATE_STATE_NAME",
+            DiagnosticCode::InvalidStateName => "INVALID_STATE_NAME",
+            DiagnosticCode::InvalidResource => "INVALID_RESOURCE",
+            DiagnosticCode::TooDeeplyNested => "TOO_DEEPLY_NESTED",
+        }
+    }
+}
+
+impl fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The code.
+    pub code: DiagnosticCode,
+    /// What is wrong.
+    pub message: String,
+    /// A JSON pointer-like location such as `/States/A/Next`, if known.
+    pub location: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `location`.
+    pub fn new(
+        code: DiagnosticCode,
+        message: impl Into<String>,
+        location: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            location: Some(location.into()),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(location) = &self.location {
+            write!(f, " at {location}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a definition was rejected: one or more diagnostics.
+///
+/// Its `Display` is the `InvalidDefinition` message AWS returns, listing
+/// every diagnostic: `Invalid State Machine Definition: 'CODE: message at
+/// /location, CODE: ...'`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefinitionError {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl DefinitionError {
+    /// An error made of `diagnostics`; an empty list becomes a generic
+    /// schema failure so an error always has at least one diagnostic.
+    pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        if diagnostics.is_empty() {
+            diagnostics.push(Diagnostic {
+                code: DiagnosticCode::SchemaValidationFailed,
+                message: "The definition is invalid".to_owned(),
+                location: None,
+            });
+        }
+        Self { diagnostics }
+    }
+
+    /// An error with a single diagnostic.
+    pub fn single(diagnostic: Diagnostic) -> Self {
+        Self::new(vec![diagnostic])
+    }
+
+    /// The code of the first diagnostic.
+    pub fn code(&self) -> DiagnosticCode {
+        self.first().code
+    }
+
+    /// The location of the first diagnostic.
+    pub fn location(&self) -> Option<&str> {
+        self.first().location.as_deref()
+    }
+
+    /// All diagnostics, in the order found.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn first(&self) -> &Diagnostic {
+        // `new` guarantees at least one diagnostic.
+        &self.diagnostics[0]
+    }
+}
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Invalid State Machine Definition: '")?;
+        for (i, diagnostic) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        f.write_str("'")
+    }
+}
+
+impl std::error::Error for DefinitionError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_matches_the_aws_invalid_definition_message() {
+        let error = DefinitionError::new(vec![
+            Diagnostic::new(
+                DiagnosticCode::MissingTransitionTarget,
+                "Missing 'Next' target: pass3",
+                "/States/pass1/Next",
+            ),
+            Diagnostic::new(
+                DiagnosticCode::MissingTransitionTarget,
+                "State \"pass2\" is not reachable.",
+                "/States/pass2",
+            ),
+        ]);
+        assert_eq!(
+            error.to_string(),
+            "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 \
+             at /States/pass1/Next, MISSING_TRANSITION_TARGET: State \"pass2\" is not reachable. at /States/pass2'"
+        );
+        assert_eq!(error.code(), DiagnosticCode::MissingTransitionTarget);
+        assert_eq!(error.location(), Some("/States/pass1/Next"));
+    }
+}

@@ -1,0 +1,114 @@
+//! Which fields each part of a definition may carry (JSONPath states).
+
+/// Top-level definition fields.
+pub(super) const TOP_LEVEL: &[&str] = &[
+    "StartAt",
+    "States",
+    "Comment",
+    "Version",
+    "TimeoutSeconds",
+    "QueryLanguage",
+];
+/// Parallel branch fields.
+pub(super) const BRANCH: &[&str] = &["StartAt", "States", "Comment", "QueryLanguage"];
+/// Map `ItemProcessor` fields (`Iterator` takes the same minus ProcessorConfig).
+pub(super) const ITEM_PROCESSOR: &[&str] = &[
+    "StartAt",
+    "States",
+    "Comment",
+    "ProcessorConfig",
+    "QueryLanguage",
+];
+
+/// Fields AWS knows that this engine does not implement yet: rejected with
+/// a message saying so rather than "not supported by Step Functions".
+pub(super) const PENDING: &[&str] = &["Assign", "Arguments", "Output", "Condition", "Items"];
+
+const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
+
+/// The fields a state of `type_name` may carry, beyond the common ones.
+pub(super) fn allowed_for(type_name: &str) -> Option<Vec<&'static str>> {
+    let specific: &[&str] = match type_name {
+        "Pass" => &[
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "ResultPath",
+            "Parameters",
+            "Result",
+        ],
+        "Task" => &[
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "ResultPath",
+            "Parameters",
+            "ResultSelector",
+            "Retry",
+            "Catch",
+            "Resource",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "Credentials",
+        ],
+        "Choice" => &["InputPath", "OutputPath", "Choices", "Default"],
+        "Wait" => &[
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "Seconds",
+            "Timestamp",
+            "SecondsPath",
+            "TimestampPath",
+        ],
+        "Succeed" => &["InputPath", "OutputPath"],
+        "Fail" => &["Error", "ErrorPath", "Cause", "CausePath"],
+        "Parallel" => &[
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "ResultPath",
+            "Parameters",
+            "ResultSelector",
+            "Retry",
+            "Catch",
+            "Branches",
+        ],
+        "Map" => &[
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "ResultPath",
+            "Parameters",
+            "ResultSelector",
+            "Retry",
+            "Catch",
+            "Iterator",
+            "ItemProcessor",
+            "ItemsPath",
+            "ItemSelector",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "Label",
+        ],
+        _ => return None,
+    };
+    Some(COMMON.iter().chain(specific).copied().collect())
+}
+
+/// Every state type name, for the "unknown Type" message.
+pub(super) const STATE_TYPES: &str = "[Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]";

@@ -1,0 +1,208 @@
+//! Parsing a definition text into a validated [`Definition`].
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::error::{DefinitionError, Diagnostic, DiagnosticCode};
+use super::fields;
+use super::parse_state::parse_state;
+use super::reader::{schema, Obj, MAX_SECONDS};
+use super::types::{Definition, QueryLanguage};
+use super::validate::check_transitions;
+
+/// Parses and validates a state machine definition (Amazon States
+/// Language, JSONPath query language). Every problem found is reported,
+/// each with AWS's diagnostic code and location.
+pub fn parse_definition(text: &str) -> Result<Definition, DefinitionError> {
+    if text.trim().is_empty() {
+        return Err(DefinitionError::single(Diagnostic::new(
+            DiagnosticCode::MissingDescription,
+            "Received a null or empty definition",
+            "/",
+        )));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        DefinitionError::single(Diagnostic::new(
+            DiagnosticCode::InvalidJsonDescription,
+            format!("The definition is not valid JSON: {e}"),
+            "/",
+        ))
+    })?;
+    let mut cx = ParseContext::default();
+    let definition = parse_machine(
+        &value,
+        String::new(),
+        Scope::TopLevel,
+        QueryLanguage::JsonPath,
+        &mut cx,
+    );
+    match definition {
+        Some(definition) if cx.diagnostics.is_empty() => Ok(definition),
+        _ => Err(DefinitionError::new(cx.diagnostics)),
+    }
+}
+
+/// Where a (sub-)definition sits: decides which fields it may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// The state machine itself.
+    TopLevel,
+    /// A Parallel branch.
+    Branch,
+    /// A Map `ItemProcessor`.
+    ItemProcessor,
+    /// A Map's legacy `Iterator`.
+    Iterator,
+}
+
+/// State shared across the whole parse.
+#[derive(Default)]
+pub(super) struct ParseContext {
+    /// Everything found wrong so far.
+    pub diagnostics: Vec<Diagnostic>,
+    /// State names seen in any scope: AWS requires them unique machine-wide.
+    pub state_names: HashSet<String>,
+}
+
+impl ParseContext {
+    /// Records a diagnostic.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// AWS's limit on state name length.
+const MAX_STATE_NAME_CHARS: usize = 80;
+
+/// Parses a definition object at `location`; `None` if it is unusable (the
+/// reasons are in `cx`).
+pub(super) fn parse_machine(
+    value: &Value,
+    location: String,
+    scope: Scope,
+    inherited: QueryLanguage,
+    cx: &mut ParseContext,
+) -> Option<Definition> {
+    let obj = match Obj::new(value, location, "A state machine definition") {
+        Ok(obj) => obj,
+        Err(d) => {
+            cx.report(d);
+            return None;
+        }
+    };
+    let allowed = match scope {
+        Scope::TopLevel => fields::TOP_LEVEL,
+        Scope::Branch | Scope::Iterator => fields::BRANCH,
+        Scope::ItemProcessor => fields::ITEM_PROCESSOR,
+    };
+    let kind = match scope {
+        Scope::TopLevel => "a state machine",
+        Scope::Branch => "a Parallel branch",
+        Scope::ItemProcessor | Scope::Iterator => "a Map item processor",
+    };
+    for d in obj.check_fields(allowed, &[], kind) {
+        cx.report(d);
+    }
+    let query_language = query_language(&obj, inherited).unwrap_or_else(|d| {
+        cx.report(d);
+        inherited
+    });
+    let start_at = obj.required_str("StartAt").map_err(|d| cx.report(d)).ok();
+    let comment = obj
+        .opt_str("Comment")
+        .map_err(|d| cx.report(d))
+        .ok()
+        .flatten();
+    let version = obj
+        .opt_str("Version")
+        .map_err(|d| cx.report(d))
+        .ok()
+        .flatten();
+    let timeout_seconds = obj
+        .opt_int("TimeoutSeconds", 1, MAX_SECONDS)
+        .map_err(|d| cx.report(d))
+        .ok()
+        .flatten();
+    let states = parse_states(&obj, query_language, cx)?;
+    let definition = Definition {
+        start_at: start_at?.to_owned(),
+        states,
+        timeout_seconds,
+        comment: comment.map(str::to_owned),
+        version: version.map(str::to_owned),
+        query_language,
+    };
+    check_transitions(&definition, &obj.location, &mut cx.diagnostics);
+    Some(definition)
+}
+
+fn parse_states(
+    obj: &Obj<'_>,
+    query_language: QueryLanguage,
+    cx: &mut ParseContext,
+) -> Option<indexmap::IndexMap<String, super::types::State>> {
+    let states_value = match obj.required("States") {
+        Ok(v) => v,
+        Err(d) => {
+            cx.report(d);
+            return None;
+        }
+    };
+    let Some(map) = states_value.as_object().filter(|m| !m.is_empty()) else {
+        cx.report(schema(
+            "The value for the field 'States' must be a non-empty JSON object",
+            obj.at("States"),
+        ));
+        return None;
+    };
+    let mut states = IndexMap::with_capacity(map.len());
+    let mut complete = true;
+    for (name, body) in map {
+        let location = format!("{}/States/{name}", obj.location);
+        if name.is_empty() || name.chars().count() > MAX_STATE_NAME_CHARS {
+            cx.report(Diagnostic::new(
+                DiagnosticCode::InvalidStateName,
+                format!(
+                    "State names must be 1 to {MAX_STATE_NAME_CHARS} characters long: '{name}'"
+                ),
+                location.clone(),
+            ));
+        }
+        if !cx.state_names.insert(name.clone()) {
+            cx.report(Diagnostic::new(
+                DiagnosticCode::DuplicateStateName,
+                format!("Duplicate State name: {name}"),
+                location.clone(),
+            ));
+        }
+        match parse_state(name, body, location, query_language, cx) {
+            Some(state) => {
+                states.insert(name.clone(), state);
+            }
+            None => complete = false,
+        }
+    }
+    complete.then_some(states)
+}
+
+/// The `QueryLanguage` field, defaulting to `inherited`. JSONata is
+/// recognised but not implemented yet, and says so.
+pub(super) fn query_language(
+    obj: &Obj<'_>,
+    inherited: QueryLanguage,
+) -> Result<QueryLanguage, Diagnostic> {
+    match obj.opt_str("QueryLanguage")? {
+        None => Ok(inherited),
+        Some("JSONPath") => Ok(QueryLanguage::JsonPath),
+        Some("JSONata") => Err(schema(
+            "The JSONata query language is not supported by stepworker-local yet",
+            obj.at("QueryLanguage"),
+        )),
+        Some(_) => Err(schema(
+            "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]",
+            obj.at("QueryLanguage"),
+        )),
+    }
+}

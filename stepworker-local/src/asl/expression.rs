@@ -1,0 +1,54 @@
+//! A dynamic value in a `.$` field: a path or an intrinsic function call.
+
+use serde_json::Value;
+
+use super::intrinsic::{self, IntrinsicCall};
+use super::path::Path;
+use super::states_error::StatesError;
+
+/// A path (`$.a`, `$$.Task.Token`) or an intrinsic call (`States.Format(..)`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expression {
+    /// A path into the input or the context object.
+    Path(Path),
+    /// An intrinsic function call.
+    Intrinsic(IntrinsicCall),
+}
+
+impl Expression {
+    /// Parses the value of a `.$` field (or `ErrorPath`/`CausePath`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if intrinsic::looks_like_intrinsic(text) {
+            intrinsic::parse_intrinsic(text)
+                .map(Expression::Intrinsic)
+                .map_err(|e| e.to_string())
+        } else {
+            Path::parse(text)
+                .map(Expression::Path)
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    /// Evaluates the expression; `field` names the field for error causes.
+    pub fn evaluate(
+        &self,
+        field: &str,
+        input: &Value,
+        context: &Value,
+    ) -> Result<Value, StatesError> {
+        match self {
+            Expression::Path(path) => path.select(input, context).map_err(|_| {
+                StatesError::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                    path.as_str(),
+                    input
+                ))
+            }),
+            Expression::Intrinsic(call) => intrinsic::evaluate(call, input, context).map_err(|e| {
+                StatesError::runtime(format!(
+                    "The evaluation of the intrinsic function for the field '{field}' failed: {e}"
+                ))
+            }),
+        }
+    }
+}

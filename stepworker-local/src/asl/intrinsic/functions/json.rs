@@ -1,0 +1,39 @@
+//! JSON intrinsics: StringToJson, JsonToString, JsonMerge.
+
+use serde_json::Value;
+
+use super::args;
+use crate::asl::intrinsic::error::IntrinsicError;
+
+/// `States.StringToJson(string)`.
+pub fn string_to_json(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
+    let text = args::string(name, a, 0)?;
+    serde_json::from_str(text)
+        .map_err(|e| IntrinsicError::new(format!("{name}: the string is not valid JSON: {e}")))
+}
+
+/// `States.JsonToString(value)`: compact JSON text.
+pub fn json_to_string(a: &[Value]) -> Result<Value, IntrinsicError> {
+    let value = a.first().cloned().unwrap_or(Value::Null);
+    Ok(Value::String(value.to_string()))
+}
+
+/// `States.JsonMerge(left, right, false)`: the members of `right` replace
+/// those of `left`. AWS only supports shallow merging, so `true` is an error.
+pub fn json_merge(name: &str, a: Vec<Value>) -> Result<Value, IntrinsicError> {
+    if args::boolean(name, &a, 2)? {
+        return Err(IntrinsicError::new(format!(
+            "{name}: only shallow merging is supported; the third argument must be false"
+        )));
+    }
+    let mut items = a.into_iter();
+    match (items.next(), items.next()) {
+        (Some(Value::Object(mut left)), Some(Value::Object(right))) => {
+            left.extend(right);
+            Ok(Value::Object(left))
+        }
+        _ => Err(IntrinsicError::new(format!(
+            "{name}: the first two arguments must be JSON objects"
+        ))),
+    }
+}

@@ -1,0 +1,14 @@
+//! Intrinsic functions (`States.Format(...)` and friends) in `.$` fields.
+
+mod ast;
+mod error;
+mod eval;
+mod function;
+mod functions;
+mod parse;
+
+pub use ast::{Argument, FormatPiece, IntrinsicCall};
+pub use error::IntrinsicError;
+pub use eval::evaluate;
+pub use function::Function;
+pub use parse::{looks_like_intrinsic, parse_intrinsic, IntrinsicParseError};

@@ -1,0 +1,221 @@
+//! Input and output processing of the JSONPath query language:
+//! InputPath -> Parameters -> (the work) -> ResultSelector -> ResultPath ->
+//! OutputPath.
+
+use serde_json::{json, Map, Value};
+
+use super::definition::{Catcher, State};
+use super::errors;
+use super::path::{Path, ReferencePath};
+use super::states_error::StatesError;
+
+/// The input the state works on: `InputPath` applied to the raw input,
+/// then `Parameters` (Pass, Task, Parallel). For a Map state this is the
+/// input after `InputPath` only: its `ItemSelector` applies per item.
+/// `ctx` is the context object, read by `$$` paths.
+pub fn effective_input(
+    state: &State,
+    raw_input: &Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    let selected = apply_input_path(state, raw_input, ctx)?;
+    match &state.parameters {
+        Some(template) => template.render(&selected, ctx),
+        None => Ok(selected),
+    }
+}
+
+/// `InputPath` alone (a `null` InputPath gives `{}`).
+pub(crate) fn apply_input_path(
+    state: &State,
+    raw_input: &Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    match &state.input_path {
+        None => Ok(Value::Object(Map::new())),
+        Some(path) if path.is_input_root() => Ok(raw_input.clone()),
+        Some(path) => select_or_fail(state, "InputPath", path, raw_input, ctx),
+    }
+}
+
+/// The state's output from its raw input and its result: `ResultSelector`
+/// on the result, `ResultPath` to combine it with the raw input, then
+/// `OutputPath`. For Choice, Wait and Succeed states pass the effective
+/// input as `result` (they have no ResultPath, so it passes through).
+pub fn state_output(
+    state: &State,
+    raw_input: &Value,
+    result: Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    let result = match &state.result_selector {
+        Some(template) => template.render(&result, ctx)?,
+        None => result,
+    };
+    let combined = apply_result_path(&state.name, state.result_path.as_ref(), raw_input, result)?;
+    apply_output_path(state, combined, ctx)
+}
+
+/// The output of a Catcher: `{"Error", "Cause"}` placed into the raw input
+/// at the catcher's `ResultPath`. The next state receives this.
+pub fn catch_output(
+    catcher: &Catcher,
+    raw_input: &Value,
+    error: &str,
+    cause: &str,
+) -> Result<Value, StatesError> {
+    let error_output = json!({"Error": error, "Cause": cause});
+    apply_result_path(
+        "Catch",
+        catcher.result_path.as_ref(),
+        raw_input,
+        error_output,
+    )
+}
+
+fn apply_result_path(
+    state_name: &str,
+    result_path: Option<&ReferencePath>,
+    raw_input: &Value,
+    result: Value,
+) -> Result<Value, StatesError> {
+    match result_path {
+        None => Ok(raw_input.clone()),
+        Some(path) if path.is_root() => Ok(result),
+        Some(path) => path.set(raw_input.clone(), result).map_err(|e| {
+            StatesError::new(
+                errors::RESULT_PATH_MATCH_FAILURE,
+                format!(
+                    "An error occurred while executing the state '{state_name}'. Unable to apply ResultPath \
+                     \"{path}\" to input {raw_input}: the value at \"{}\" is not an object",
+                    e.at
+                ),
+            )
+        }),
+    }
+}
+
+fn apply_output_path(state: &State, combined: Value, ctx: &Value) -> Result<Value, StatesError> {
+    match &state.output_path {
+        None => Ok(Value::Object(Map::new())),
+        Some(path) if path.is_input_root() => Ok(combined),
+        Some(path) => select_or_fail(state, "OutputPath", path, &combined, ctx),
+    }
+}
+
+fn select_or_fail(
+    state: &State,
+    field: &str,
+    path: &Path,
+    input: &Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    path.select(input, ctx).map_err(|_| {
+        StatesError::runtime(format!(
+            "An error occurred while executing the state '{}'. Invalid path '{}' for the field '{field}': \
+             no results for path in {input}",
+            state.name,
+            path.as_str()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::asl::definition::parse_definition;
+
+    fn state(fields: Value) -> State {
+        let mut body = fields;
+        body["Type"] = json!("Task");
+        body["Resource"] = json!("arn:aws:states:us-east-1:123456789012:activity:a");
+        body["End"] = json!(true);
+        let definition = json!({"StartAt": "S", "States": {"S": body}});
+        let parsed = parse_definition(&definition.to_string()).expect("valid definition");
+        parsed.states["S"].clone()
+    }
+
+    fn ctx() -> Value {
+        json!({"Execution": {"Id": "exec-1"}, "Task": {"Token": "tok"}})
+    }
+
+    #[test]
+    fn defaults_pass_input_and_result_through() {
+        let s = state(json!({}));
+        let input = json!({"a": 1});
+        assert_eq!(effective_input(&s, &input, &ctx()), Ok(input.clone()));
+        assert_eq!(
+            state_output(&s, &input, json!({"r": 2}), &ctx()),
+            Ok(json!({"r": 2}))
+        );
+    }
+
+    #[test]
+    fn the_aws_guide_io_example() {
+        // InputPath narrows, Parameters reshapes, ResultSelector picks,
+        // ResultPath merges into the raw input, OutputPath narrows again.
+        let s = state(json!({
+            "InputPath": "$.order",
+            "Parameters": {"id.$": "$.id", "exec.$": "$$.Execution.Id"},
+            "ResultSelector": {"status.$": "$.body.status"},
+            "ResultPath": "$.outcome",
+            "OutputPath": "$.outcome"
+        }));
+        let raw = json!({"order": {"id": 7}, "other": true});
+        assert_eq!(
+            effective_input(&s, &raw, &ctx()),
+            Ok(json!({"id": 7, "exec": "exec-1"}))
+        );
+        let result = json!({"body": {"status": "shipped", "noise": 1}});
+        assert_eq!(
+            state_output(&s, &raw, result, &ctx()),
+            Ok(json!({"status": "shipped"}))
+        );
+    }
+
+    #[test]
+    fn null_paths_give_empty_objects_or_discard_the_result() {
+        let s = state(json!({"InputPath": null, "ResultPath": null, "OutputPath": "$"}));
+        let raw = json!({"keep": "me"});
+        assert_eq!(effective_input(&s, &raw, &ctx()), Ok(json!({})));
+        assert_eq!(
+            state_output(&s, &raw, json!("ignored"), &ctx()),
+            Ok(raw.clone())
+        );
+        let s = state(json!({"OutputPath": null}));
+        assert_eq!(state_output(&s, &raw, json!(1), &ctx()), Ok(json!({})));
+    }
+
+    #[test]
+    fn missing_input_or_output_paths_are_runtime_errors() {
+        let s = state(json!({"InputPath": "$.nope"}));
+        let error = effective_input(&s, &json!({}), &ctx()).expect_err("missing path");
+        assert_eq!(error.error, errors::RUNTIME);
+        let s = state(json!({"OutputPath": "$.nope"}));
+        let error = state_output(&s, &json!({}), json!({}), &ctx()).expect_err("missing path");
+        assert_eq!(error.error, errors::RUNTIME);
+    }
+
+    #[test]
+    fn result_path_into_a_scalar_input_fails_with_match_failure() {
+        let s = state(json!({"ResultPath": "$.x"}));
+        let error = state_output(&s, &json!("scalar"), json!(1), &ctx()).expect_err("cannot apply");
+        assert_eq!(error.error, errors::RESULT_PATH_MATCH_FAILURE);
+    }
+
+    #[test]
+    fn catch_output_places_error_and_cause() {
+        let definition = json!({"StartAt": "S", "States": {
+            "S": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:a", "End": true,
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H", "ResultPath": "$.err"}]},
+            "H": {"Type": "Succeed"}}});
+        let parsed = parse_definition(&definition.to_string()).expect("valid");
+        let catcher = &parsed.states["S"].catch[0];
+        assert_eq!(
+            catch_output(catcher, &json!({"in": 1}), "Boom", "bad thing"),
+            Ok(json!({"in": 1, "err": {"Error": "Boom", "Cause": "bad thing"}}))
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! The Amazon States Language core: parsing and validating definitions,
+//! and the pure, synchronous pieces of running states (input/output
+//! processing, Choice rules, Wait deadlines, timeouts, Retry/Catch).
+//!
+//! Nothing here does I/O or reads a clock: values go in, values come out,
+//! and time arrives as arguments. The execution runner drives these
+//! functions.
+
+mod choice;
+pub mod definition;
+pub mod errors;
+mod expression;
+mod fail;
+pub mod intrinsic;
+mod io;
+mod pass;
+pub mod path;
+mod payload;
+mod retry;
+mod states_error;
+mod task;
+mod template;
+mod timestamp;
+mod wait;
+
+pub use choice::choose_next;
+pub use definition::{
+    parse_definition, Catcher, ChoiceRule, ChoiceState, Condition, Definition, DefinitionError,
+    Diagnostic, DiagnosticCode, FailState, JitterStrategy, MapState, NumberSource, ProcessorMode,
+    QueryLanguage, Retrier, SecondsSource, State, StateKind, TaskState, WaitState,
+};
+pub use expression::Expression;
+pub use fail::fail_error_cause;
+pub use io::{catch_output, effective_input, state_output};
+pub use pass::pass_result;
+pub use payload::{check_payload_size, payload_size, MAX_PAYLOAD_BYTES};
+pub use retry::{error_matches, select_catcher, select_retrier, RetryDecision};
+pub use states_error::StatesError;
+pub use task::{task_timeouts, TaskTimeouts};
+pub use template::{Template, TemplateError};
+pub use timestamp::parse_timestamp_nanos;
+pub use wait::wait_until_millis;

@@ -1,0 +1,8 @@
+//! JSONPath as the States Language uses it: Paths that read and Reference
+//! Paths that can also write.
+
+mod query;
+mod reference;
+
+pub use query::{Path, PathError, PathNotFound, PathRoot};
+pub use reference::{ReferencePath, ReferencePathError, Segment, SetError};

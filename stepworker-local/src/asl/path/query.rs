@@ -1,0 +1,242 @@
+//! Paths that read data: `$...` on the state input or `$$...` on the
+//! context object, definite or not.
+//!
+//! AWS evaluates Paths with Jayway JsonPath. A *definite* path (one that is
+//! also a Reference Path: only members and indexes) yields the single node
+//! it names, and naming nothing is an error. Any other path (`[*]`, `..`,
+//! slices, unions, filters) yields a JSON array of every match, possibly
+//! empty. We parse definite paths ourselves and hand indefinite ones to
+//! `serde_json_path`, which implements RFC 9535. Differences from Jayway
+//! that remain: RFC 9535 only knows its own function set (`length()`,
+//! `count()`, `match()`, `search()`, `value()`), has no `=~` regex operator
+//! and needs bracket notation for member names that are not identifiers
+//! inside indefinite paths (`$..['a-b']`).
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::reference::ReferencePath;
+
+/// Which document a path reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathRoot {
+    /// `$`: the state's (effective) input.
+    Input,
+    /// `$$`: the context object.
+    Context,
+}
+
+#[derive(Clone)]
+enum Selector {
+    Definite(ReferencePath),
+    Indefinite(Box<serde_json_path::JsonPath>),
+}
+
+/// A parsed Path (`$.a`, `$.items[*].id`, `$$.Execution.Id`, ...).
+#[derive(Clone)]
+pub struct Path {
+    text: String,
+    root: PathRoot,
+    selector: Selector,
+}
+
+/// Why a string is not a valid Path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    /// The offending text.
+    pub path: String,
+    /// What the parser objected to.
+    pub reason: String,
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "'{}' is not a valid JSONPath: {}",
+            self.path, self.reason
+        )
+    }
+}
+
+impl std::error::Error for PathError {}
+
+/// A definite path named nothing in the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathNotFound {
+    /// The path as written.
+    pub path: String,
+}
+
+impl Path {
+    /// The root path `$`.
+    pub fn root() -> Self {
+        Self {
+            text: "$".to_owned(),
+            root: PathRoot::Input,
+            selector: Selector::Definite(ReferencePath::root()),
+        }
+    }
+
+    /// Parses a path starting with `$` or `$$`.
+    pub fn parse(text: &str) -> Result<Self, PathError> {
+        let (root, body) = match text.strip_prefix("$$") {
+            Some(rest) => (PathRoot::Context, format!("${rest}")),
+            None => (PathRoot::Input, text.to_owned()),
+        };
+        if !body.starts_with('$') {
+            return Err(PathError {
+                path: text.to_owned(),
+                reason: "a path must start with '$'".to_owned(),
+            });
+        }
+        let selector = match ReferencePath::parse(&body) {
+            Ok(reference) => Selector::Definite(reference),
+            Err(_) => serde_json_path::JsonPath::parse(&body)
+                .map(|query| Selector::Indefinite(Box::new(query)))
+                .map_err(|e| PathError {
+                    path: text.to_owned(),
+                    reason: e.to_string(),
+                })?,
+        };
+        Ok(Self {
+            text: text.to_owned(),
+            root,
+            selector,
+        })
+    }
+
+    /// True if `text` looks like a path (starts with `$`); used to tell
+    /// paths from intrinsic function calls in `.$` fields.
+    pub fn looks_like_path(text: &str) -> bool {
+        text.starts_with('$')
+    }
+
+    /// The path as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Which document the path reads.
+    pub fn root_kind(&self) -> PathRoot {
+        self.root
+    }
+
+    /// True for `$` (the whole input), which needs no evaluation.
+    pub fn is_input_root(&self) -> bool {
+        self.root == PathRoot::Input
+            && matches!(&self.selector, Selector::Definite(r) if r.is_root())
+    }
+
+    /// The reference path, if this path is definite and reads the input.
+    pub fn as_reference(&self) -> Option<&ReferencePath> {
+        match (&self.selector, self.root) {
+            (Selector::Definite(reference), PathRoot::Input) => Some(reference),
+            _ => None,
+        }
+    }
+
+    /// Evaluates the path: the node for a definite path, an array of all
+    /// matches for an indefinite one.
+    pub fn select(&self, input: &Value, context: &Value) -> Result<Value, PathNotFound> {
+        let doc = match self.root {
+            PathRoot::Input => input,
+            PathRoot::Context => context,
+        };
+        match &self.selector {
+            Selector::Definite(reference) => {
+                reference.get(doc).cloned().ok_or_else(|| PathNotFound {
+                    path: self.text.clone(),
+                })
+            }
+            Selector::Indefinite(query) => Ok(Value::Array(
+                query.query(doc).all().into_iter().cloned().collect(),
+            )),
+        }
+    }
+
+    /// Like [`Path::select`], but `None` instead of an error when a
+    /// definite path names nothing (for `IsPresent`).
+    pub fn select_optional(&self, input: &Value, context: &Value) -> Option<Value> {
+        self.select(input, context).ok()
+    }
+}
+
+impl fmt::Debug for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Path({:?})", self.text)
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl PartialEq for Path {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn select(path: &str, input: &Value) -> Result<Value, PathNotFound> {
+        Path::parse(path)
+            .expect("valid path")
+            .select(input, &json!({"Execution": {"Id": "arn:exec"}}))
+    }
+
+    #[test]
+    fn definite_paths_return_the_node_or_not_found() {
+        let input = json!({"a": {"b": [1, 2]}});
+        assert_eq!(select("$.a.b[1]", &input), Ok(json!(2)));
+        assert_eq!(select("$", &input), Ok(input.clone()));
+        assert_eq!(
+            select("$.nope", &input),
+            Err(PathNotFound {
+                path: "$.nope".into()
+            })
+        );
+    }
+
+    #[test]
+    fn indefinite_paths_return_arrays_even_when_empty() {
+        let input = json!({"items": [{"id": 1, "n": 5}, {"id": 2, "n": 0}, {"id": 3, "n": 9}]});
+        assert_eq!(select("$.items[*].id", &input), Ok(json!([1, 2, 3])));
+        assert_eq!(select("$..id", &input), Ok(json!([1, 2, 3])));
+        assert_eq!(select("$.items[0:2].id", &input), Ok(json!([1, 2])));
+        assert_eq!(select("$.items[?(@.n > 1)].id", &input), Ok(json!([1, 3])));
+        assert_eq!(select("$.items[?(@.n > 100)].id", &input), Ok(json!([])));
+    }
+
+    #[test]
+    fn double_dollar_reads_the_context_object() {
+        assert_eq!(select("$$.Execution.Id", &json!({})), Ok(json!("arn:exec")));
+        assert_eq!(
+            select("$$", &json!({})),
+            Ok(json!({"Execution": {"Id": "arn:exec"}}))
+        );
+    }
+
+    #[test]
+    fn malformed_paths_are_rejected() {
+        for bad in [
+            "",
+            "a",
+            "$.a[",
+            "$[?(@.x >)]",
+            "$$$",
+            "$.a..",
+            "States.Format('x')",
+        ] {
+            assert!(Path::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Wait state deadlines.
+
+use serde_json::Value;
+
+use super::definition::{State, StateKind, WaitState};
+use super::io::apply_input_path;
+use super::path::Path;
+use super::states_error::StatesError;
+use super::timestamp::parse_timestamp_millis;
+
+/// When a Wait state entered at `now_millis` (epoch milliseconds) ends, in
+/// epoch milliseconds. `SecondsPath`/`TimestampPath` read the input after
+/// `InputPath`. A past timestamp means "do not wait" (the result is then
+/// before `now_millis`; callers treat it as due).
+pub fn wait_until_millis(
+    wait: &State,
+    raw_input: &Value,
+    now_millis: i64,
+) -> Result<i64, StatesError> {
+    let StateKind::Wait(spec) = &wait.kind else {
+        return Err(StatesError::runtime(format!(
+            "The state '{}' is not a Wait state",
+            wait.name
+        )));
+    };
+    match spec {
+        WaitState::Seconds(seconds) => Ok(after_seconds(now_millis, *seconds)),
+        WaitState::Timestamp(millis) => Ok(*millis),
+        WaitState::SecondsPath(path) => {
+            let value = read(wait, path, raw_input)?;
+            let seconds = value.as_u64().ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The SecondsPath parameter of the state '{}' does not reference a non-negative integer: {value}",
+                    wait.name
+                ))
+            })?;
+            Ok(after_seconds(now_millis, seconds))
+        }
+        WaitState::TimestampPath(path) => {
+            let value = read(wait, path, raw_input)?;
+            value.as_str().and_then(parse_timestamp_millis).ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The TimestampPath parameter of the state '{}' does not reference a valid ISO-8601 \
+                     extended offset date-time format string: {value}",
+                    wait.name
+                ))
+            })
+        }
+    }
+}
+
+fn after_seconds(now_millis: i64, seconds: u64) -> i64 {
+    let millis = i64::try_from(seconds)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1000);
+    now_millis.saturating_add(millis)
+}
+
+fn read(wait: &State, path: &Path, raw_input: &Value) -> Result<Value, StatesError> {
+    let input = apply_input_path(wait, raw_input, &Value::Null)?;
+    path.select(&input, &Value::Null).map_err(|_| {
+        StatesError::runtime(format!(
+            "Invalid path '{}' in the state '{}': no results in the input {input}",
+            path.as_str(),
+            wait.name
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::asl::definition::parse_definition;
+    use crate::asl::errors;
+
+    fn wait(fields: Value) -> State {
+        let mut body = fields;
+        body["Type"] = json!("Wait");
+        body["End"] = json!(true);
+        let definition = json!({"StartAt": "W", "States": {"W": body}});
+        parse_definition(&definition.to_string())
+            .expect("valid")
+            .states["W"]
+            .clone()
+    }
+
+    #[test]
+    fn each_of_the_four_fields() {
+        let now = 1_000_000;
+        assert_eq!(
+            wait_until_millis(&wait(json!({"Seconds": 5})), &json!({}), now),
+            Ok(now + 5_000)
+        );
+        assert_eq!(
+            wait_until_millis(
+                &wait(json!({"Timestamp": "1970-01-01T00:01:00Z"})),
+                &json!({}),
+                now
+            ),
+            Ok(60_000)
+        );
+        assert_eq!(
+            wait_until_millis(&wait(json!({"SecondsPath": "$.s"})), &json!({"s": 2}), now),
+            Ok(now + 2_000)
+        );
+        assert_eq!(
+            wait_until_millis(
+                &wait(json!({"TimestampPath": "$.t"})),
+                &json!({"t": "1970-01-01T00:00:01.5Z"}),
+                now
+            ),
+            Ok(1_500)
+        );
+    }
+
+    #[test]
+    fn paths_are_read_after_input_path() {
+        let state = wait(json!({"InputPath": "$.inner", "SecondsPath": "$.s"}));
+        assert_eq!(
+            wait_until_millis(&state, &json!({"inner": {"s": 1}}), 0),
+            Ok(1_000)
+        );
+    }
+
+    #[test]
+    fn bad_path_values_are_runtime_errors() {
+        for (fields, input) in [
+            (json!({"SecondsPath": "$.s"}), json!({"s": -1})),
+            (json!({"SecondsPath": "$.s"}), json!({"s": "10"})),
+            (json!({"SecondsPath": "$.s"}), json!({})),
+            (json!({"TimestampPath": "$.t"}), json!({"t": "yesterday"})),
+        ] {
+            let error = wait_until_millis(&wait(fields), &input, 0).expect_err("must fail");
+            assert_eq!(error.error, errors::RUNTIME);
+        }
+    }
+}

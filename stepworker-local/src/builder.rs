@@ -1,0 +1,78 @@
+//! Configuring and starting a [`LocalEngine`].
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{EngineConfig, Retention};
+use crate::engine::LocalEngine;
+
+/// Builds a [`LocalEngine`]: `LocalEngine::builder().region("eu-west-1").start().await`.
+#[derive(Clone)]
+pub struct EngineBuilder {
+    pub(crate) config: EngineConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) bind: SocketAddr,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        Self {
+            config: EngineConfig::default(),
+            clock: Arc::new(SystemClock),
+            // Loopback and an ephemeral port: safe and parallel-test friendly.
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+}
+
+impl EngineBuilder {
+    /// Region of ARNs (default `us-east-1`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.region = region.into();
+        self
+    }
+
+    /// Account id of ARNs (default `123456789012`).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.config.account_id = account_id.into();
+        self
+    }
+
+    /// The clock (default: the system clock). Pass a
+    /// [`ManualClock`](crate::ManualClock) to drive time from a test.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// What to keep of finished executions.
+    pub fn retention(mut self, retention: Retention) -> Self {
+        self.config.retention = retention;
+        self
+    }
+
+    /// How long an empty `GetActivityTask` waits (default 60 s, like AWS).
+    pub fn poll_timeout(mut self, timeout: Duration) -> Self {
+        self.config.poll_timeout = timeout;
+        self
+    }
+
+    /// Open polls allowed per activity (default 1,000, like AWS).
+    pub fn max_parked_polls(mut self, max: usize) -> Self {
+        self.config.max_parked_polls = max;
+        self
+    }
+
+    /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Binds and starts serving in the background.
+    pub async fn start(self) -> std::io::Result<LocalEngine> {
+        LocalEngine::start_with(self).await
+    }
+}

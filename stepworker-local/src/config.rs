@@ -1,0 +1,52 @@
+//! Engine settings shared by the builder and the binary.
+
+use std::time::Duration;
+
+/// How many finished executions the engine keeps (oldest dropped first).
+pub const DEFAULT_RETAINED_EXECUTIONS: usize = 10_000;
+/// How long `GetActivityTask` holds a poll open, like AWS.
+pub const DEFAULT_POLL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Open polls one activity may have, like AWS.
+pub const DEFAULT_MAX_PARKED_POLLS: usize = 1_000;
+
+/// What the engine keeps of finished work, so memory stays bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Finished executions kept; the oldest finished one goes first.
+    pub max_finished_executions: usize,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            max_finished_executions: DEFAULT_RETAINED_EXECUTIONS,
+        }
+    }
+}
+
+/// Settings of one engine.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Region in ARNs and the one requests must name.
+    pub region: String,
+    /// Account id in ARNs.
+    pub account_id: String,
+    /// What to keep of finished work.
+    pub retention: Retention,
+    /// How long an empty `GetActivityTask` waits before answering.
+    pub poll_timeout: Duration,
+    /// Open polls allowed per activity.
+    pub max_parked_polls: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            region: "us-east-1".to_owned(),
+            account_id: "123456789012".to_owned(),
+            retention: Retention::default(),
+            poll_timeout: DEFAULT_POLL_TIMEOUT,
+            max_parked_polls: DEFAULT_MAX_PARKED_POLLS,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The engine's shared state: what every operation and every execution
+//! runner works on.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::activities::TaskTable;
+use crate::arn::ArnScope;
+use crate::clock::Clock;
+use crate::config::EngineConfig;
+use crate::execution::Execution;
+use crate::stats::Stats;
+use crate::store::Registry;
+use crate::tokens::TokenSealer;
+
+/// Scope under which task ids are sealed into task tokens.
+pub const TASK_TOKEN_SCOPE: &str = "TaskToken";
+
+/// Shared state of one engine.
+pub struct Core {
+    /// Settings.
+    pub config: EngineConfig,
+    /// ARN building and parsing for this region and account.
+    pub arns: ArnScope,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Resources.
+    pub registry: Mutex<Registry>,
+    /// Task tokens.
+    pub tasks: TaskTable,
+    /// Counters.
+    pub stats: Stats,
+    /// Seals task and pagination tokens.
+    pub sealer: TokenSealer,
+    next_task_id: AtomicU64,
+}
+
+impl Core {
+    /// Shared state for `config`, timed by `clock`.
+    pub fn new(config: EngineConfig, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            arns: ArnScope::new(config.region.clone(), config.account_id.clone()),
+            config,
+            clock,
+            registry: Mutex::new(Registry::default()),
+            tasks: TaskTable::default(),
+            stats: Stats::default(),
+            sealer: TokenSealer::random(),
+            next_task_id: AtomicU64::new(1),
+        }
+    }
+
+    /// Now, epoch milliseconds.
+    pub fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    /// A fresh task id and its token.
+    pub fn new_task(&self) -> (u64, String) {
+        let id = self.next_task_id.fetch_add(1, Ordering::Relaxed);
+        (id, self.sealer.seal(TASK_TOKEN_SCOPE, id))
+    }
+
+    /// Books the end of an execution (retention, machine deletion) and
+    /// voids its open task token.
+    pub fn execution_ended(&self, execution: &Execution) {
+        Stats::bump(&self.stats.executions_finished);
+        let open = execution.with_state(|s| s.open_task.take());
+        if let Some((task_id, activity)) = open {
+            self.void_task(task_id, &activity);
+        }
+        let forgotten = self
+            .registry
+            .lock()
+            .execution_finished(execution, self.config.retention.max_finished_executions);
+        self.tasks.forget(&forgotten);
+    }
+
+    /// Closes a task whose execution no longer waits for it and takes it
+    /// out of its activity's queue.
+    pub fn void_task(&self, task_id: u64, activity: &str) {
+        self.tasks
+            .close(task_id, crate::activities::Closed::ExecutionEnded);
+        let queue = self
+            .registry
+            .lock()
+            .activities
+            .get(activity)
+            .map(|a| a.queue.clone());
+        if let Some(queue) = queue {
+            queue.withdraw(task_id);
+        }
+    }
+}
+
+impl Core {
+    /// Answers every parked poll with no task (engine shutdown).
+    pub fn close_all_polls(&self) {
+        let queues: Vec<_> = self
+            .registry
+            .lock()
+            .activities
+            .values()
+            .map(|a| a.queue.clone())
+            .collect();
+        for queue in queues {
+            queue.wake_parked();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! A running engine: the HTTP server and the handle to stop it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::builder::EngineBuilder;
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::server;
+use crate::stats::StatsSnapshot;
+
+/// A Step Functions-compatible engine serving on a local port.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let engine = stepworker_local::LocalEngine::builder().start().await?;
+/// println!("endpoint: {}", engine.endpoint_url());
+/// engine.shutdown().await?;
+/// # Ok(()) }
+/// ```
+pub struct LocalEngine {
+    core: Arc<Core>,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl LocalEngine {
+    /// A builder with the defaults (us-east-1, 123456789012, loopback,
+    /// ephemeral port, system clock).
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Starts an engine with the defaults.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    pub(crate) async fn start_with(builder: EngineBuilder) -> std::io::Result<Self> {
+        let core = Arc::new(Core::new(builder.config, builder.clock));
+        let listener = TcpListener::bind(builder.bind).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = server::api_router(core.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    // Dropping the handle counts as a stop request too.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, region = %core.config.region, "stepworker-local listening");
+        Ok(Self {
+            core,
+            addr,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    /// `http://ADDR:PORT`, for `Client::local`, `--endpoint-url` and SDKs.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the engine listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The engine's counters now.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.core.stats.snapshot()
+    }
+
+    /// The API as an axum router on the same engine state, to merge other
+    /// routes beside it or serve it on another listener.
+    pub fn router(&self) -> Router {
+        server::api_router(self.core.clone())
+    }
+
+    /// Calls an operation in-process, without HTTP: `operation` is its name
+    /// (`"StartExecution"`), `input` its JSON request.
+    pub async fn call(&self, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        let body = serde_json::to_vec(input).unwrap_or_default();
+        let target = format!("{}{operation}", server::TARGET_PREFIX);
+        let answer = server::dispatch(&self.core, &target, &body).await?;
+        Ok(serde_json::from_slice(&answer).unwrap_or(Value::Null))
+    }
+
+    /// Stops serving: parked polls are answered empty, then in-flight
+    /// requests finish and the listener closes.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        self.core.close_all_polls();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.server.take() {
+            Some(server) => server
+                .await
+                .unwrap_or_else(|e| Err(std::io::Error::other(e))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for LocalEngine {
+    fn drop(&mut self) {
+        if self.stop.is_some() {
+            self.core.close_all_polls();
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! An execution's history, kept compact in memory and turned into the wire
+//! `HistoryEvent` only when someone reads it.
+
+use std::sync::Arc;
+
+use stepworker::model::{
+    ActivityFailedEventDetails, ActivityScheduleFailedEventDetails, ActivityScheduledEventDetails,
+    ActivityStartedEventDetails, ActivitySucceededEventDetails, ActivityTimedOutEventDetails,
+    ExecutionAbortedEventDetails, ExecutionFailedEventDetails, ExecutionStartedEventDetails,
+    ExecutionSucceededEventDetails, ExecutionTimedOutEventDetails, HistoryEvent,
+    HistoryEventExecutionDataDetails, HistoryEventType, StateEnteredEventDetails,
+    StateExitedEventDetails, Timestamp,
+};
+
+/// Error name and cause of a failure-like event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorCause {
+    /// `error`.
+    pub error: Option<String>,
+    /// `cause`.
+    pub cause: Option<String>,
+}
+
+impl ErrorCause {
+    /// Both set.
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        Self {
+            error: Some(error.into()),
+            cause: Some(cause.into()),
+        }
+    }
+}
+
+/// What happened, with the data the wire event carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// `ExecutionStarted`.
+    ExecutionStarted {
+        /// Execution input.
+        input: Arc<str>,
+        /// Role of the state machine.
+        role_arn: Arc<str>,
+    },
+    /// `<Type>StateEntered`.
+    StateEntered {
+        /// State type name (`Pass`, `Task`, ...).
+        state_type: &'static str,
+        /// State name.
+        name: Arc<str>,
+        /// Raw state input.
+        input: Arc<str>,
+    },
+    /// `<Type>StateExited`.
+    StateExited {
+        /// State type name.
+        state_type: &'static str,
+        /// State name.
+        name: Arc<str>,
+        /// State output.
+        output: Arc<str>,
+    },
+    /// `ActivityScheduled`.
+    ActivityScheduled {
+        /// Activity ARN.
+        resource: Arc<str>,
+        /// Effective input of the task.
+        input: Arc<str>,
+        /// Task timeout, seconds.
+        timeout_seconds: Option<u64>,
+        /// Heartbeat timeout, seconds.
+        heartbeat_seconds: Option<u64>,
+    },
+    /// `ActivityScheduleFailed`.
+    ActivityScheduleFailed(ErrorCause),
+    /// `ActivityStarted`.
+    ActivityStarted {
+        /// `workerName` of the poll that took the task.
+        worker_name: Option<String>,
+    },
+    /// `ActivitySucceeded`.
+    ActivitySucceeded {
+        /// The worker's output.
+        output: Arc<str>,
+    },
+    /// `ActivityFailed`.
+    ActivityFailed(ErrorCause),
+    /// `ActivityTimedOut`.
+    ActivityTimedOut(ErrorCause),
+    /// `ExecutionSucceeded`.
+    ExecutionSucceeded {
+        /// Execution output.
+        output: Arc<str>,
+    },
+    /// `ExecutionFailed`.
+    ExecutionFailed(ErrorCause),
+    /// `ExecutionAborted`.
+    ExecutionAborted(ErrorCause),
+    /// `ExecutionTimedOut`.
+    ExecutionTimedOut(ErrorCause),
+}
+
+/// One event in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Id, from 1.
+    pub id: i64,
+    /// The event this one follows from.
+    pub previous_event_id: i64,
+    /// When, epoch milliseconds.
+    pub at_millis: i64,
+    /// What.
+    pub kind: EventKind,
+}
+
+fn data(
+    text: &Arc<str>,
+    include: bool,
+) -> (Option<String>, Option<HistoryEventExecutionDataDetails>) {
+    if include {
+        (
+            Some(text.to_string()),
+            Some(HistoryEventExecutionDataDetails {
+                truncated: Some(false),
+            }),
+        )
+    } else {
+        (None, None)
+    }
+}
+
+impl Event {
+    /// The wire event. Without `include_data`, inputs and outputs are left
+    /// out (`includeExecutionData: false`).
+    pub fn to_wire(&self, include_data: bool) -> HistoryEvent {
+        let mut event = HistoryEvent {
+            id: self.id,
+            previous_event_id: Some(self.previous_event_id),
+            timestamp: Timestamp::from_epoch_millis(self.at_millis),
+            ..HistoryEvent::default()
+        };
+        let type_name: String = match &self.kind {
+            EventKind::ExecutionStarted { input, role_arn } => {
+                let (input, input_details) = data(input, include_data);
+                event.execution_started_event_details = Some(ExecutionStartedEventDetails {
+                    input,
+                    input_details,
+                    role_arn: Some(role_arn.to_string()),
+                    ..Default::default()
+                });
+                "ExecutionStarted".into()
+            }
+            EventKind::StateEntered {
+                state_type,
+                name,
+                input,
+            } => {
+                let (input, input_details) = data(input, include_data);
+                event.state_entered_event_details = Some(StateEnteredEventDetails {
+                    name: name.to_string(),
+                    input,
+                    input_details,
+                });
+                format!("{state_type}StateEntered")
+            }
+            EventKind::StateExited {
+                state_type,
+                name,
+                output,
+            } => {
+                let (output, output_details) = data(output, include_data);
+                event.state_exited_event_details = Some(StateExitedEventDetails {
+                    name: name.to_string(),
+                    output,
+                    output_details,
+                    ..Default::default()
+                });
+                format!("{state_type}StateExited")
+            }
+            EventKind::ActivityScheduled {
+                resource,
+                input,
+                timeout_seconds,
+                heartbeat_seconds,
+            } => {
+                let (input, input_details) = data(input, include_data);
+                event.activity_scheduled_event_details = Some(ActivityScheduledEventDetails {
+                    resource: resource.to_string(),
+                    input,
+                    input_details,
+                    timeout_in_seconds: timeout_seconds.map(|s| s as i64),
+                    heartbeat_in_seconds: heartbeat_seconds.map(|s| s as i64),
+                });
+                "ActivityScheduled".into()
+            }
+            EventKind::ActivityScheduleFailed(e) => {
+                event.activity_schedule_failed_event_details =
+                    Some(ActivityScheduleFailedEventDetails {
+                        error: e.error.clone(),
+                        cause: e.cause.clone(),
+                    });
+                "ActivityScheduleFailed".into()
+            }
+            EventKind::ActivityStarted { worker_name } => {
+                event.activity_started_event_details = Some(ActivityStartedEventDetails {
+                    worker_name: worker_name.clone(),
+                });
+                "ActivityStarted".into()
+            }
+            EventKind::ActivitySucceeded { output } => {
+                let (output, output_details) = data(output, include_data);
+                event.activity_succeeded_event_details = Some(ActivitySucceededEventDetails {
+                    output,
+                    output_details,
+                });
+                "ActivitySucceeded".into()
+            }
+            EventKind::ActivityFailed(e) => {
+                event.activity_failed_event_details = Some(ActivityFailedEventDetails {
+                    error: e.error.clone(),
+                    cause: e.cause.clone(),
+                });
+                "ActivityFailed".into()
+            }
+            EventKind::ActivityTimedOut(e) => {
+                event.activity_timed_out_event_details = Some(ActivityTimedOutEventDetails {
+                    error: e.error.clone(),
+                    cause: e.cause.clone(),
+                });
+                "ActivityTimedOut".into()
+            }
+            EventKind::ExecutionSucceeded { output } => {
+                let (output, output_details) = data(output, include_data);
+                event.execution_succeeded_event_details = Some(ExecutionSucceededEventDetails {
+                    output,
+                    output_details,
+                });
+                "ExecutionSucceeded".into()
+            }
+            EventKind::ExecutionFailed(e) => {
+                event.execution_failed_event_details = Some(ExecutionFailedEventDetails {
+                    error: e.error.clone(),
+                    cause: e.cause.clone(),
+                });
+                "ExecutionFailed".into()
+            }
+            EventKind::ExecutionAborted(e) => {
+                event.execution_aborted_event_details = Some(ExecutionAbortedEventDetails {
+                    error: e.error.clone(),
+                    cause: e.cause.clone(),
+                });
+                "ExecutionAborted".into()
+            }
+            EventKind::ExecutionTimedOut(e) => {
+                event.execution_timed_out_event_details = Some(ExecutionTimedOutEventDetails {
+                    error: e.error.clone(),
+                    cause: e.cause.clone(),
+                });
+                "ExecutionTimedOut".into()
+            }
+        };
+        event.r#type = HistoryEventType::from(type_name.as_str());
+        event
+    }
+}
+
+/// The events of one execution, with AWS's id and previous-id numbering.
+#[derive(Debug, Default)]
+pub struct History {
+    events: Vec<Event>,
+}
+
+impl History {
+    /// Appends an event and returns its id.
+    ///
+    /// `previousEventId` is the id of the event before it, except that the
+    /// first state entered follows event 0, as AWS writes it.
+    pub fn push(&mut self, at_millis: i64, kind: EventKind) -> i64 {
+        let id = self.events.len() as i64 + 1;
+        let previous_event_id = if id <= 2 { 0 } else { id - 1 };
+        self.events.push(Event {
+            id,
+            previous_event_id,
+            at_millis,
+            kind,
+        });
+        id
+    }
+
+    /// All events, oldest first.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+}

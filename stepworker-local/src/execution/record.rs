@@ -1,0 +1,170 @@
+//! One execution as the engine keeps it: identity, the definition it runs,
+//! status, result and history.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use stepworker::model::{ExecutionStatus, Timestamp};
+use tokio::sync::Notify;
+
+use super::history::{ErrorCause, EventKind, History};
+use crate::store::MachineVersion;
+
+/// The final status of an execution, with what AWS reports for it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// `SUCCEEDED` with the output.
+    Succeeded(Arc<str>),
+    /// `FAILED`.
+    Failed(ErrorCause),
+    /// `TIMED_OUT`.
+    TimedOut(ErrorCause),
+    /// `ABORTED` (StopExecution).
+    Aborted(ErrorCause),
+}
+
+/// The mutable part of an execution.
+#[derive(Debug)]
+pub struct ExecutionState {
+    /// Status.
+    pub status: ExecutionStatus,
+    /// When it ended, epoch milliseconds.
+    pub stop_millis: Option<i64>,
+    /// Output when it succeeded.
+    pub output: Option<Arc<str>>,
+    /// Error and cause when it failed, timed out or was stopped.
+    pub error: ErrorCause,
+    /// Events so far.
+    pub history: History,
+    /// Every task id it ever scheduled (to forget their tokens later).
+    pub task_ids: Vec<u64>,
+    /// The task it waits on now, if any.
+    pub open_task: Option<(u64, String)>,
+}
+
+/// One execution.
+#[derive(Debug)]
+pub struct Execution {
+    /// Order of creation (newest has the highest).
+    pub seq: u64,
+    /// Execution ARN.
+    pub arn: Arc<str>,
+    /// Execution name.
+    pub name: Arc<str>,
+    /// Name of its state machine.
+    pub state_machine_name: Arc<str>,
+    /// ARN of its state machine.
+    pub state_machine_arn: Arc<str>,
+    /// The definition and settings it started with (kept even if the
+    /// machine is updated meanwhile).
+    pub version: Arc<MachineVersion>,
+    /// Input, JSON text.
+    pub input: Arc<str>,
+    /// When it started, epoch milliseconds.
+    pub start_millis: i64,
+    /// `traceHeader` of StartExecution.
+    pub trace_header: Option<String>,
+    state: Mutex<ExecutionState>,
+    stop: Notify,
+}
+
+impl Execution {
+    /// A running execution with an empty history.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        seq: u64,
+        arn: Arc<str>,
+        name: Arc<str>,
+        state_machine_name: Arc<str>,
+        state_machine_arn: Arc<str>,
+        version: Arc<MachineVersion>,
+        input: Arc<str>,
+        start_millis: i64,
+        trace_header: Option<String>,
+    ) -> Self {
+        Self {
+            seq,
+            arn,
+            name,
+            state_machine_name,
+            state_machine_arn,
+            version,
+            input,
+            start_millis,
+            trace_header,
+            state: Mutex::new(ExecutionState {
+                status: ExecutionStatus::Running,
+                stop_millis: None,
+                output: None,
+                error: ErrorCause::default(),
+                history: History::default(),
+                task_ids: Vec::new(),
+                open_task: None,
+            }),
+            stop: Notify::new(),
+        }
+    }
+
+    /// Start date as the wire model carries it.
+    pub fn start_date(&self) -> Timestamp {
+        Timestamp::from_epoch_millis(self.start_millis)
+    }
+
+    /// Runs `f` on the mutable state under its lock.
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut ExecutionState) -> R) -> R {
+        f(&mut self.state.lock())
+    }
+
+    /// True while the execution runs.
+    pub fn is_running(&self) -> bool {
+        self.state.lock().status == ExecutionStatus::Running
+    }
+
+    /// Appends an event if the execution still runs; returns its id.
+    pub fn record(&self, at_millis: i64, kind: EventKind) -> Option<i64> {
+        let mut state = self.state.lock();
+        (state.status == ExecutionStatus::Running).then(|| state.history.push(at_millis, kind))
+    }
+
+    /// Ends the execution with `outcome` and writes its final event, unless
+    /// it already ended. Returns whether this call ended it.
+    pub fn finish(&self, at_millis: i64, outcome: Outcome) -> bool {
+        let mut state = self.state.lock();
+        if state.status != ExecutionStatus::Running {
+            return false;
+        }
+        state.stop_millis = Some(at_millis);
+        let (status, kind) = match outcome {
+            Outcome::Succeeded(output) => {
+                state.output = Some(output.clone());
+                (
+                    ExecutionStatus::Succeeded,
+                    EventKind::ExecutionSucceeded { output },
+                )
+            }
+            Outcome::Failed(e) => {
+                state.error = e.clone();
+                (ExecutionStatus::Failed, EventKind::ExecutionFailed(e))
+            }
+            Outcome::TimedOut(e) => {
+                state.error = e.clone();
+                (ExecutionStatus::TimedOut, EventKind::ExecutionTimedOut(e))
+            }
+            Outcome::Aborted(e) => {
+                state.error = e.clone();
+                (ExecutionStatus::Aborted, EventKind::ExecutionAborted(e))
+            }
+        };
+        state.history.push(at_millis, kind);
+        state.status = status;
+        drop(state);
+        // Wakes the runner if it is waiting, so it notices and exits.
+        self.stop.notify_one();
+        true
+    }
+
+    /// Completes when the execution was ended from outside (StopExecution).
+    pub async fn ended_elsewhere(&self) {
+        self.stop.notified().await;
+    }
+}

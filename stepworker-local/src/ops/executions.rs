@@ -1,0 +1,229 @@
+//! StartExecution, StopExecution, DescribeExecution, ListExecutions.
+
+use std::sync::Arc;
+
+use stepworker::model::{
+    CloudWatchEventsExecutionDataDetails, DescribeExecutionInput, DescribeExecutionOutput,
+    ErrorCode, ExecutionListItem, ExecutionStatus, IncludedData, ListExecutionsInput,
+    ListExecutionsOutput, StartExecutionInput, StartExecutionOutput, StopExecutionInput,
+    StopExecutionOutput, Timestamp,
+};
+
+use super::page::{page, PageRequest};
+use super::state_machines::{deleting, does_not_exist};
+use crate::core::Core;
+use crate::error::{ApiError, ApiResult};
+use crate::execution::{self, ErrorCause, Execution, Outcome};
+use crate::stats::Stats;
+use crate::validate::{self, limits};
+
+/// StartExecution. A repeat with the same name and input while the first
+/// still runs returns the first's answer; otherwise a used name is
+/// `ExecutionAlreadyExists`.
+pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExecutionOutput> {
+    validate::arn("stateMachineArn", &input.state_machine_arn)?;
+    let machine_name = core.arns.state_machine_name(&input.state_machine_arn)?;
+    let name = match &input.name {
+        Some(name) => {
+            validate::name(name)?;
+            name.clone()
+        }
+        None => uuid::Uuid::new_v4().to_string(),
+    };
+    validate::trace_header(input.trace_header.as_deref())?;
+    let text = input.input.unwrap_or_else(|| "{}".to_owned());
+    validate::json_payload(&text, ErrorCode::InvalidExecutionInput, "Execution input")?;
+    let text: Arc<str> = Arc::from(text);
+    let arn: Arc<str> = Arc::from(core.arns.execution(&machine_name, &name));
+
+    let execution = {
+        let mut registry = core.registry.lock();
+        let machine = registry
+            .machines
+            .get(&machine_name)
+            .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        if machine.deleting {
+            return Err(deleting(&machine.arn));
+        }
+        let version = machine.current.clone();
+        let machine_arn = machine.arn.clone();
+        if let Some(existing) = registry.execution(&arn) {
+            if existing.is_running() && existing.input == text {
+                return Ok(StartExecutionOutput {
+                    execution_arn: arn.to_string(),
+                    start_date: existing.start_date(),
+                });
+            }
+            return Err(ApiError::new(
+                ErrorCode::ExecutionAlreadyExists,
+                format!("Execution Already Exists: '{arn}'"),
+            ));
+        }
+        let execution = Arc::new(Execution::new(
+            registry.next_seq(),
+            arn,
+            Arc::from(name),
+            Arc::from(machine_name),
+            machine_arn,
+            version,
+            text,
+            core.now_millis(),
+            input.trace_header,
+        ));
+        registry.insert_execution(execution.clone());
+        execution
+    };
+    Stats::bump(&core.stats.executions_started);
+    let output = StartExecutionOutput {
+        execution_arn: execution.arn.to_string(),
+        start_date: execution.start_date(),
+    };
+    execution::spawn(core.clone(), execution);
+    Ok(output)
+}
+
+/// StopExecution: ABORTED at once, its task token voided.
+pub fn stop(core: &Arc<Core>, input: StopExecutionInput) -> ApiResult<StopExecutionOutput> {
+    validate::arn("executionArn", &input.execution_arn)?;
+    validate::optional_length("error", input.error.as_deref(), limits::ERROR)?;
+    validate::optional_length("cause", input.cause.as_deref(), limits::CAUSE)?;
+    core.arns.check_execution(&input.execution_arn)?;
+    let execution = find(core, &input.execution_arn)?;
+    let now = core.now_millis();
+    let outcome = Outcome::Aborted(ErrorCause {
+        error: input.error,
+        cause: input.cause,
+    });
+    if execution.finish(now, outcome) {
+        core.execution_ended(&execution);
+    }
+    let stop_millis = execution.with_state(|s| s.stop_millis).unwrap_or(now);
+    Ok(StopExecutionOutput {
+        stop_date: Timestamp::from_epoch_millis(stop_millis),
+    })
+}
+
+/// DescribeExecution.
+pub fn describe(
+    core: &Arc<Core>,
+    input: DescribeExecutionInput,
+) -> ApiResult<DescribeExecutionOutput> {
+    validate::arn("executionArn", &input.execution_arn)?;
+    if let Some(included) = &input.included_data {
+        validate::enum_value("includedData", included.as_str(), IncludedData::VALUES)?;
+    }
+    core.arns.check_execution(&input.execution_arn)?;
+    let execution = find(core, &input.execution_arn)?;
+    let with_data = input.included_data != Some(IncludedData::MetadataOnly);
+    let data_details = || {
+        with_data.then_some(CloudWatchEventsExecutionDataDetails {
+            included: Some(true),
+        })
+    };
+    Ok(execution.with_state(|state| DescribeExecutionOutput {
+        execution_arn: execution.arn.to_string(),
+        state_machine_arn: execution.state_machine_arn.to_string(),
+        name: Some(execution.name.to_string()),
+        status: state.status.clone(),
+        start_date: execution.start_date(),
+        stop_date: state.stop_millis.map(Timestamp::from_epoch_millis),
+        input: with_data.then(|| execution.input.to_string()),
+        input_details: data_details(),
+        output: state
+            .output
+            .as_ref()
+            .filter(|_| with_data)
+            .map(|o| o.to_string()),
+        output_details: state.output.as_ref().and_then(|_| data_details()),
+        error: state.error.error.clone(),
+        cause: state.error.cause.clone(),
+        trace_header: execution.trace_header.clone(),
+        redrive_count: Some(0),
+        ..Default::default()
+    }))
+}
+
+/// ListExecutions of one state machine, newest first, optionally by status.
+pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecutionsOutput> {
+    if input.map_run_arn.is_some() {
+        return Err(ApiError::validation(
+            "Map runs are not supported by stepworker-local yet",
+        ));
+    }
+    let Some(machine_arn) = input.state_machine_arn.as_deref() else {
+        return Err(ApiError::validation(
+            "Must provide a StateMachine ARN or MapRun ARN",
+        ));
+    };
+    validate::arn("stateMachineArn", machine_arn)?;
+    let machine_name = core.arns.state_machine_name(machine_arn)?;
+    if let Some(status) = &input.status_filter {
+        validate::enum_value("statusFilter", status.as_str(), ExecutionStatus::VALUES)?;
+    }
+    if let Some(filter) = &input.redrive_filter {
+        validate::enum_value(
+            "redriveFilter",
+            filter.as_str(),
+            stepworker::model::ExecutionRedriveFilter::VALUES,
+        )?;
+    }
+    let registry = core.registry.lock();
+    if !registry.machines.contains_key(&machine_name) {
+        return Err(does_not_exist(machine_arn));
+    }
+    let request = PageRequest {
+        scope: format!(
+            "ListExecutions|{machine_arn}|{}",
+            input.status_filter.as_ref().map_or("", |s| s.as_str())
+        ),
+        next_token: input.next_token.as_deref(),
+        max_results: input.max_results,
+        token_limits: limits::EXECUTIONS_PAGE_TOKEN,
+    };
+    let items = registry
+        .executions
+        .values()
+        .rev()
+        .filter(|e| *e.state_machine_name == machine_name)
+        .filter_map(|e| {
+            let (status, stop) = e.with_state(|s| (s.status.clone(), s.stop_millis));
+            let wanted = input.status_filter.as_ref().is_none_or(|f| *f == status);
+            wanted.then(|| {
+                (
+                    e.seq,
+                    ExecutionListItem {
+                        execution_arn: e.arn.to_string(),
+                        state_machine_arn: e.state_machine_arn.to_string(),
+                        name: e.name.to_string(),
+                        status,
+                        start_date: e.start_date(),
+                        stop_date: stop.map(Timestamp::from_epoch_millis),
+                        redrive_count: Some(0),
+                        ..Default::default()
+                    },
+                )
+            })
+        });
+    let page = page(core, request, true, items)?;
+    Ok(ListExecutionsOutput {
+        executions: page.items,
+        next_token: page.next_token,
+    })
+}
+
+/// The execution with this ARN.
+pub fn find(core: &Core, arn: &str) -> ApiResult<Arc<Execution>> {
+    core.registry
+        .lock()
+        .execution(arn)
+        .cloned()
+        .ok_or_else(|| execution_does_not_exist(arn))
+}
+
+/// `ExecutionDoesNotExist` for `arn`.
+pub fn execution_does_not_exist(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::ExecutionDoesNotExist,
+        format!("Execution Does Not Exist: '{arn}'"),
+    )
+}

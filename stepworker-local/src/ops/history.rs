@@ -1,0 +1,61 @@
+//! GetExecutionHistory.
+
+use std::sync::Arc;
+
+use stepworker::model::{GetExecutionHistoryInput, GetExecutionHistoryOutput};
+
+use super::executions::find;
+use super::page::{page, PageRequest};
+use crate::core::Core;
+use crate::error::ApiResult;
+use crate::validate::{self, limits};
+
+/// GetExecutionHistory: oldest first unless `reverseOrder`; inputs and
+/// outputs left out when `includeExecutionData` is false.
+pub fn get(
+    core: &Arc<Core>,
+    input: GetExecutionHistoryInput,
+) -> ApiResult<GetExecutionHistoryOutput> {
+    validate::arn("executionArn", &input.execution_arn)?;
+    core.arns.check_execution(&input.execution_arn)?;
+    let execution = find(core, &input.execution_arn)?;
+    let reverse = input.reverse_order.unwrap_or(false);
+    let include_data = input.include_execution_data.unwrap_or(true);
+    let request = PageRequest {
+        scope: format!("GetExecutionHistory|{}|{reverse}", input.execution_arn),
+        next_token: input.next_token.as_deref(),
+        max_results: input.max_results,
+        token_limits: limits::PAGE_TOKEN,
+    };
+    let page = execution.with_state(|state| {
+        let events = state.history.events();
+        // Conversion is lazy in `page`: only the events of this page are built.
+        let page = if reverse {
+            page(
+                core,
+                request,
+                true,
+                events.iter().rev().map(|e| (e.id as u64, e)),
+            )
+        } else {
+            page(
+                core,
+                request,
+                false,
+                events.iter().map(|e| (e.id as u64, e)),
+            )
+        }?;
+        Ok::<_, crate::error::ApiError>(super::page::Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|e| e.to_wire(include_data))
+                .collect(),
+            next_token: page.next_token,
+        })
+    })?;
+    Ok(GetExecutionHistoryOutput {
+        events: page.items,
+        next_token: page.next_token,
+    })
+}

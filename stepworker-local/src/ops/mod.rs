@@ -1,0 +1,10 @@
+//! The operations, one file per resource. Each handler takes the model's
+//! input shape and returns its output shape or an AWS error.
+
+pub mod activities;
+pub mod executions;
+pub mod history;
+mod page;
+pub mod state_machines;
+pub mod tags;
+pub mod tasks;

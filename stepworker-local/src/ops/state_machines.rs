@@ -1,0 +1,343 @@
+//! CreateStateMachine, DescribeStateMachine, ListStateMachines,
+//! UpdateStateMachine, DeleteStateMachine, DescribeStateMachineForExecution.
+
+use std::sync::Arc;
+
+use stepworker::model::{
+    CreateStateMachineInput, CreateStateMachineOutput, DeleteStateMachineInput,
+    DeleteStateMachineOutput, DescribeStateMachineForExecutionInput,
+    DescribeStateMachineForExecutionOutput, DescribeStateMachineInput, DescribeStateMachineOutput,
+    ErrorCode, IncludedData, ListStateMachinesInput, ListStateMachinesOutput, LogLevel,
+    LoggingConfiguration, StateMachineListItem, StateMachineStatus, StateMachineType, Timestamp,
+    UpdateStateMachineInput, UpdateStateMachineOutput,
+};
+
+use super::executions::execution_does_not_exist;
+use super::page::{page, PageRequest};
+use crate::asl::parse_definition;
+use crate::core::Core;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{MachineVersion, StateMachineRecord, TagSet};
+use crate::validate::{self, limits};
+
+/// CreateStateMachine: idempotent when definition, type, logging and
+/// tracing match (a different roleArn or tags are ignored, as on AWS).
+pub fn create(
+    core: &Arc<Core>,
+    input: CreateStateMachineInput,
+) -> ApiResult<CreateStateMachineOutput> {
+    validate::name(&input.name)?;
+    validate::length("definition", &input.definition, limits::DEFINITION)?;
+    check_role_arn(&input.role_arn)?;
+    let machine_type = input.r#type.clone().unwrap_or(StateMachineType::Standard);
+    check_type(&machine_type)?;
+    check_logging(input.logging_configuration.as_ref())?;
+    validate::optional_length(
+        "versionDescription",
+        input.version_description.as_deref(),
+        limits::VERSION_DESCRIPTION,
+    )?;
+    let tags = input.tags.clone().unwrap_or_default();
+    validate::tags(&tags)?;
+    let definition = parse_definition(&input.definition)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidDefinition, e.to_string()))?;
+
+    let now = Timestamp::from_epoch_millis(core.now_millis());
+    let mut registry = core.registry.lock();
+    if let Some(existing) = registry.machines.get(&input.name) {
+        if existing.deleting {
+            return Err(deleting(&existing.arn));
+        }
+        let current = &existing.current;
+        let same = current.definition_text == input.definition
+            && current.machine_type == machine_type
+            && current.logging == input.logging_configuration
+            && current.tracing == input.tracing_configuration;
+        if !same {
+            return Err(ApiError::new(
+                ErrorCode::StateMachineAlreadyExists,
+                format!("State Machine Already Exists: '{}'", existing.arn),
+            ));
+        }
+        return Ok(CreateStateMachineOutput {
+            state_machine_arn: existing.arn.to_string(),
+            creation_date: existing.creation_date,
+            state_machine_version_arn: None,
+        });
+    }
+    let mut tag_set = TagSet::default();
+    tag_set.apply(&tags)?;
+    let arn: Arc<str> = Arc::from(core.arns.state_machine(&input.name));
+    let record = StateMachineRecord {
+        seq: registry.next_seq(),
+        name: input.name.clone(),
+        arn: arn.clone(),
+        creation_date: now,
+        current: Arc::new(MachineVersion {
+            definition_text: input.definition,
+            definition: Arc::new(definition),
+            role_arn: Arc::from(input.role_arn),
+            machine_type,
+            logging: input.logging_configuration,
+            tracing: input.tracing_configuration,
+            update_date: now,
+            revision_id: new_revision_id(),
+        }),
+        deleting: false,
+        tags: tag_set,
+        running: 0,
+    };
+    registry.machines.insert(input.name, record);
+    Ok(CreateStateMachineOutput {
+        state_machine_arn: arn.to_string(),
+        creation_date: now,
+        state_machine_version_arn: None,
+    })
+}
+
+/// DescribeStateMachine.
+pub fn describe(
+    core: &Arc<Core>,
+    input: DescribeStateMachineInput,
+) -> ApiResult<DescribeStateMachineOutput> {
+    validate::arn("stateMachineArn", &input.state_machine_arn)?;
+    check_included_data(input.included_data.as_ref())?;
+    let name = core.arns.state_machine_name(&input.state_machine_arn)?;
+    let registry = core.registry.lock();
+    let machine = registry
+        .machines
+        .get(&name)
+        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+    let version = &machine.current;
+    Ok(DescribeStateMachineOutput {
+        creation_date: machine.creation_date,
+        definition: version.definition_text.clone(),
+        name: machine.name.clone(),
+        role_arn: version.role_arn.to_string(),
+        state_machine_arn: machine.arn.to_string(),
+        status: Some(if machine.deleting {
+            StateMachineStatus::Deleting
+        } else {
+            StateMachineStatus::Active
+        }),
+        r#type: version.machine_type.clone(),
+        logging_configuration: Some(logging_or_default(version.logging.as_ref())),
+        tracing_configuration: version.tracing.clone(),
+        revision_id: Some(version.revision_id.clone()),
+        ..Default::default()
+    })
+}
+
+/// ListStateMachines, in creation order.
+pub fn list(core: &Arc<Core>, input: ListStateMachinesInput) -> ApiResult<ListStateMachinesOutput> {
+    let registry = core.registry.lock();
+    let mut all: Vec<&StateMachineRecord> = registry.machines.values().collect();
+    all.sort_by_key(|m| m.seq);
+    let request = PageRequest {
+        scope: "ListStateMachines".to_owned(),
+        next_token: input.next_token.as_deref(),
+        max_results: input.max_results,
+        token_limits: limits::PAGE_TOKEN,
+    };
+    let items = all.into_iter().map(|m| {
+        (
+            m.seq,
+            StateMachineListItem {
+                creation_date: m.creation_date,
+                name: m.name.clone(),
+                state_machine_arn: m.arn.to_string(),
+                r#type: m.current.machine_type.clone(),
+            },
+        )
+    });
+    let page = page(core, request, false, items)?;
+    Ok(ListStateMachinesOutput {
+        state_machines: page.items,
+        next_token: page.next_token,
+    })
+}
+
+/// UpdateStateMachine: needs a definition or a roleArn; running executions
+/// keep the version they started with.
+pub fn update(
+    core: &Arc<Core>,
+    input: UpdateStateMachineInput,
+) -> ApiResult<UpdateStateMachineOutput> {
+    validate::arn("stateMachineArn", &input.state_machine_arn)?;
+    let name = core.arns.state_machine_name(&input.state_machine_arn)?;
+    if input.definition.is_none() && input.role_arn.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::MissingRequiredParameter,
+            "Either the definition or the roleArn must be specified.",
+        ));
+    }
+    if let Some(role_arn) = &input.role_arn {
+        check_role_arn(role_arn)?;
+    }
+    check_logging(input.logging_configuration.as_ref())?;
+    validate::optional_length(
+        "versionDescription",
+        input.version_description.as_deref(),
+        limits::VERSION_DESCRIPTION,
+    )?;
+    let parsed = match &input.definition {
+        Some(text) => {
+            validate::length("definition", text, limits::DEFINITION)?;
+            let definition = parse_definition(text)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidDefinition, e.to_string()))?;
+            Some((text.clone(), Arc::new(definition)))
+        }
+        None => None,
+    };
+    let now = Timestamp::from_epoch_millis(core.now_millis());
+    let mut registry = core.registry.lock();
+    let machine = registry
+        .machines
+        .get_mut(&name)
+        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+    if machine.deleting {
+        return Err(deleting(&machine.arn));
+    }
+    let old = &machine.current;
+    let (definition_text, definition) =
+        parsed.unwrap_or_else(|| (old.definition_text.clone(), old.definition.clone()));
+    let version = MachineVersion {
+        definition_text,
+        definition,
+        role_arn: input
+            .role_arn
+            .map(Arc::from)
+            .unwrap_or_else(|| old.role_arn.clone()),
+        machine_type: old.machine_type.clone(),
+        logging: input.logging_configuration.or_else(|| old.logging.clone()),
+        tracing: input.tracing_configuration.or_else(|| old.tracing.clone()),
+        update_date: now,
+        revision_id: new_revision_id(),
+    };
+    let revision_id = version.revision_id.clone();
+    machine.current = Arc::new(version);
+    Ok(UpdateStateMachineOutput {
+        update_date: now,
+        revision_id: Some(revision_id),
+        state_machine_version_arn: None,
+    })
+}
+
+/// DeleteStateMachine: DELETING until its running executions end (each
+/// fails at its next transition), then gone.
+pub fn delete(
+    core: &Arc<Core>,
+    input: DeleteStateMachineInput,
+) -> ApiResult<DeleteStateMachineOutput> {
+    validate::arn("stateMachineArn", &input.state_machine_arn)?;
+    let name = core.arns.state_machine_name(&input.state_machine_arn)?;
+    let mut registry = core.registry.lock();
+    let remove_now = match registry.machines.get_mut(&name) {
+        Some(machine) => {
+            machine.deleting = true;
+            machine.running == 0
+        }
+        None => false,
+    };
+    if remove_now {
+        registry.machines.remove(&name);
+    }
+    Ok(DeleteStateMachineOutput {})
+}
+
+/// DescribeStateMachineForExecution: the version the execution runs.
+pub fn describe_for_execution(
+    core: &Arc<Core>,
+    input: DescribeStateMachineForExecutionInput,
+) -> ApiResult<DescribeStateMachineForExecutionOutput> {
+    validate::arn("executionArn", &input.execution_arn)?;
+    check_included_data(input.included_data.as_ref())?;
+    core.arns.check_execution(&input.execution_arn)?;
+    let execution = core
+        .registry
+        .lock()
+        .execution(&input.execution_arn)
+        .cloned()
+        .ok_or_else(|| execution_does_not_exist(&input.execution_arn))?;
+    let version = &execution.version;
+    Ok(DescribeStateMachineForExecutionOutput {
+        definition: version.definition_text.clone(),
+        name: execution.state_machine_name.to_string(),
+        role_arn: version.role_arn.to_string(),
+        state_machine_arn: execution.state_machine_arn.to_string(),
+        update_date: version.update_date,
+        revision_id: Some(version.revision_id.clone()),
+        logging_configuration: Some(logging_or_default(version.logging.as_ref())),
+        tracing_configuration: version.tracing.clone(),
+        ..Default::default()
+    })
+}
+
+/// `StateMachineDoesNotExist` for `arn`.
+pub fn does_not_exist(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::StateMachineDoesNotExist,
+        format!("State Machine Does Not Exist: '{arn}'"),
+    )
+}
+
+/// `StateMachineDeleting` for `arn`.
+pub fn deleting(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::StateMachineDeleting,
+        format!("State Machine is being deleted: '{arn}'"),
+    )
+}
+
+fn new_revision_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A role ARN must look like an IAM ARN (nothing checks the role exists).
+fn check_role_arn(role_arn: &str) -> ApiResult<()> {
+    validate::arn("roleArn", role_arn)?;
+    let parts: Vec<&str> = role_arn.splitn(6, ':').collect();
+    if parts.len() == 6 && parts[0] == "arn" && !parts[2].is_empty() && !parts[5].is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_arn(role_arn, "Invalid role ARN"))
+    }
+}
+
+fn check_type(machine_type: &StateMachineType) -> ApiResult<()> {
+    match machine_type {
+        StateMachineType::Standard => Ok(()),
+        StateMachineType::Express => Err(ApiError::new(
+            ErrorCode::StateMachineTypeNotSupported,
+            "EXPRESS state machines are not supported by stepworker-local yet",
+        )),
+        other => validate::enum_value("type", other.as_str(), StateMachineType::VALUES),
+    }
+}
+
+fn check_logging(logging: Option<&LoggingConfiguration>) -> ApiResult<()> {
+    let Some(level) = logging.and_then(|l| l.level.as_ref()) else {
+        return Ok(());
+    };
+    validate::enum_value(
+        "loggingConfiguration.level",
+        level.as_str(),
+        LogLevel::VALUES,
+    )
+}
+
+fn check_included_data(included: Option<&IncludedData>) -> ApiResult<()> {
+    included.map_or(Ok(()), |v| {
+        validate::enum_value("includedData", v.as_str(), IncludedData::VALUES)
+    })
+}
+
+/// AWS reports logging as `{"level":"OFF","includeExecutionData":false}`
+/// when none was set.
+fn logging_or_default(logging: Option<&LoggingConfiguration>) -> LoggingConfiguration {
+    logging.cloned().unwrap_or(LoggingConfiguration {
+        level: Some(LogLevel::Off),
+        include_execution_data: Some(false),
+        destinations: None,
+    })
+}

@@ -1,0 +1,25 @@
+//! Activities.
+
+use std::sync::Arc;
+
+use stepworker::model::Timestamp;
+
+use super::tags::TagSet;
+use crate::activities::ActivityQueue;
+
+/// An activity and its task queue.
+#[derive(Debug)]
+pub struct ActivityRecord {
+    /// Order of creation.
+    pub seq: u64,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// When it was created.
+    pub creation_date: Timestamp,
+    /// Tags.
+    pub tags: TagSet,
+    /// Scheduled tasks and parked polls.
+    pub queue: Arc<ActivityQueue>,
+}

@@ -1,0 +1,107 @@
+//! The full AWS credential chain (SSO, IMDS, ECS, web identity, assume role,
+//! credential process) through `aws-config`, behind the `aws-config` feature.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+
+use super::config::{Config, ConfigBuilder};
+use super::environment::Environment;
+use super::retry::RetryConfig;
+use super::timeouts::TimeoutConfig;
+use super::Client;
+
+impl Config {
+    /// Region, endpoint, credentials provider, attempts and timeouts of an
+    /// `aws-config` [`SdkConfig`]. The provider's credentials are cached by
+    /// the client and refreshed five minutes before they expire.
+    ///
+    /// `AWS_ENDPOINT_URL_SFN` (a per-service setting `SdkConfig` does not carry
+    /// for other crates) is read from the process environment, then
+    /// `SdkConfig::endpoint_url`.
+    pub fn from_sdk_config(sdk: &SdkConfig) -> Self {
+        Self::builder_from_sdk_config(sdk, &Environment::process()).build()
+    }
+
+    /// [`Config::from_sdk_config`] as a builder, with an explicit environment.
+    pub fn builder_from_sdk_config(sdk: &SdkConfig, env: &Environment) -> ConfigBuilder {
+        let mut builder = Config::builder();
+        if let Some(region) = sdk.region() {
+            builder = builder.region(region.as_ref());
+        }
+        let ignore_endpoints = env
+            .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let endpoint = env
+            .get("AWS_ENDPOINT_URL_SFN")
+            .filter(|_| !ignore_endpoints)
+            .or(sdk.endpoint_url());
+        if let Some(url) = endpoint {
+            builder = builder.endpoint_url(url);
+        }
+        if let Some(provider) = sdk.credentials_provider() {
+            builder = builder.credentials_provider(provider);
+        }
+        if let Some(retry) = sdk.retry_config() {
+            let attempts = usize::try_from(retry.max_attempts()).unwrap_or(usize::MAX);
+            builder = builder.retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(attempts)
+                    .with_max_backoff(retry.max_backoff()),
+            );
+        }
+        if let Some(timeouts) = sdk.timeout_config() {
+            let mut ours = TimeoutConfig::builder();
+            if let Some(connect) = timeouts.connect_timeout() {
+                ours = ours.connect_timeout(connect);
+            }
+            if let Some(attempt) = timeouts.operation_attempt_timeout() {
+                // Only ordinary calls: GetActivityTask keeps its long read.
+                ours = ours.call_timeout(attempt);
+            }
+            builder = builder.timeout_config(ours.build());
+        }
+        builder
+    }
+}
+
+impl Client {
+    /// A client from an `aws-config` [`SdkConfig`], as [`Config::from_sdk_config`].
+    pub fn from_aws_config(sdk: &SdkConfig) -> Self {
+        Self::new(Config::from_sdk_config(sdk))
+    }
+
+    /// Loads the default AWS configuration (the whole credential chain) and
+    /// builds a client from it.
+    pub async fn load_aws_defaults() -> Self {
+        let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        Self::from_aws_config(&sdk)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_config::Region;
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_credential_types::Credentials;
+
+    #[tokio::test]
+    async fn sdk_config_settings_carry_over() {
+        let sdk = SdkConfig::builder()
+            .region(Region::new("eu-central-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDCHAIN",
+                "secret",
+                None,
+                None,
+                "chain",
+            )))
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let config = Config::builder_from_sdk_config(&sdk, &Environment::default()).build();
+        assert_eq!(config.region(), Some("eu-central-1"));
+        assert_eq!(config.endpoint_url(), "http://127.0.0.1:9");
+        let creds = config.credentials_source().resolve().await.unwrap();
+        assert_eq!(creds.access_key_id(), "AKIDCHAIN");
+    }
+}

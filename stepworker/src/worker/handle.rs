@@ -1,0 +1,42 @@
+use std::sync::Arc;
+
+use super::runtime::Runtime;
+
+/// Controls a running [`Worker`](super::Worker) from elsewhere; cheap to clone.
+#[derive(Clone)]
+pub struct WorkerHandle {
+    pub(crate) runtime: Arc<Runtime>,
+}
+
+impl WorkerHandle {
+    /// Starts a graceful shutdown: no new polls, in-flight polls and running
+    /// tasks finish (within the grace period), then `run` returns.
+    pub fn shutdown(&self) {
+        self.runtime.stop_polling.cancel();
+    }
+
+    /// Whether shutdown has started.
+    pub fn is_shutting_down(&self) -> bool {
+        self.runtime.stop_polling.is_cancelled()
+    }
+
+    /// Tasks running right now.
+    pub fn tasks_in_flight(&self) -> usize {
+        self.runtime.tasks.len()
+    }
+
+    /// Concurrency slots held right now, by running tasks and open polls.
+    pub fn slots_in_use(&self) -> usize {
+        self.runtime.slots.in_use()
+    }
+}
+
+impl std::fmt::Debug for WorkerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerHandle")
+            .field("worker_name", &self.runtime.worker_name)
+            .field("shutting_down", &self.is_shutting_down())
+            .field("tasks_in_flight", &self.tasks_in_flight())
+            .finish()
+    }
+}

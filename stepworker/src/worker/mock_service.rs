@@ -1,0 +1,133 @@
+//! An in-memory [`TaskService`] for unit tests of the runtime.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::handler::Report;
+use super::service::{Call, PolledTask, TaskService};
+use super::TaskFailure;
+use crate::client::{Error, ServiceError};
+use crate::model::ErrorCode;
+
+/// Hands out queued tasks to long polls and records every call.
+pub(crate) struct MockService {
+    queue: Mutex<VecDeque<PolledTask>>,
+    queued: Notify,
+    /// How long a poll waits for a task before answering empty.
+    pub(crate) poll_wait: Duration,
+    /// Tokens whose heartbeats answer `TaskTimedOut`.
+    pub(crate) gone_tokens: Mutex<Vec<String>>,
+    /// Report calls that answer `ThrottlingException` before one is accepted.
+    pub(crate) throttled_reports: AtomicUsize,
+    /// Every accepted report, in order.
+    pub(crate) reports: Mutex<Vec<(String, Report)>>,
+    pub(crate) report_calls: AtomicUsize,
+    pub(crate) heartbeats: AtomicUsize,
+    pub(crate) polls_started: AtomicUsize,
+    pub(crate) polls_finished: AtomicUsize,
+}
+
+impl MockService {
+    pub(crate) fn new(poll_wait: Duration) -> Self {
+        Self {
+            queue: Mutex::new(VecDeque::new()),
+            queued: Notify::new(),
+            poll_wait,
+            gone_tokens: Mutex::new(Vec::new()),
+            throttled_reports: AtomicUsize::new(0),
+            reports: Mutex::new(Vec::new()),
+            report_calls: AtomicUsize::new(0),
+            heartbeats: AtomicUsize::new(0),
+            polls_started: AtomicUsize::new(0),
+            polls_finished: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn enqueue(&self, token: &str, input: &str) {
+        lock(&self.queue).push_back(PolledTask {
+            token: token.to_owned(),
+            input: input.to_owned(),
+        });
+        self.queued.notify_one();
+    }
+
+    pub(crate) fn reports(&self) -> Vec<(String, Report)> {
+        lock(&self.reports).clone()
+    }
+
+    pub(crate) fn report_for(&self, token: &str) -> Option<Report> {
+        lock(&self.reports).iter().find(|(t, _)| t == token).map(|(_, r)| r.clone())
+    }
+
+    fn record(&self, token: &str, report: Report) -> Result<(), Error> {
+        self.report_calls.fetch_add(1, Ordering::SeqCst);
+        let throttle = self
+            .throttled_reports
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1))
+            .is_ok();
+        if throttle {
+            return Err(service_error(ErrorCode::ThrottlingException));
+        }
+        let mut reports = lock(&self.reports);
+        if reports.iter().any(|(t, _)| t == token) {
+            // What the service answers for a token already reported.
+            return Err(service_error(ErrorCode::TaskTimedOut));
+        }
+        reports.push((token.to_owned(), report));
+        Ok(())
+    }
+}
+
+pub(crate) fn service_error(code: ErrorCode) -> Error {
+    Error::Service(ServiceError::new(code, None, None, 400))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl TaskService for MockService {
+    fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String> {
+        Box::pin(async move { Ok(format!("arn:aws:states:us-east-1:123456789012:activity:{name}")) })
+    }
+
+    fn get_activity_task<'a>(&'a self, _arn: &'a str, _worker: &'a str) -> Call<'a, Option<PolledTask>> {
+        Box::pin(async move {
+            self.polls_started.fetch_add(1, Ordering::SeqCst);
+            let deadline = tokio::time::Instant::now() + self.poll_wait;
+            let task = loop {
+                let notified = self.queued.notified();
+                if let Some(task) = lock(&self.queue).pop_front() {
+                    break Some(task);
+                }
+                if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                    break None;
+                }
+            };
+            self.polls_finished.fetch_add(1, Ordering::SeqCst);
+            Ok(task)
+        })
+    }
+
+    fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()> {
+        Box::pin(async move {
+            self.heartbeats.fetch_add(1, Ordering::SeqCst);
+            if lock(&self.gone_tokens).iter().any(|t| t == token) {
+                return Err(service_error(ErrorCode::TaskTimedOut));
+            }
+            Ok(())
+        })
+    }
+
+    fn send_success<'a>(&'a self, token: &'a str, output: &'a str) -> Call<'a, ()> {
+        Box::pin(async move { self.record(token, Report::Success(output.to_owned())) })
+    }
+
+    fn send_failure<'a>(&'a self, token: &'a str, failure: &'a TaskFailure) -> Call<'a, ()> {
+        Box::pin(async move { self.record(token, Report::Failure(failure.clone())) })
+    }
+}

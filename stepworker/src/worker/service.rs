@@ -1,0 +1,110 @@
+//! The five calls the worker makes, behind a trait so the runtime's logic can
+//! be unit-tested without a network.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::client::{Client, Error};
+use crate::model::ErrorCode;
+
+use super::TaskFailure;
+
+/// A boxed future borrowing the service and the call's arguments.
+pub(crate) type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// A task a long poll returned.
+pub(crate) struct PolledTask {
+    pub(crate) token: String,
+    pub(crate) input: String,
+}
+
+/// The Step Functions calls of an activity worker.
+pub(crate) trait TaskService: Send + Sync + 'static {
+    /// CreateActivity (idempotent by name); returns the activity ARN.
+    fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String>;
+    /// GetActivityTask; `None` when the long poll ended without a task.
+    fn get_activity_task<'a>(
+        &'a self,
+        arn: &'a str,
+        worker_name: &'a str,
+    ) -> Call<'a, Option<PolledTask>>;
+    /// SendTaskHeartbeat.
+    fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()>;
+    /// SendTaskSuccess with serialized JSON output.
+    fn send_success<'a>(&'a self, token: &'a str, output: &'a str) -> Call<'a, ()>;
+    /// SendTaskFailure.
+    fn send_failure<'a>(&'a self, token: &'a str, failure: &'a TaskFailure) -> Call<'a, ()>;
+}
+
+impl TaskService for Client {
+    fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String> {
+        Box::pin(async move {
+            let created = self.create_activity().name(name).send().await?;
+            Ok(created.activity_arn)
+        })
+    }
+
+    fn get_activity_task<'a>(
+        &'a self,
+        arn: &'a str,
+        worker_name: &'a str,
+    ) -> Call<'a, Option<PolledTask>> {
+        Box::pin(async move {
+            let polled = self
+                .get_activity_task()
+                .activity_arn(arn)
+                .worker_name(worker_name)
+                .send()
+                .await?;
+            // An empty poll answers with no token (or, from some front ends, an
+            // empty one); either way there is nothing to run.
+            Ok(polled
+                .task_token
+                .filter(|token| !token.is_empty())
+                .map(|token| PolledTask {
+                    token,
+                    input: polled.input.unwrap_or_else(|| "{}".to_owned()),
+                }))
+        })
+    }
+
+    fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()> {
+        Box::pin(async move {
+            self.send_task_heartbeat().task_token(token).send().await?;
+            Ok(())
+        })
+    }
+
+    fn send_success<'a>(&'a self, token: &'a str, output: &'a str) -> Call<'a, ()> {
+        Box::pin(async move {
+            self.send_task_success()
+                .task_token(token)
+                .output(output)
+                .send()
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn send_failure<'a>(&'a self, token: &'a str, failure: &'a TaskFailure) -> Call<'a, ()> {
+        Box::pin(async move {
+            self.send_task_failure()
+                .task_token(token)
+                .error(failure.error())
+                .cause(failure.cause())
+                .send()
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+/// Whether `error` says the task token is no longer valid: the task timed
+/// out, its execution ended, or the token was never good. Nothing more can be
+/// sent for that token, so the handler is cancelled and nothing is retried.
+pub(crate) fn is_token_gone(error: &Error) -> bool {
+    matches!(
+        error.code(),
+        Some(ErrorCode::TaskTimedOut | ErrorCode::TaskDoesNotExist | ErrorCode::InvalidToken)
+    )
+}

@@ -1,0 +1,6 @@
+#[stepworker::activity]
+async fn resize() -> u32 {
+    1
+}
+
+fn main() {}
