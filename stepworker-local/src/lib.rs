@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod asl;
+pub mod console;
 
 mod activities;
 mod arn;

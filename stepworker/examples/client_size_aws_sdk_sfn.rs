@@ -9,7 +9,9 @@ use aws_sdk_sfn::config::{BehaviorVersion, Credentials, Region};
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let endpoint = args.next().unwrap_or_else(|| "http://127.0.0.1:8083".to_owned());
+    let endpoint = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:8083".to_owned());
     let arn = args
         .next()
         .unwrap_or_else(|| "arn:aws:states:us-east-1:123456789012:stateMachine:demo".to_owned());

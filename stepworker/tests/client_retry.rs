@@ -268,3 +268,44 @@ async fn a_retried_redrive_carries_the_same_client_token() {
     assert!(!tokens[0].is_empty());
     assert_eq!(tokens[0], tokens[1]);
 }
+
+#[tokio::test]
+async fn a_signature_refused_for_clock_skew_is_resigned_with_the_service_time() {
+    use std::time::SystemTime;
+    // The service's clock is an hour ahead of this host's.
+    let service_now = || SystemTime::now() + Duration::from_secs(3600);
+    let server = TestServer::start(move |request, _| {
+        let date = httpdate::fmt_http_date(service_now());
+        let signed_at =
+            client_support::parse_amz_date(request.header("x-amz-date")).expect("x-amz-date");
+        let skew = service_now()
+            .duration_since(signed_at)
+            .unwrap_or_else(|e| e.duration());
+        let reply = if skew > Duration::from_secs(300) {
+            Reply::error(
+                400,
+                "InvalidSignatureException",
+                "Signature expired: 20260101T000000Z is now earlier than 20260101T005500Z",
+            )
+        } else {
+            described()
+        };
+        reply.with_header("date", &date)
+    })
+    .await;
+    let client = server.client();
+    client
+        .describe_execution()
+        .execution_arn(ARN)
+        .send()
+        .await
+        .expect("the second signature uses the service's time");
+    assert_eq!(server.count(), 2);
+    client
+        .describe_execution()
+        .execution_arn(ARN)
+        .send()
+        .await
+        .expect("later calls are signed right the first time");
+    assert_eq!(server.count(), 3);
+}

@@ -27,7 +27,11 @@ fn sample(model: &Value, shape: &str, depth: usize) -> Value {
         "boolean" => json!(true),
         "float" => json!(12.5),
         "timestamp" => json!(1_700_000_000.25),
-        "list" => json!([sample(model, s["member"]["shape"].as_str().unwrap(), depth + 1)]),
+        "list" => json!([sample(
+            model,
+            s["member"]["shape"].as_str().unwrap(),
+            depth + 1
+        )]),
         "map" => json!({ "k": sample(model, s["value"]["shape"].as_str().unwrap(), depth + 1) }),
         "structure" => {
             let mut obj = Map::new();
@@ -57,9 +61,19 @@ fn check<O: Operation>(model: &Value, seen: &mut BTreeSet<String>) {
     let output = sample(model, op["output"].as_str().unwrap(), 0);
     roundtrip::<O::Input>(&format!("{} input", O::NAME), &input);
     roundtrip::<O::Output>(&format!("{} output", O::NAME), &output);
-    let errors: Vec<&str> = op["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
+    let errors: Vec<&str> = op["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
     assert_eq!(O::ERRORS, errors.as_slice(), "{} error list", O::NAME);
-    assert_eq!(O::IDEMPOTENT, op["idempotent"].as_bool().unwrap_or(false), "{} idempotency", O::NAME);
+    assert_eq!(
+        O::IDEMPOTENT,
+        op["idempotent"].as_bool().unwrap_or(false),
+        "{} idempotency",
+        O::NAME
+    );
     seen.insert(O::NAME.to_owned());
 }
 
@@ -73,8 +87,16 @@ fn every_operation_round_trips_every_member() {
         };
     }
     stepworker::for_each_operation!(each);
-    let in_model: BTreeSet<String> = model["operations"].as_object().unwrap().keys().cloned().collect();
-    assert_eq!(seen, in_model, "operations covered vs operations in the model");
+    let in_model: BTreeSet<String> = model["operations"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(
+        seen, in_model,
+        "operations covered vs operations in the model"
+    );
     assert_eq!(seen.len(), 37);
 }
 
@@ -82,7 +104,10 @@ fn every_operation_round_trips_every_member() {
 fn history_event_keeps_every_details_member() {
     let model = service_model();
     let fixture = sample(&model, "HistoryEvent", 0);
-    assert!(fixture.as_object().unwrap().len() > 40, "fixture should fill every event detail");
+    assert!(
+        fixture.as_object().unwrap().len() > 40,
+        "fixture should fill every event detail"
+    );
     roundtrip::<model::HistoryEvent>("HistoryEvent", &fixture);
 }
 
@@ -95,11 +120,20 @@ fn sensitive_members_are_redacted_in_debug() {
     };
     let shown = format!("{input:?}");
     assert!(!shown.contains("4111-secret"), "input leaked: {shown}");
-    assert!(shown.contains("stateMachine:m"), "non-sensitive ARN should show: {shown}");
+    assert!(
+        shown.contains("stateMachine:m"),
+        "non-sensitive ARN should show: {shown}"
+    );
 
-    let success = model::SendTaskSuccessInput { task_token: "tok-secret".into(), output: "out-secret".into() };
+    let success = model::SendTaskSuccessInput {
+        task_token: "tok-secret".into(),
+        output: "out-secret".into(),
+    };
     let shown = format!("{success:?}");
-    assert!(!shown.contains("tok-secret") && !shown.contains("out-secret"), "{shown}");
+    assert!(
+        !shown.contains("tok-secret") && !shown.contains("out-secret"),
+        "{shown}"
+    );
 
     let failure = model::SendTaskFailureInput {
         task_token: "tok-secret".into(),
@@ -109,15 +143,25 @@ fn sensitive_members_are_redacted_in_debug() {
     let shown = format!("{failure:?}");
     assert!(!shown.contains("secret"), "{shown}");
 
-    let described = model::DescribeStateMachineOutput { definition: "{\"States\":\"def-secret\"}".into(), ..Default::default() };
+    let described = model::DescribeStateMachineOutput {
+        definition: "{\"States\":\"def-secret\"}".into(),
+        ..Default::default()
+    };
     assert!(!format!("{described:?}").contains("def-secret"));
 }
 
 #[test]
 fn enums_keep_unknown_values() {
-    let status: model::ExecutionStatus = serde_json::from_value(json!("PAUSED_BY_FUTURE_FEATURE")).unwrap();
-    assert_eq!(status, model::ExecutionStatus::Unknown("PAUSED_BY_FUTURE_FEATURE".into()));
-    assert_eq!(serde_json::to_value(&status).unwrap(), json!("PAUSED_BY_FUTURE_FEATURE"));
+    let status: model::ExecutionStatus =
+        serde_json::from_value(json!("PAUSED_BY_FUTURE_FEATURE")).unwrap();
+    assert_eq!(
+        status,
+        model::ExecutionStatus::Unknown("PAUSED_BY_FUTURE_FEATURE".into())
+    );
+    assert_eq!(
+        serde_json::to_value(&status).unwrap(),
+        json!("PAUSED_BY_FUTURE_FEATURE")
+    );
     let known: model::ExecutionStatus = serde_json::from_value(json!("TIMED_OUT")).unwrap();
     assert_eq!(known, model::ExecutionStatus::TimedOut);
 }
@@ -127,7 +171,10 @@ fn timestamps_are_epoch_second_numbers() {
     let whole: model::Timestamp = serde_json::from_value(json!(1_700_000_000)).unwrap();
     assert_eq!(serde_json::to_value(whole).unwrap(), json!(1_700_000_000));
     let fractional: model::Timestamp = serde_json::from_value(json!(1_700_000_000.125)).unwrap();
-    assert_eq!(serde_json::to_value(fractional).unwrap(), json!(1_700_000_000.125));
+    assert_eq!(
+        serde_json::to_value(fractional).unwrap(),
+        json!(1_700_000_000.125)
+    );
     assert_eq!(fractional.epoch_millis(), 1_700_000_000_125);
     assert!(serde_json::from_value::<model::Timestamp>(json!("2024-01-01")).is_err());
 }
@@ -138,7 +185,10 @@ fn every_modeled_error_name_parses_to_its_variant() {
     for (name, shape) in model["shapes"].as_object().unwrap() {
         if shape.get("exception").is_some() {
             let code = model::ErrorCode::from_name(name);
-            assert!(!matches!(code, model::ErrorCode::Unknown(_)), "{name} has no variant");
+            assert!(
+                !matches!(code, model::ErrorCode::Unknown(_)),
+                "{name} has no variant"
+            );
             assert_eq!(code.as_str(), name);
         }
     }

@@ -10,6 +10,8 @@ use crate::time_format::rfc3339_millis;
 #[derive(Debug, Clone)]
 pub struct Context {
     value: Value,
+    /// Last `EnteredTime` formatted, reused while the millisecond is the same.
+    entered: Option<(i64, Value)>,
 }
 
 impl Context {
@@ -34,7 +36,10 @@ impl Context {
                 "Name": &*execution.state_machine_name,
             },
         });
-        Self { value }
+        Self {
+            value,
+            entered: None,
+        }
     }
 
     /// The object as paths read it.
@@ -44,12 +49,17 @@ impl Context {
 
     /// Enters a state: sets `$$.State` and removes `$$.Task`.
     pub fn enter_state(&mut self, name: &str, entered_millis: i64) {
+        let entered = match &self.entered {
+            Some((millis, text)) if *millis == entered_millis => text.clone(),
+            _ => {
+                let text = Value::from(rfc3339_millis(entered_millis));
+                self.entered = Some((entered_millis, text.clone()));
+                text
+            }
+        };
         if let Some(state) = self.field("State") {
             state.insert("Name".into(), Value::from(name));
-            state.insert(
-                "EnteredTime".into(),
-                Value::from(rfc3339_millis(entered_millis)),
-            );
+            state.insert("EnteredTime".into(), entered);
             state.insert("RetryCount".into(), Value::from(0));
         }
         if let Value::Object(root) = &mut self.value {

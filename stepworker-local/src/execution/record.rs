@@ -1,6 +1,7 @@
 //! One execution as the engine keeps it: identity, the definition it runs,
 //! status, result and history.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -64,6 +65,8 @@ pub struct Execution {
     pub start_millis: i64,
     /// `traceHeader` of StartExecution.
     pub trace_header: Option<String>,
+    /// Set when its state machine is being deleted.
+    pub machine_deleting: Arc<AtomicBool>,
     state: Mutex<ExecutionState>,
     stop: Notify,
 }
@@ -81,6 +84,7 @@ impl Execution {
         input: Arc<str>,
         start_millis: i64,
         trace_header: Option<String>,
+        machine_deleting: Arc<AtomicBool>,
     ) -> Self {
         Self {
             seq,
@@ -92,6 +96,7 @@ impl Execution {
             input,
             start_millis,
             trace_header,
+            machine_deleting,
             state: Mutex::new(ExecutionState {
                 status: ExecutionStatus::Running,
                 stop_millis: None,

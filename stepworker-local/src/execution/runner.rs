@@ -1,6 +1,7 @@
 //! The runner: one tokio task per execution, walking its states with the
 //! ASL core and writing the history events AWS writes for each state type.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -209,20 +210,14 @@ impl Runner {
             return Some(timed_out());
         }
         let machine = &self.execution.state_machine_name;
-        let deleting = self
-            .core
-            .registry
-            .lock()
-            .machines
-            .get(&**machine)
-            .is_none_or(|m| m.deleting);
-        if deleting {
+        if self.execution.machine_deleting.load(Ordering::Relaxed) {
             return Some(failed(StatesError::runtime(format!(
                 "State machine {machine} has been deleted."
             ))));
         }
-        let events = self.execution.with_state(|s| s.history.events().len());
-        if events + 3 > MAX_HISTORY_EVENTS {
+        // The last entered event id bounds the history length closely
+        // enough: a state writes at most a handful of events per attempt.
+        if self.entered_event_id as usize + 8 > MAX_HISTORY_EVENTS {
             return Some(failed(StatesError::runtime(format!(
                 "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
             ))));

@@ -47,6 +47,7 @@ pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExe
         }
         let version = machine.current.clone();
         let machine_arn = machine.arn.clone();
+        let machine_deleting = machine.deletion_flag.clone();
         if let Some(existing) = registry.execution(&arn) {
             if existing.is_running() && existing.input == text {
                 return Ok(StartExecutionOutput {
@@ -69,6 +70,7 @@ pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExe
             text,
             core.now_millis(),
             input.trace_header,
+            machine_deleting,
         ));
         registry.insert_execution(execution.clone());
         execution

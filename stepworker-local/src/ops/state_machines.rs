@@ -84,6 +84,7 @@ pub fn create(
             revision_id: new_revision_id(),
         }),
         deleting: false,
+        deletion_flag: Default::default(),
         tags: tag_set,
         running: 0,
     };
@@ -235,6 +236,9 @@ pub fn delete(
     let remove_now = match registry.machines.get_mut(&name) {
         Some(machine) => {
             machine.deleting = true;
+            machine
+                .deletion_flag
+                .store(true, std::sync::atomic::Ordering::SeqCst);
             machine.running == 0
         }
         None => false,

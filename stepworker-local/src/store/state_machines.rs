@@ -1,5 +1,6 @@
 //! State machines and the versions of their definition executions run.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use stepworker::model::{LoggingConfiguration, StateMachineType, Timestamp, TracingConfiguration};
@@ -44,6 +45,9 @@ pub struct StateMachineRecord {
     pub current: Arc<MachineVersion>,
     /// DeleteStateMachine was called; it disappears once no execution runs.
     pub deleting: bool,
+    /// The same fact, shared with its executions so their runners check it
+    /// at every transition without taking the registry lock.
+    pub deletion_flag: Arc<AtomicBool>,
     /// Tags.
     pub tags: TagSet,
     /// Executions still running.

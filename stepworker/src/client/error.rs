@@ -155,14 +155,14 @@ impl Error {
     }
 
     /// Whether the same call may succeed later: throttling, HTTP 429 and 5xx,
-    /// transport failures and timeouts.
+    /// a signature refused for clock skew, transport failures and timeouts.
     ///
     /// This says nothing about whether repeating the call is *safe*: after a
     /// timeout or a broken connection the first request may have taken effect.
     /// The client's own retries take that into account per operation.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Service(e) => e.is_throttling() || e.is_transient(),
+            Self::Service(e) => e.is_throttling() || e.is_transient() || e.is_clock_skew(),
             Self::Http { status, .. } => *status == 429 || *status >= 500,
             Self::Transport(_) | Self::Timeout { .. } => true,
             _ => false,
@@ -178,11 +178,11 @@ impl Error {
         }
     }
 
-    /// The human-readable message: the service's message for service errors,
-    /// the description otherwise.
+    /// The human-readable message: the service's message for service errors
+    /// (the error name when it sent none), the description otherwise.
     pub fn message(&self) -> String {
         match self {
-            Self::Service(e) => e.message().unwrap_or_default().to_owned(),
+            Self::Service(e) => e.message().unwrap_or(e.code().as_str()).to_owned(),
             Self::Http { message, .. }
             | Self::Serialization { message, .. }
             | Self::Deserialization { message, .. }
@@ -253,6 +253,18 @@ impl ServiceError {
     /// Whether the name or status says the caller is being throttled.
     pub fn is_throttling(&self) -> bool {
         self.status == 429 || THROTTLING_NAMES.contains(&self.code.as_str())
+    }
+
+    /// Whether the signature was refused for its time (the local clock is off);
+    /// the client corrects its clock from the answer, so a retry can pass.
+    pub fn is_clock_skew(&self) -> bool {
+        match self.code.as_str() {
+            "RequestExpired" | "RequestTimeTooSkewed" => true,
+            "InvalidSignatureException" => self.message.as_deref().is_some_and(|m| {
+                m.contains("Signature expired") || m.contains("Signature not yet current")
+            }),
+            _ => false,
+        }
     }
 
     /// Whether the service failed on its side (5xx or a transient name).

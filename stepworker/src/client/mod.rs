@@ -12,6 +12,7 @@
 
 #[cfg(feature = "aws-config")]
 mod aws_config;
+mod clock_skew;
 mod config;
 mod credentials;
 mod endpoint;

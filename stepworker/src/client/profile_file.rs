@@ -123,10 +123,12 @@ pub(crate) fn parse(text: &str, kind: FileKind) -> Result<ProfileSet, ParseError
             // A sub-property of the previous key (`s3 =` then `  max_concurrent_requests = 20`).
             continue;
         }
-        let (key, value) = trimmed.split_once('=').ok_or(ParseError {
-            line: line_no,
-            message: "expected `key = value`",
-        })?;
+        let (key, value) = strip_trailing_comment(trimmed)
+            .split_once('=')
+            .ok_or(ParseError {
+                line: line_no,
+                message: "expected `key = value`",
+            })?;
         let key = key.trim();
         if key.is_empty() {
             return Err(ParseError {
@@ -151,6 +153,19 @@ pub(crate) fn parse(text: &str, kind: FileKind) -> Result<ProfileSet, ParseError
         }
     }
     Ok(set)
+}
+
+/// `key = value # note` -> `key = value`. As in the AWS SDKs, `#` or `;`
+/// starts a comment only after whitespace, so `a#b` stays a value.
+fn strip_trailing_comment(line: &str) -> &str {
+    let mut after_space = false;
+    for (index, c) in line.char_indices() {
+        if after_space && (c == '#' || c == ';') {
+            return line[..index].trim_end();
+        }
+        after_space = c.is_whitespace();
+    }
+    line
 }
 
 /// The inside of `[ ... ]`, allowing a comment after the bracket.
@@ -202,7 +217,8 @@ mod tests {
 region = eu-west-1
 
 [profile work]  ; trailing comment
-region=us-west-2
+region=us-west-2 # the Sydney team moved
+tag = a#b;c
 s3 =
   max_concurrent_requests = 20
 output = json
@@ -220,6 +236,7 @@ region = ignored-in-config-file
         assert_eq!(set.get("default", "region"), Some("eu-west-1"));
         assert_eq!(set.get("work", "region"), Some("us-west-2"));
         assert_eq!(set.get("work", "output"), Some("json"));
+        assert_eq!(set.get("work", "tag"), Some("a#b;c"));
         assert_eq!(set.get("work", "max_concurrent_requests"), None);
         assert!(set.profile("corp").is_none());
         assert!(set.profile("sso-session corp").is_none());

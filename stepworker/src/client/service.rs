@@ -2,12 +2,14 @@
 //! by all 37 operations.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use backon::Retryable;
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE};
+use tracing::Instrument;
 
+use super::clock_skew::ClockSkew;
 use super::config::Config;
 use super::endpoint::Endpoint;
 use super::error::Error;
@@ -48,6 +50,8 @@ struct Inner {
     /// What every call needs, or why calls cannot be made (reported by each
     /// call, so building a client never fails, as in the AWS SDKs).
     ready: Result<Ready, String>,
+    /// The service's clock relative to ours, for signing.
+    clock: ClockSkew,
 }
 
 struct Ready {
@@ -64,7 +68,11 @@ impl Client {
             tracing::warn!(%problem, "Step Functions client cannot make calls");
         }
         Self {
-            inner: Arc::new(Inner { config, ready }),
+            inner: Arc::new(Inner {
+                config,
+                ready,
+                clock: ClockSkew::default(),
+            }),
         }
     }
 
@@ -112,8 +120,9 @@ impl Client {
             .when(|error| safety.allows_retry(error))
             .adjust(|_, bound| bound.map(full_jitter))
             .notify(|error, delay| {
-                tracing::debug!(operation = O::NAME, %error, ?delay, "retrying");
+                tracing::debug!(%error, ?delay, "retrying");
             })
+            .instrument(tracing::debug_span!("step_functions", operation = O::NAME))
             .await?;
         decode::<O>(response)
     }
@@ -134,6 +143,12 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         let request = self.sign::<O>(ready, body).await?;
         let response = ready.transport.send(O::NAME, request, timeout).await?;
+        self.inner.clock.observe(&response.headers);
+        tracing::trace!(
+            status = response.status,
+            request_id = ?request_id(&response.headers),
+            "answer"
+        );
         if (200..300).contains(&response.status) {
             Ok(response)
         } else {
@@ -160,7 +175,12 @@ impl Client {
             .body(body)
             .map_err(|e| Error::config(format!("{}: cannot build the request: {e}", O::NAME)))?;
         let credentials = self.inner.config.credentials.resolve().await?;
-        sign_request(&mut request, credentials, &ready.region, SystemTime::now())?;
+        sign_request(
+            &mut request,
+            credentials,
+            &ready.region,
+            self.inner.clock.now(),
+        )?;
         Ok(request)
     }
 }

@@ -28,7 +28,12 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(timeouts: &TimeoutConfig, user_agent: &str) -> Result<Self, Error> {
+        // HTTP/1.1 only, as the AWS SDKs speak to Step Functions: a worker holds
+        // dozens of 60 s long polls open at once, and on one HTTP/2
+        // connection they would queue behind the server's stream limit
+        // instead of each getting a connection of their own.
         let http = reqwest::Client::builder()
+            .http1_only()
             .connect_timeout(timeouts.connect_timeout())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .tcp_nodelay(true)

@@ -60,14 +60,19 @@ impl MockService {
     }
 
     pub(crate) fn report_for(&self, token: &str) -> Option<Report> {
-        lock(&self.reports).iter().find(|(t, _)| t == token).map(|(_, r)| r.clone())
+        lock(&self.reports)
+            .iter()
+            .find(|(t, _)| t == token)
+            .map(|(_, r)| r.clone())
     }
 
     fn record(&self, token: &str, report: Report) -> Result<(), Error> {
         self.report_calls.fetch_add(1, Ordering::SeqCst);
         let throttle = self
             .throttled_reports
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1))
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
             .is_ok();
         if throttle {
             return Err(service_error(ErrorCode::ThrottlingException));
@@ -87,15 +92,25 @@ pub(crate) fn service_error(code: ErrorCode) -> Error {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl TaskService for MockService {
     fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String> {
-        Box::pin(async move { Ok(format!("arn:aws:states:us-east-1:123456789012:activity:{name}")) })
+        Box::pin(async move {
+            Ok(format!(
+                "arn:aws:states:us-east-1:123456789012:activity:{name}"
+            ))
+        })
     }
 
-    fn get_activity_task<'a>(&'a self, _arn: &'a str, _worker: &'a str) -> Call<'a, Option<PolledTask>> {
+    fn get_activity_task<'a>(
+        &'a self,
+        _arn: &'a str,
+        _worker: &'a str,
+    ) -> Call<'a, Option<PolledTask>> {
         Box::pin(async move {
             self.polls_started.fetch_add(1, Ordering::SeqCst);
             let deadline = tokio::time::Instant::now() + self.poll_wait;

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::handler::Report;
 use super::mock_service::MockService;
-use super::{error_names, Activity, ActivityContext, TaskFailure, Worker, WorkerBuilder, WorkerHandle};
+use super::{
+    error_names, Activity, ActivityContext, TaskFailure, Worker, WorkerBuilder, WorkerHandle,
+};
 
 /// What a test task does, chosen by its input.
 #[derive(Deserialize)]
@@ -74,7 +76,9 @@ fn start(service: MockService, configure: impl FnOnce(WorkerBuilder) -> WorkerBu
     let service = Arc::new(service);
     let probe = Arc::new(Probe::default());
     let builder = WorkerBuilder::with_service(service.clone())
-        .activity(TestActivity { probe: probe.clone() })
+        .activity(TestActivity {
+            probe: probe.clone(),
+        })
         .worker_name("unit-test");
     let worker: Worker = configure(builder).build();
     let handle = worker.handle();
@@ -95,13 +99,20 @@ impl Harness {
             }
         })
         .await;
-        assert!(waited.is_ok(), "only {} of {count} reports arrived", self.service.reports().len());
+        assert!(
+            waited.is_ok(),
+            "only {} of {count} reports arrived",
+            self.service.reports().len()
+        );
     }
 
     async fn stop(self) -> Arc<MockService> {
         self.handle.shutdown();
         let ended = tokio::time::timeout(Duration::from_secs(5), self.run).await;
-        assert!(matches!(ended, Ok(Ok(Ok(())))), "the worker did not stop cleanly");
+        assert!(
+            matches!(ended, Ok(Ok(Ok(())))),
+            "the worker did not stop cleanly"
+        );
         self.service
     }
 }
@@ -120,17 +131,33 @@ async fn reports_success_failure_panic_and_bad_input_once_each() {
     let harness = start(service, |b| b);
     harness.wait_for_reports(4).await;
     // The worker lives on after the panic: it still takes new work.
-    harness.service.enqueue("after", r#"{"echo": {"value": 7}}"#);
+    harness
+        .service
+        .enqueue("after", r#"{"echo": {"value": 7}}"#);
     harness.wait_for_reports(5).await;
     let service = harness.stop().await;
 
     assert_eq!(service.report_for("ok"), Some(Report::Success("42".into())));
-    assert_eq!(service.report_for("err"), Some(Report::Failure(TaskFailure::new("Test.Failed", "as asked"))));
-    assert_eq!(service.report_for("after"), Some(Report::Success("7".into())));
-    let Some(Report::Failure(panic)) = service.report_for("panic") else { panic!("no panic failure") };
+    assert_eq!(
+        service.report_for("err"),
+        Some(Report::Failure(TaskFailure::new("Test.Failed", "as asked")))
+    );
+    assert_eq!(
+        service.report_for("after"),
+        Some(Report::Success("7".into()))
+    );
+    let Some(Report::Failure(panic)) = service.report_for("panic") else {
+        panic!("no panic failure")
+    };
     assert_eq!(panic.error(), error_names::PANIC);
-    assert!(panic.cause().contains("handler exploded"), "{}", panic.cause());
-    let Some(Report::Failure(bad)) = service.report_for("bad") else { panic!("no input failure") };
+    assert!(
+        panic.cause().contains("handler exploded"),
+        "{}",
+        panic.cause()
+    );
+    let Some(Report::Failure(bad)) = service.report_for("bad") else {
+        panic!("no input failure")
+    };
     assert_eq!(bad.error(), error_names::INVALID_INPUT);
     assert!(bad.cause().contains("`echo.value`"), "{}", bad.cause());
     assert_eq!(service.reports().len(), 5, "a token was reported twice");
@@ -145,13 +172,20 @@ async fn retries_a_throttled_report_until_it_is_accepted() {
     harness.wait_for_reports(1).await;
     let service = harness.stop().await;
     assert_eq!(service.report_calls.load(Ordering::SeqCst), 3);
-    assert_eq!(service.reports(), vec![("t".to_owned(), Report::Success("1".into()))]);
+    assert_eq!(
+        service.reports(),
+        vec![("t".to_owned(), Report::Success("1".into()))]
+    );
 }
 
 #[tokio::test]
 async fn a_gone_token_on_heartbeat_cancels_the_handler_and_reports_nothing() {
     let service = quick_polls();
-    service.gone_tokens.lock().map(|mut gone| gone.push("stopped".into())).ok();
+    service
+        .gone_tokens
+        .lock()
+        .map(|mut gone| gone.push("stopped".into()))
+        .ok();
     service.enqueue("stopped", r#""await_cancel""#);
     let harness = start(service, |b| b);
     // HEARTBEAT is 300 ms, so the first heartbeat goes out within 100 ms.
@@ -177,7 +211,10 @@ async fn heartbeats_keep_a_long_task_alive() {
     // 400 ms at one heartbeat per 80-100 ms.
     let beats = service.heartbeats.load(Ordering::SeqCst);
     assert!((3..=6).contains(&beats), "{beats} heartbeats");
-    assert_eq!(service.report_for("long"), Some(Report::Success("0".into())));
+    assert_eq!(
+        service.report_for("long"),
+        Some(Report::Success("0".into()))
+    );
 }
 
 #[tokio::test]
@@ -204,9 +241,20 @@ async fn shutdown_waits_for_an_open_poll_and_runs_what_it_brings() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     harness.service.enqueue("late", r#"{"echo": {"value": 5}}"#);
     let service = harness.stop().await;
-    assert_eq!(service.polls_started.load(Ordering::SeqCst), 1, "a poll started after shutdown");
-    assert_eq!(service.polls_finished.load(Ordering::SeqCst), 1, "the open poll was cut");
-    assert_eq!(service.report_for("late"), Some(Report::Success("5".into())));
+    assert_eq!(
+        service.polls_started.load(Ordering::SeqCst),
+        1,
+        "a poll started after shutdown"
+    );
+    assert_eq!(
+        service.polls_finished.load(Ordering::SeqCst),
+        1,
+        "the open poll was cut"
+    );
+    assert_eq!(
+        service.report_for("late"),
+        Some(Report::Success("5".into()))
+    );
 }
 
 #[tokio::test]
@@ -219,21 +267,34 @@ async fn tasks_still_running_after_the_grace_period_fail_with_worker_shutdown() 
     let started = tokio::time::Instant::now();
     let service = harness.stop().await;
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert_eq!(service.report_for("fast"), Some(Report::Success("0".into())));
-    let Some(Report::Failure(failure)) = service.report_for("slow") else { panic!("slow task not failed") };
+    assert_eq!(
+        service.report_for("fast"),
+        Some(Report::Success("0".into()))
+    );
+    let Some(Report::Failure(failure)) = service.report_for("slow") else {
+        panic!("slow task not failed")
+    };
     assert_eq!(failure.error(), error_names::SHUTDOWN);
 }
 
 #[tokio::test]
 async fn refuses_to_run_without_activities_or_with_duplicates() {
-    let none = WorkerBuilder::with_service(Arc::new(quick_polls())).build().run().await;
+    let none = WorkerBuilder::with_service(Arc::new(quick_polls()))
+        .build()
+        .run()
+        .await;
     assert!(matches!(none, Err(super::WorkerError::NoActivities)));
     let probe = Arc::new(Probe::default());
     let twice = WorkerBuilder::with_service(Arc::new(quick_polls()))
-        .activity(TestActivity { probe: probe.clone() })
+        .activity(TestActivity {
+            probe: probe.clone(),
+        })
         .activity(TestActivity { probe })
         .build()
         .run()
         .await;
-    assert!(matches!(twice, Err(super::WorkerError::DuplicateActivity("test"))));
+    assert!(matches!(
+        twice,
+        Err(super::WorkerError::DuplicateActivity("test"))
+    ));
 }

@@ -1,0 +1,19 @@
+//! A state machine as a graph: the model built from a definition, a
+//! layered layout computed here (no graph library in the browser), and
+//! its SVG rendering.
+
+mod build;
+mod condition;
+mod layered;
+mod layout;
+mod metrics;
+mod model;
+mod render;
+mod svg;
+
+pub use build::build_graph;
+pub use condition::describe as describe_condition;
+pub use layered::{Point, RoutedEdge, Size};
+pub use layout::{layout_graph, GroupLayout, NodeLayout, Rect, ScopeLayout};
+pub use model::{Edge, EdgeKind, Graph, Group, Node, Scope};
+pub use render::render_svg;

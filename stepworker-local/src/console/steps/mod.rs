@@ -1,0 +1,9 @@
+//! An execution step by step: the state visits, inputs, outputs, errors,
+//! retries and durations that its history records.
+
+mod derive;
+mod events;
+mod record;
+
+pub use derive::derive_steps;
+pub use record::{ExecutionSteps, Outcome, Step, StepStatus, Transition};
