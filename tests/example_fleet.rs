@@ -138,7 +138,10 @@ async fn sigterm_mid_load_loses_nothing() {
     wait_until(&engine, 4).await;
     let first = stop_fleet(first).await;
     let left = EXECUTIONS - engine.stats().executions_finished;
-    assert!(left > 0, "the first fleet finished everything before SIGTERM");
+    assert!(
+        left > 0,
+        "the first fleet finished everything before SIGTERM"
+    );
 
     let second = start_fleet(&binary, &endpoint, "fleet-2");
     wait_until(&engine, EXECUTIONS).await;

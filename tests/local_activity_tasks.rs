@@ -215,7 +215,8 @@ async fn a_missed_heartbeat_times_the_task_out() {
     clock.advance(Duration::from_secs(3));
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "FAILED");
-    assert_eq!(done["error"], "States.HeartbeatTimeout");
+    // Reported as AWS does: a missed heartbeat fails as `States.Timeout`.
+    assert_eq!(done["error"], "States.Timeout");
     let late = api
         .err(
             "SendTaskSuccess",

@@ -21,6 +21,7 @@ use serde_json::json;
 use stepworker::asl::{Catch, DeployChange, Pass, Retry, StateMachine, Task};
 use stepworker::{Client, Worker};
 use stepworker_local::LocalEngine;
+use tracing_subscriber::EnvFilter;
 
 use orders::{charge_card, validate_order, Order};
 use table::ExecutionReport;
@@ -93,11 +94,8 @@ fn order_workflow() -> anyhow::Result<StateMachine> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .init();
+    let log_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(log_filter).init();
     let args = Args::parse();
     let (client, engine) = connect(&args).await?;
     let where_to = match &engine {
@@ -129,9 +127,9 @@ async fn main() -> anyhow::Result<()> {
     println!("  worker      polling validate-order and charge-card, 8 tasks at a time\n");
 
     let orders = [
-        order("order-1", "espresso-beans", 2),
-        order("order-2", "grinder", 1),
-        order("order-3", "kettle", 1),
+        Order::new("order-1", "espresso-beans", 2),
+        Order::new("order-2", "grinder", 1),
+        Order::new("order-3", "kettle", 1),
     ];
     let executions = try_join_all(
         orders
@@ -194,12 +192,4 @@ async fn connect(args: &Args) -> anyhow::Result<(Client, Option<LocalEngine>)> {
         .await
         .context("starting the embedded engine")?;
     Ok((Client::local(engine.endpoint_url()), Some(engine)))
-}
-
-fn order(id: &str, item: &str, quantity: u32) -> Order {
-    Order {
-        id: id.into(),
-        item: item.into(),
-        quantity,
-    }
 }

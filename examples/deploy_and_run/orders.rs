@@ -14,6 +14,16 @@ pub struct Order {
     pub quantity: u32,
 }
 
+impl Order {
+    pub fn new(id: &str, item: &str, quantity: u32) -> Self {
+        Self {
+            id: id.into(),
+            item: item.into(),
+            quantity,
+        }
+    }
+}
+
 /// An order whose item is in stock, priced.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PricedOrder {

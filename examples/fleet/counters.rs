@@ -79,7 +79,9 @@ impl WorkerCounters {
         for (activity, by_series) in counters.iter() {
             print!("{activity:<name_width$}");
             for (series, header) in COUNTERS {
-                let value = by_series.get(series).map_or(0, |v| v.load(Ordering::Relaxed));
+                let value = by_series
+                    .get(series)
+                    .map_or(0, |v| v.load(Ordering::Relaxed));
                 print!("  {value:>width$}", width = header.len());
             }
             let mean_wait = slot_waits.get(activity).map_or(0.0, |w| w.mean_millis());

@@ -47,7 +47,8 @@ struct Args {
 #[derive(Debug, Subcommand)]
 enum Child {
     /// Runs a worker against `endpoint` and prints `rss <kB>`: with
-    /// `tasks` 0, once its polls are parked (on the echo activity, which has
+    /// `pollers` 0, with no worker at all (a baseline); with `tasks` 0, once
+    /// its polls are parked (on the echo activity, which has
     /// no work left); otherwise once `tasks` sleeping handlers are running.
     Child {
         #[arg(long)]
@@ -149,6 +150,11 @@ async fn parent(args: Args) -> Result<()> {
     println!("dispatch latency (StartExecution -> handler entry): p50 {p50:?}, p99 {p99:?}");
 
     let exe = std::env::current_exe()?;
+    let baseline = child_rss(&exe, &endpoint, 0, 0, None).await?;
+    println!(
+        "process RSS with a client and no worker (baseline): {:.1} MB",
+        baseline as f64 / 1024.0
+    );
     let idle = child_rss(&exe, &endpoint, 100, 0, None).await?;
     println!(
         "worker RSS, idle with 100 parked polls: {:.1} MB",
@@ -394,6 +400,13 @@ async fn child_rss(
 
 async fn child(endpoint: String, pollers: usize, tasks: usize) -> Result<()> {
     let client = Client::local(&endpoint);
+    if pollers == 0 {
+        // The baseline: the runtime and a client, no worker.
+        client.list_activities().send().await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        println!("rss {}", rss_kb()?);
+        std::future::pending::<()>().await;
+    }
     let running = Arc::new(AtomicU64::new(0));
     let slots = pollers.max(tasks);
     let builder = Worker::builder(client).concurrency(slots).pollers(pollers);

@@ -67,8 +67,8 @@ impl Core {
     /// voids its open task token.
     pub fn execution_ended(&self, execution: &Execution) {
         Stats::bump(&self.stats.executions_finished);
-        let open = execution.with_state(|s| s.open_task.take());
-        if let Some((task_id, activity)) = open {
+        let open = execution.with_state(|s| std::mem::take(&mut s.open_tasks));
+        for (task_id, activity) in open {
             self.void_task(task_id, &activity);
         }
         let forgotten = self

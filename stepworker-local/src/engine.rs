@@ -1,5 +1,6 @@
 //! A running engine: the HTTP server and the handle to stop it.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::activity_stats::ActivityStats;
 use crate::builder::EngineBuilder;
 use crate::core::Core;
 use crate::error::ApiError;
@@ -79,6 +81,12 @@ impl LocalEngine {
     /// The engine's counters now.
     pub fn stats(&self) -> StatsSnapshot {
         self.core.stats.snapshot()
+    }
+
+    /// Parked polls and queued tasks of every activity right now, by
+    /// activity ARN.
+    pub fn activity_stats(&self) -> BTreeMap<String, ActivityStats> {
+        self.core.activity_stats()
     }
 
     /// The API as an axum router on the same engine state, to merge other

@@ -20,6 +20,7 @@ pub mod asl;
 pub mod console;
 
 mod activities;
+mod activity_stats;
 mod arn;
 mod builder;
 mod clock;
@@ -36,6 +37,7 @@ mod time_format;
 mod tokens;
 mod validate;
 
+pub use activity_stats::ActivityStats;
 pub use builder::EngineBuilder;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use config::{EngineConfig, Retention};

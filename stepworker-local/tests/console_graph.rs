@@ -354,8 +354,30 @@ fn a_forty_state_workflow_stays_readable() {
     std::fs::create_dir_all("../target/console-screenshots").expect("output folder");
     std::fs::write("../target/console-screenshots/forty_states.svg", &svg).expect("write svg");
     assert_eq!(svg.matches(r#"class="state "#).count(), 40);
-    // A laptop screen shows it a few columns wide, scrolling down.
-    assert!(layout.width < 1400.0, "width {}", layout.width);
+    // The happy path is one straight column, read top to bottom; error
+    // paths run beside it.
+    let centre = |name: &str| {
+        let i = graph
+            .root
+            .nodes
+            .iter()
+            .position(|n| n.name == name)
+            .expect(name);
+        let rect = layout.nodes[i].rect;
+        (rect.x + rect.width / 2.0, rect.y)
+    };
+    let (column, mut above) = centre("Step00");
+    for i in 1..36 {
+        let (x, y) = centre(&format!("Step{i:02}"));
+        assert!(
+            (x - column).abs() < 0.5,
+            "Step{i:02} is off the main column"
+        );
+        assert!(y > above, "Step{i:02} is below the step before it");
+        above = y;
+    }
+    // About one laptop screen wide, however many catches run beside it.
+    assert!(layout.width < 1600.0, "width {}", layout.width);
 }
 
 #[test]

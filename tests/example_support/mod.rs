@@ -27,12 +27,25 @@ const SCRUBBED_VARIABLES: [&str; 6] = [
 
 /// Builds example `name` and returns its executable.
 ///
-/// Built with `--workspace` so cargo resolves features exactly as the test
-/// run of the whole workspace did, and finds the example already fresh.
+/// Built with `--workspace` and the test's own profile so cargo resolves
+/// features exactly as the test run of the whole workspace did, and finds
+/// the example already fresh.
 pub async fn example_binary(name: &str) -> PathBuf {
-    let build = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--workspace", "--example", name])
-        .args(["--message-format", "json"])
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "--workspace",
+            "--example",
+            name,
+        ])
+        .args(["--message-format", "json"]);
+    if !cfg!(debug_assertions) {
+        build.arg("--release");
+    }
+    let build = build
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())
         .kill_on_drop(true)
@@ -97,5 +110,10 @@ pub fn terminate(child: &Child) {
     // SAFETY: kill(2) only sends a signal; `pid` is our own child, which has
     // not been reaped (we hold its handle), so the pid cannot be reused.
     let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
-    assert_eq!(sent, 0, "SIGTERM to {pid}: {}", std::io::Error::last_os_error());
+    assert_eq!(
+        sent,
+        0,
+        "SIGTERM to {pid}: {}",
+        std::io::Error::last_os_error()
+    );
 }

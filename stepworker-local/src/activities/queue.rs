@@ -130,9 +130,14 @@ impl ActivityQueue {
     }
 
     /// Number of polls parked now.
-    #[cfg(test)]
     pub fn parked_polls(&self) -> usize {
         self.state.lock().parked.len()
+    }
+
+    /// Parked polls and queued tasks now, read under one lock.
+    pub fn load(&self) -> (usize, usize) {
+        let state = self.state.lock();
+        (state.parked.len(), state.pending.len())
     }
 }
 

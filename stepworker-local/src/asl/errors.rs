@@ -9,6 +9,22 @@ pub const TASK_FAILED: &str = "States.TaskFailed";
 pub const TIMEOUT: &str = "States.Timeout";
 /// A task missed its heartbeat for longer than `HeartbeatSeconds`.
 pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+/// The name an error is reported under in history and in a failed
+/// execution's result.
+///
+/// A missed heartbeat is matched as `States.HeartbeatTimeout` by Retry and
+/// Catch (`States.Timeout` matches it too, and a catcher's output carries the
+/// precise name), but an uncaught one is reported as `States.Timeout`: AWS
+/// added the HeartbeatTimeout name later for error handling only, and
+/// executions kept failing with `States.Timeout` as before.
+pub fn reported_name(error: &str) -> &str {
+    if error == HEARTBEAT_TIMEOUT {
+        TIMEOUT
+    } else {
+        error
+    }
+}
+
 /// The execution hit an exception it could not process (bad path, bad type).
 pub const RUNTIME: &str = "States.Runtime";
 /// No Choice rule matched and there is no `Default`.

@@ -13,6 +13,7 @@ mod expression;
 mod fail;
 pub mod intrinsic;
 mod io;
+mod map;
 mod pass;
 pub mod path;
 mod payload;
@@ -32,6 +33,7 @@ pub use definition::{
 pub use expression::Expression;
 pub use fail::fail_error_cause;
 pub use io::{catch_output, effective_input, state_output};
+pub use map::{map_iteration_inputs, map_limits, tolerated_failure_output, MapLimits};
 pub use pass::pass_result;
 pub use payload::{check_payload_size, payload_size, MAX_PAYLOAD_BYTES};
 pub use retry::{error_matches, select_catcher, select_retrier, RetryDecision};

@@ -2,6 +2,7 @@
 //! (so the console shows exactly what any client sees) and the live load
 //! of activity queues, which the API does not report.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use stepworker::model::{ErrorCode, Operation};
 
+use crate::activity_stats::ActivityStats;
 use crate::core::Core;
 use crate::engine::LocalEngine;
 use crate::error::ApiError;
@@ -35,12 +37,27 @@ pub trait ConsoleBackend: Clone + Send + Sync + 'static {
         input: Value,
     ) -> impl Future<Output = Result<Value, ApiError>> + Send;
 
-    /// Parked polls and queued tasks of the activity `activity_arn`, when
-    /// the engine can tell.
-    fn activity_load(&self, activity_arn: &str) -> Option<ActivityLoad> {
-        let _ = activity_arn;
-        None
+    /// Parked polls and queued tasks of each activity, by activity ARN
+    /// (activities the engine cannot tell about are left out).
+    fn activity_loads(&self) -> BTreeMap<String, ActivityLoad> {
+        BTreeMap::new()
     }
+}
+
+impl From<ActivityStats> for ActivityLoad {
+    fn from(stats: ActivityStats) -> Self {
+        Self {
+            parked_polls: stats.parked_polls,
+            queued_tasks: stats.queued_tasks,
+        }
+    }
+}
+
+fn loads(stats: BTreeMap<String, ActivityStats>) -> BTreeMap<String, ActivityLoad> {
+    stats
+        .into_iter()
+        .map(|(arn, stats)| (arn, stats.into()))
+        .collect()
 }
 
 /// Calls operation `O` with its model input; its model output.
@@ -78,6 +95,10 @@ impl ConsoleBackend for Arc<Core> {
             serde_json::from_slice(&answer).map_err(internal)
         }
     }
+
+    fn activity_loads(&self) -> BTreeMap<String, ActivityLoad> {
+        loads(self.activity_stats())
+    }
 }
 
 /// A running engine, through its public handle: lets a test or an
@@ -90,5 +111,9 @@ impl ConsoleBackend for Arc<LocalEngine> {
     ) -> impl Future<Output = Result<Value, ApiError>> + Send {
         let engine = self.clone();
         async move { LocalEngine::call(&engine, operation, &input).await }
+    }
+
+    fn activity_loads(&self) -> BTreeMap<String, ActivityLoad> {
+        loads(self.activity_stats())
     }
 }

@@ -8,8 +8,8 @@ use stepworker::model::{
     ActivityStartedEventDetails, ActivitySucceededEventDetails, ActivityTimedOutEventDetails,
     ExecutionAbortedEventDetails, ExecutionFailedEventDetails, ExecutionStartedEventDetails,
     ExecutionSucceededEventDetails, ExecutionTimedOutEventDetails, HistoryEvent,
-    HistoryEventExecutionDataDetails, HistoryEventType, StateEnteredEventDetails,
-    StateExitedEventDetails, Timestamp,
+    HistoryEventExecutionDataDetails, HistoryEventType, MapIterationEventDetails,
+    MapStateStartedEventDetails, StateEnteredEventDetails, StateExitedEventDetails, Timestamp,
 };
 
 /// Error name and cause of a failure-like event.
@@ -59,6 +59,33 @@ pub enum EventKind {
         /// State output.
         output: Arc<str>,
     },
+    /// `ParallelStateStarted` or `MapStateStarted`: the branches or
+    /// iterations begin.
+    StateStarted {
+        /// `Parallel` or `Map`.
+        state_type: &'static str,
+        /// Number of items (Map only).
+        length: Option<usize>,
+    },
+    /// `ParallelStateSucceeded` or `MapStateSucceeded`.
+    StateSucceeded {
+        /// `Parallel` or `Map`.
+        state_type: &'static str,
+    },
+    /// `ParallelStateFailed` or `MapStateFailed`.
+    StateFailed {
+        /// `Parallel` or `Map`.
+        state_type: &'static str,
+    },
+    /// `MapIterationStarted`, `...Succeeded`, `...Failed` or `...Aborted`.
+    MapIteration {
+        /// What happened to the iteration.
+        step: IterationStep,
+        /// Name of the Map state.
+        name: Arc<str>,
+        /// Index of the item.
+        index: usize,
+    },
     /// `ActivityScheduled`.
     ActivityScheduled {
         /// Activity ARN.
@@ -97,6 +124,19 @@ pub enum EventKind {
     ExecutionAborted(ErrorCause),
     /// `ExecutionTimedOut`.
     ExecutionTimedOut(ErrorCause),
+}
+
+/// The moments of one Map iteration that AWS records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IterationStep {
+    /// `MapIterationStarted`.
+    Started,
+    /// `MapIterationSucceeded`.
+    Succeeded,
+    /// `MapIterationFailed`.
+    Failed,
+    /// `MapIterationAborted`: stopped because another iteration failed.
+    Aborted,
 }
 
 /// One event in memory.
@@ -175,6 +215,40 @@ impl Event {
                     ..Default::default()
                 });
                 format!("{state_type}StateExited")
+            }
+            EventKind::StateStarted { state_type, length } => {
+                if let Some(length) = length {
+                    event.map_state_started_event_details = Some(MapStateStartedEventDetails {
+                        length: Some(i32::try_from(*length).unwrap_or(i32::MAX)),
+                    });
+                }
+                format!("{state_type}StateStarted")
+            }
+            EventKind::StateSucceeded { state_type } => format!("{state_type}StateSucceeded"),
+            EventKind::StateFailed { state_type } => format!("{state_type}StateFailed"),
+            EventKind::MapIteration { step, name, index } => {
+                let details = Some(MapIterationEventDetails {
+                    name: Some(name.to_string()),
+                    index: Some(i32::try_from(*index).unwrap_or(i32::MAX)),
+                });
+                match step {
+                    IterationStep::Started => {
+                        event.map_iteration_started_event_details = details;
+                        "MapIterationStarted".into()
+                    }
+                    IterationStep::Succeeded => {
+                        event.map_iteration_succeeded_event_details = details;
+                        "MapIterationSucceeded".into()
+                    }
+                    IterationStep::Failed => {
+                        event.map_iteration_failed_event_details = details;
+                        "MapIterationFailed".into()
+                    }
+                    IterationStep::Aborted => {
+                        event.map_iteration_aborted_event_details = details;
+                        "MapIterationAborted".into()
+                    }
+                }
             }
             EventKind::ActivityScheduled {
                 resource,
@@ -275,8 +349,19 @@ impl History {
     /// `previousEventId` is the id of the event before it, except that the
     /// first state entered follows event 0, as AWS writes it.
     pub fn push(&mut self, at_millis: i64, kind: EventKind) -> i64 {
+        self.push_after(at_millis, kind, None)
+    }
+
+    /// Appends an event that follows `previous` (events of a Parallel
+    /// branch or Map iteration follow the branch's own last event, not
+    /// whatever another branch wrote last); `None` follows the last event.
+    pub fn push_after(&mut self, at_millis: i64, kind: EventKind, previous: Option<i64>) -> i64 {
         let id = self.events.len() as i64 + 1;
-        let previous_event_id = if id <= 2 { 0 } else { id - 1 };
+        let previous_event_id = match previous {
+            Some(previous) => previous,
+            None if id <= 2 => 0,
+            None => id - 1,
+        };
         self.events.push(Event {
             id,
             previous_event_id,

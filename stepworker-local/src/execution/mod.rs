@@ -3,7 +3,10 @@
 
 mod context;
 mod history;
+mod map;
+mod parallel;
 mod record;
+mod retrying;
 mod runner;
 mod task;
 

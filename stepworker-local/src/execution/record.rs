@@ -39,8 +39,9 @@ pub struct ExecutionState {
     pub history: History,
     /// Every task id it ever scheduled (to forget their tokens later).
     pub task_ids: Vec<u64>,
-    /// The task it waits on now, if any.
-    pub open_task: Option<(u64, String)>,
+    /// The tasks it waits on now (several in Parallel branches and Map
+    /// iterations): task id and activity name.
+    pub open_tasks: Vec<(u64, String)>,
 }
 
 /// One execution.
@@ -104,7 +105,7 @@ impl Execution {
                 error: ErrorCause::default(),
                 history: History::default(),
                 task_ids: Vec::new(),
-                open_task: None,
+                open_tasks: Vec::new(),
             }),
             stop: Notify::new(),
         }
@@ -127,8 +128,19 @@ impl Execution {
 
     /// Appends an event if the execution still runs; returns its id.
     pub fn record(&self, at_millis: i64, kind: EventKind) -> Option<i64> {
+        self.record_after(at_millis, kind, None)
+    }
+
+    /// Like [`Execution::record`], with the event following `previous`.
+    pub fn record_after(
+        &self,
+        at_millis: i64,
+        kind: EventKind,
+        previous: Option<i64>,
+    ) -> Option<i64> {
         let mut state = self.state.lock();
-        (state.status == ExecutionStatus::Running).then(|| state.history.push(at_millis, kind))
+        (state.status == ExecutionStatus::Running)
+            .then(|| state.history.push_after(at_millis, kind, previous))
     }
 
     /// Ends the execution with `outcome` and writes its final event, unless
@@ -163,13 +175,22 @@ impl Execution {
         state.history.push(at_millis, kind);
         state.status = status;
         drop(state);
-        // Wakes the runner if it is waiting, so it notices and exits.
-        self.stop.notify_one();
+        // Wakes every waiting runner (Parallel branches and Map iterations
+        // wait side by side), so they notice and exit.
+        self.stop.notify_waiters();
         true
     }
 
-    /// Completes when the execution was ended from outside (StopExecution).
+    /// Completes once the execution no longer runs (stopped, timed out or
+    /// failed elsewhere); at once if it already ended.
     pub async fn ended_elsewhere(&self) {
-        self.stop.notified().await;
+        let notified = self.stop.notified();
+        tokio::pin!(notified);
+        // Registered before the check, so an end between the two still wakes us.
+        notified.as_mut().enable();
+        if !self.is_running() {
+            return;
+        }
+        notified.await;
     }
 }

@@ -1,15 +1,18 @@
 //! The runner: one tokio task per execution, walking its states with the
 //! ASL core and writing the history events AWS writes for each state type.
 
-use std::sync::atomic::Ordering;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use serde_json::Value;
+use tokio::sync::watch;
 
 use super::context::Context;
 use super::history::{ErrorCause, EventKind};
 use super::record::{Execution, Outcome};
-use crate::asl::{self, errors, State, StateKind, StatesError};
+use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
 use crate::core::Core;
 use crate::stats::Stats;
 
@@ -45,7 +48,20 @@ pub(super) enum Transition {
     Halt,
 }
 
+/// How walking a state machine, a Parallel branch or a Map iteration ended.
+pub(super) enum WalkEnd {
+    /// It reached a terminal state with this output.
+    Succeeded(Payload),
+    /// It failed with this error (uncaught), to fail the execution or the
+    /// enclosing Parallel/Map state.
+    Failed(ErrorCause),
+    /// The execution ended elsewhere, or the walk was cancelled because a
+    /// sibling branch failed: nothing more to write.
+    Halted,
+}
+
 /// A value with its JSON text, so history and size checks serialize once.
+#[derive(Clone)]
 pub(super) struct Payload {
     pub value: Value,
     pub text: Arc<str>,
@@ -77,6 +93,12 @@ pub(super) struct Runner {
     pub deadline: Option<i64>,
     /// Id of the current state's entered event (for error causes).
     pub entered_event_id: i64,
+    /// Set to true to stop a branch or iteration (a sibling failed).
+    cancel: Option<watch::Receiver<bool>>,
+    /// Last event this walk wrote, for `previousEventId` inside branches
+    /// and iterations; `None` at the top level, where events follow each
+    /// other.
+    last_event: Option<AtomicI64>,
 }
 
 impl Runner {
@@ -94,6 +116,66 @@ impl Runner {
             context,
             deadline,
             entered_event_id: 0,
+            cancel: None,
+            last_event: None,
+        }
+    }
+
+    /// A runner for a Parallel branch or Map iteration of this execution:
+    /// same context, its events following `after`, stopped by `cancel`.
+    pub fn child(&self, cancel: watch::Receiver<bool>, after: i64) -> Self {
+        Self {
+            core: self.core.clone(),
+            execution: self.execution.clone(),
+            context: self.context.clone(),
+            deadline: self.deadline,
+            entered_event_id: self.entered_event_id,
+            cancel: Some(cancel),
+            last_event: Some(AtomicI64::new(after)),
+        }
+    }
+
+    /// The id of the last event this walk wrote (its chain of events).
+    pub fn last_event_id(&self) -> Option<i64> {
+        self.last_event.as_ref().map(|l| l.load(Ordering::Relaxed))
+    }
+
+    /// Appends an event that follows event `previous` of this walk (Map
+    /// iteration events follow their own iteration's last event).
+    pub fn record_after(&self, kind: EventKind, previous: i64) -> Option<i64> {
+        let id = self
+            .execution
+            .record_after(self.now(), kind, Some(previous))?;
+        if let Some(last) = &self.last_event {
+            last.store(id, Ordering::Relaxed);
+        }
+        Some(id)
+    }
+
+    /// Continues this walk's chain of events after `event` (the last event
+    /// its branches or iterations wrote).
+    pub fn continue_after(&self, event: i64) {
+        if let Some(last) = &self.last_event {
+            last.store(event, Ordering::Relaxed);
+        }
+    }
+
+    /// True once a sibling's failure cancelled this branch or iteration.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| *c.borrow())
+    }
+
+    /// Completes when this walk must stop: the execution ended, or the
+    /// branch or iteration was cancelled.
+    pub async fn halted(&self) {
+        let Some(cancel) = &self.cancel else {
+            return self.execution.ended_elsewhere().await;
+        };
+        let mut cancel = cancel.clone();
+        tokio::select! {
+            _ = self.execution.ended_elsewhere() => {}
+            // An error means the parent dropped the sender: stop as well.
+            _ = cancel.wait_for(|cancelled| *cancelled) => {}
         }
     }
 
@@ -103,7 +185,12 @@ impl Runner {
 
     /// Appends an event; `None` if the execution ended meanwhile.
     pub fn record(&self, kind: EventKind) -> Option<i64> {
-        self.execution.record(self.now(), kind)
+        let previous = self.last_event_id();
+        let id = self.execution.record_after(self.now(), kind, previous)?;
+        if let Some(last) = &self.last_event {
+            last.store(id, Ordering::Relaxed);
+        }
+        Some(id)
     }
 
     fn end(&self, outcome: Outcome) {
@@ -125,18 +212,18 @@ impl Runner {
         if until >= deadline {
             tokio::select! {
                 _ = clock.sleep_until(deadline) => { self.time_out(); false }
-                _ = self.execution.ended_elsewhere() => false,
+                _ = self.halted() => false,
             }
         } else {
             tokio::select! {
-                _ = clock.sleep_until(until) => self.execution.is_running(),
-                _ = self.execution.ended_elsewhere() => false,
+                _ = clock.sleep_until(until) => self.execution.is_running() && !self.is_cancelled(),
+                _ = self.halted() => false,
             }
         }
     }
 
-    /// Walks states until the execution ends; the outcome to book, or
-    /// `None` if it was already booked.
+    /// Walks the state machine until the execution ends; the outcome to
+    /// book, or `None` if it was already booked.
     async fn walk(&mut self) -> Option<Outcome> {
         let definition = self.execution.version.definition.clone();
         let input = Payload {
@@ -147,6 +234,26 @@ impl Runner {
             input: input.text.clone(),
             role_arn: self.execution.version.role_arn.clone(),
         })?;
+        match self.walk_states(&definition, input).await {
+            WalkEnd::Succeeded(output) => Some(Outcome::Succeeded(output.text)),
+            WalkEnd::Failed(error) => Some(Outcome::Failed(error)),
+            WalkEnd::Halted => None,
+        }
+    }
+
+    /// [`Runner::walk_states`] boxed, for Parallel branches and Map
+    /// iterations (a state machine nests in its own states).
+    pub fn walk_boxed<'a>(
+        &'a mut self,
+        definition: &'a Definition,
+        input: Payload,
+    ) -> Pin<Box<dyn Future<Output = WalkEnd> + Send + 'a>> {
+        Box::pin(self.walk_states(definition, input))
+    }
+
+    /// Walks the states of `definition` from its `StartAt` until a terminal
+    /// state, an uncaught error, or a halt.
+    async fn walk_states(&mut self, definition: &Definition, input: Payload) -> WalkEnd {
         let mut current = definition.start_at.clone();
         let mut input = input;
         let mut transitions = 0u32;
@@ -155,11 +262,15 @@ impl Runner {
             if transitions % TRANSITIONS_PER_YIELD == 0 {
                 tokio::task::yield_now().await;
             }
+            if self.is_cancelled() {
+                return WalkEnd::Halted;
+            }
             if let Some(outcome) = self.before_transition() {
-                return Some(outcome);
+                self.end(outcome);
+                return WalkEnd::Halted;
             }
             let Some(state) = definition.state(&current) else {
-                return Some(failed(StatesError::runtime(format!(
+                return WalkEnd::Failed(error_cause(StatesError::runtime(format!(
                     "The state machine has no state named '{current}'."
                 ))));
             };
@@ -168,37 +279,47 @@ impl Runner {
             self.context.enter_state(&state.name, now);
             let name: Arc<str> = Arc::from(state.name.as_str());
             let state_type = state.kind.type_name();
-            self.entered_event_id = self.record(EventKind::StateEntered {
+            let Some(entered) = self.record(EventKind::StateEntered {
                 state_type,
                 name: name.clone(),
                 input: input.text.clone(),
-            })?;
+            }) else {
+                return WalkEnd::Halted;
+            };
+            self.entered_event_id = entered;
             let transition = match &state.kind {
-                StateKind::Task(_) => self.run_task(state, &input.value).await,
+                StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_) => {
+                    self.run_retrying(state, &input.value).await
+                }
                 StateKind::Wait(_) => self.run_wait(state, &input.value).await,
                 _ => self.run_instant(state, &input.value),
             };
             let (next, output) = match transition {
-                Transition::Halt => return None,
-                Transition::Fail(error) => return Some(Outcome::Failed(error)),
+                Transition::Halt => return WalkEnd::Halted,
+                Transition::Fail(error) => return WalkEnd::Failed(error),
                 Transition::Next(next, output) => (Some(next), output),
                 Transition::Succeed(output) => (None, output),
             };
             let output = match Payload::new(output) {
                 Ok(output) => output,
-                Err(e) => return Some(failed(e)),
+                Err(e) => return WalkEnd::Failed(error_cause(e)),
             };
-            self.record(EventKind::StateExited {
-                state_type,
-                name,
-                output: output.text.clone(),
-            })?;
+            if self
+                .record(EventKind::StateExited {
+                    state_type,
+                    name,
+                    output: output.text.clone(),
+                })
+                .is_none()
+            {
+                return WalkEnd::Halted;
+            }
             match next {
                 Some(next) => {
                     current = next;
                     input = output;
                 }
-                None => return Some(Outcome::Succeeded(output.text)),
+                None => return WalkEnd::Succeeded(output),
             }
         }
     }
@@ -289,10 +410,15 @@ pub(super) fn follow(state: &State, output: Value) -> Transition {
 }
 
 fn failed(e: StatesError) -> Outcome {
-    Outcome::Failed(ErrorCause {
+    Outcome::Failed(error_cause(e))
+}
+
+/// The error and cause a failure reports.
+pub(super) fn error_cause(e: StatesError) -> ErrorCause {
+    ErrorCause {
         error: Some(e.error),
         cause: Some(e.cause),
-    })
+    }
 }
 
 fn timed_out() -> Outcome {

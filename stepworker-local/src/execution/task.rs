@@ -1,5 +1,5 @@
-//! Task states with activity resources: schedule, wait for the worker
-//! (result, failure, heartbeats, timeouts, stop), then Retry and Catch.
+//! One attempt at a Task state with an activity resource: schedule, then
+//! wait for the worker (result, failure, heartbeats, timeouts, stop).
 
 use std::sync::Arc;
 
@@ -7,18 +7,11 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::history::{ErrorCause, EventKind};
-use super::runner::{follow, Payload, Runner, Transition};
+use super::retrying::Attempt;
+use super::runner::{Payload, Runner};
 use crate::activities::{Closed, QueuedTask, TaskEvent};
 use crate::asl::{self, errors, State, StateKind, StatesError};
 use crate::stats::Stats;
-
-/// How one attempt at a task ended.
-enum Attempt {
-    /// The worker's result, or the error the attempt ended with.
-    Done(Result<Value, StatesError>),
-    /// The execution ended meanwhile.
-    Halted,
-}
 
 /// Everything needed to schedule one attempt.
 struct Scheduled {
@@ -30,55 +23,8 @@ struct Scheduled {
 }
 
 impl Runner {
-    /// A Task state: attempts, retries, then output or Catch.
-    pub(super) async fn run_task(&mut self, state: &State, raw: &Value) -> Transition {
-        let mut attempts_per_retrier = vec![0u32; state.retry.len()];
-        let mut retry_count = 0u32;
-        loop {
-            self.context.set_retry_count(retry_count);
-            let error = match self.attempt(state, raw).await {
-                Attempt::Halted => return Transition::Halt,
-                Attempt::Done(Ok(result)) => {
-                    let ctx = self.context.value();
-                    match asl::state_output(state, raw, result, ctx) {
-                        Ok(output) => return follow(state, output),
-                        // Output processing faults are caught, never retried:
-                        // retrying would run the work again for a local fault.
-                        Err(e) => return self.catch_or_fail(state, raw, e),
-                    }
-                }
-                Attempt::Done(Err(error)) => error,
-            };
-            let Some(decision) = asl::select_retrier(state, &error.error, &attempts_per_retrier)
-            else {
-                return self.catch_or_fail(state, raw, error);
-            };
-            if let Some(count) = attempts_per_retrier.get_mut(decision.retrier_index) {
-                *count += 1;
-            }
-            retry_count += 1;
-            let delay = decision.delay_millis(rand::random::<f64>()) as i64;
-            if !self.sleep_until(self.now().saturating_add(delay)).await {
-                return Transition::Halt;
-            }
-        }
-    }
-
-    fn catch_or_fail(&self, state: &State, raw: &Value, error: StatesError) -> Transition {
-        let Some(catcher) = asl::select_catcher(state, &error.error) else {
-            return Transition::Fail(ErrorCause {
-                error: Some(error.error),
-                cause: Some(error.cause),
-            });
-        };
-        match asl::catch_output(catcher, raw, &error.error, &error.cause) {
-            Ok(output) => Transition::Next(catcher.next.clone(), output),
-            Err(e) => Transition::Fail(self.runtime_cause(state, e)),
-        }
-    }
-
     /// One attempt: schedule the activity task and wait for its end.
-    async fn attempt(&mut self, state: &State, raw: &Value) -> Attempt {
+    pub(super) async fn attempt_task(&mut self, state: &State, raw: &Value) -> Attempt {
         let scheduled = match self.schedule(state, raw) {
             Ok(Some(scheduled)) => scheduled,
             Ok(None) => return Attempt::Halted,
@@ -87,11 +33,8 @@ impl Runner {
         let task_id = scheduled.task_id;
         let activity = scheduled.activity.clone();
         let attempt = self.wait_for_worker(scheduled).await;
-        self.execution.with_state(|s| {
-            if s.open_task.as_ref().is_some_and(|(id, _)| *id == task_id) {
-                s.open_task = None;
-            }
-        });
+        self.execution
+            .with_state(|s| s.open_tasks.retain(|(id, _)| *id != task_id));
         if matches!(attempt, Attempt::Halted) {
             self.core.void_task(task_id, &activity);
         }
@@ -131,7 +74,7 @@ impl Runner {
         }
         self.execution.with_state(|s| {
             s.task_ids.push(task_id);
-            s.open_task = Some((task_id, activity.clone()));
+            s.open_tasks.push((task_id, activity.clone()));
         });
         let queue = self
             .core
@@ -188,7 +131,7 @@ impl Runner {
                     }
                     None => return Attempt::Halted,
                 },
-                _ = self.execution.ended_elsewhere() => return Attempt::Halted,
+                _ = self.halted() => return Attempt::Halted,
                 _ = self.core.clock.sleep_until(next_deadline), if next_deadline < i64::MAX => true,
             };
             if !woke_by_timer {
@@ -222,7 +165,7 @@ impl Runner {
                 return Attempt::Halted;
             };
             self.record(EventKind::ActivityTimedOut(ErrorCause {
-                error: Some(error.to_owned()),
+                error: Some(errors::reported_name(error).to_owned()),
                 cause: None,
             }));
             return Attempt::Done(Err(StatesError::new(error, "")));

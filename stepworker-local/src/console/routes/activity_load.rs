@@ -29,6 +29,7 @@ pub struct ActivityRow {
 pub async fn activities<B: ConsoleBackend>(
     State(backend): State<B>,
 ) -> Result<Response, ConsoleError> {
+    let mut loads = backend.activity_loads();
     let mut rows = Vec::new();
     let mut next_token = None;
     for _ in 0..MAX_PAGES {
@@ -38,7 +39,7 @@ pub async fn activities<B: ConsoleBackend>(
         };
         let page = call::<ListActivities, _>(&backend, &input).await?;
         rows.extend(page.activities.into_iter().map(|a| ActivityRow {
-            load: backend.activity_load(&a.activity_arn),
+            load: loads.remove(&a.activity_arn),
             name: a.name,
             activity_arn: a.activity_arn,
             creation_date: a.creation_date,

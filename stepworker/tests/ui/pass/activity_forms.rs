@@ -33,9 +33,13 @@ pub async fn resize(input: ResizeRequest, ctx: ActivityContext) -> Result<Resize
         return Err(ResizeError::TooWide(input.width));
     }
     if input.width == 0 {
-        return Err(ResizeError::NotAnImage { reason: "empty".into() });
+        return Err(ResizeError::NotAnImage {
+            reason: "empty".into(),
+        });
     }
-    Ok(Resized { width: input.width / 2 })
+    Ok(Resized {
+        width: input.width / 2,
+    })
 }
 
 #[stepworker::activity]
@@ -61,7 +65,9 @@ async fn r#parse(input: String) -> Result<i64> {
 
 #[stepworker::activity]
 async fn plain_string_error(input: u8) -> Result<u8, String> {
-    input.checked_add(250).ok_or_else(|| format!("{input} overflows"))
+    input
+        .checked_add(250)
+        .ok_or_else(|| format!("{input} overflows"))
 }
 
 fn assert_activity<A: Activity>(_: &A) {}

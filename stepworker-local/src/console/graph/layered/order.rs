@@ -27,8 +27,9 @@ pub struct Expanded {
     pub below: Vec<Vec<usize>>,
     /// Links to the previous layer.
     pub above: Vec<Vec<usize>>,
-    /// Where the edge line crosses each vertex, from its centre: labels
-    /// hang to the right of their edge, so parallel edges can run close.
+    /// Where the edge line crosses each vertex, from its centre: a label
+    /// hangs to the left of its edge, so edges that run side by side to
+    /// one target (catches to a shared handler) stay close together.
     pub anchor: Vec<f64>,
     /// Weight of each link, by `(upper, lower)` vertex.
     pub weight: HashMap<(usize, usize), f64>,
@@ -81,9 +82,7 @@ impl Expanded {
             let mut chain = vec![top];
             for rank in ranking.rank[top] + 1..ranking.rank[bottom] {
                 let (size, anchor) = match edge.label {
-                    Some(label) if rank == label_rank => {
-                        (label, LABEL_INSET - label.width / 2.0)
-                    }
+                    Some(label) if rank == label_rank => (label, label.width / 2.0 - LABEL_INSET),
                     _ => (
                         Size {
                             width: DUMMY_WIDTH,

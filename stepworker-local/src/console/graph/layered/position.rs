@@ -134,8 +134,7 @@ fn spread(graph: &Expanded, layer: &[usize], wanted: &[f64], x: &mut [f64]) {
         } else {
             DUMMY_GAP
         };
-        offset[i] =
-            offset[i - 1] + (graph.sizes[a].width + graph.sizes[b].width) / 2.0 + space;
+        offset[i] = offset[i - 1] + (graph.sizes[a].width + graph.sizes[b].width) / 2.0 + space;
     }
     let mut by_priority: Vec<usize> = (0..n).collect();
     by_priority.sort_by(|&a, &b| {

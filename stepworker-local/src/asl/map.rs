@@ -1,0 +1,212 @@
+//! The pure parts of an inline Map state: the items and the input of each
+//! iteration, its concurrency, and when failed iterations fail the state.
+
+use serde_json::{json, Value};
+
+use super::definition::{MapState, NumberSource, State};
+use super::errors;
+use super::io::apply_input_path;
+use super::states_error::StatesError;
+
+/// How many iterations may run at once and how many may fail.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MapLimits {
+    /// At most this many iterations at once; 0 means no limit.
+    pub max_concurrency: u64,
+    /// `ToleratedFailureCount`, when set.
+    pub tolerated_count: Option<u64>,
+    /// `ToleratedFailurePercentage`, when set.
+    pub tolerated_percentage: Option<f64>,
+}
+
+impl MapLimits {
+    /// True when `failed` failures out of `total` items fail the Map state.
+    /// With neither threshold set, any failure does (AWS's inline Map).
+    pub fn exceeded(&self, failed: usize, total: usize) -> bool {
+        if self.tolerated_count.is_none() && self.tolerated_percentage.is_none() {
+            return failed > 0;
+        }
+        let over_count = self.tolerated_count.is_some_and(|n| failed as u64 > n);
+        let over_percentage = self.tolerated_percentage.is_some_and(|pct| {
+            let total = total.max(1) as f64;
+            (failed as f64) * 100.0 / total > pct
+        });
+        over_count || over_percentage
+    }
+
+    /// The error the Map state fails with once an iteration failed with
+    /// `iteration_error` and the limits are exceeded: the iteration's own
+    /// error without thresholds, else `States.ExceedToleratedFailureThreshold`.
+    pub fn failure(&self, iteration_error: StatesError) -> StatesError {
+        if self.tolerated_count.is_none() && self.tolerated_percentage.is_none() {
+            return iteration_error;
+        }
+        StatesError::new(
+            errors::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+            "The specified tolerated failure threshold was exceeded",
+        )
+    }
+}
+
+/// The result a tolerated failed iteration leaves at its index.
+///
+/// AWS documents no inline-Map output for a tolerated failure; we keep the
+/// output one entry per item, as the Map result always is, and put the
+/// error there the way a Catch would.
+pub fn tolerated_failure_output(error: &str, cause: &str) -> Value {
+    json!({ "Error": error, "Cause": cause })
+}
+
+/// The input of every iteration, in item order: the array at `ItemsPath`
+/// of the input after `InputPath`, each item through `ItemSelector` (which
+/// reads `$$.Map.Item.Index` and `$$.Map.Item.Value`) when there is one.
+pub fn map_iteration_inputs(
+    state: &State,
+    map: &MapState,
+    raw_input: &Value,
+    ctx: &Value,
+) -> Result<Vec<Value>, StatesError> {
+    if map.item_reader.is_some() || map.item_batcher.is_some() || map.result_writer.is_some() {
+        return Err(StatesError::runtime(format!(
+            "The Map state '{}' uses ItemReader, ItemBatcher or ResultWriter, which stepworker-local does not support yet.",
+            state.name
+        )));
+    }
+    let input = apply_input_path(state, raw_input, ctx)?;
+    let items = map.items_path.select(&input, ctx).map_err(|_| {
+        StatesError::runtime(format!(
+            "An error occurred while executing the state '{}'. Invalid path '{}' for the field 'ItemsPath': no results for path in {input}",
+            state.name,
+            map.items_path.as_str()
+        ))
+    })?;
+    let Value::Array(items) = items else {
+        return Err(StatesError::runtime(format!(
+            "An error occurred while executing the state '{}'. Invalid path '{}' for the field 'ItemsPath': the value {items} is not a JSON array",
+            state.name,
+            map.items_path.as_str()
+        )));
+    };
+    let Some(selector) = &map.item_selector else {
+        return Ok(items);
+    };
+    let mut item_ctx = ctx.clone();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            if let Value::Object(root) = &mut item_ctx {
+                root.insert(
+                    "Map".into(),
+                    json!({ "Item": { "Index": index, "Value": item } }),
+                );
+            }
+            selector.render(&input, &item_ctx)
+        })
+        .collect()
+}
+
+/// `MaxConcurrency`, `ToleratedFailureCount` and `ToleratedFailurePercentage`
+/// with their `...Path` forms read from the input after `InputPath`.
+pub fn map_limits(
+    state: &State,
+    map: &MapState,
+    raw_input: &Value,
+) -> Result<MapLimits, StatesError> {
+    let input = apply_input_path(state, raw_input, &Value::Null)?;
+    let count = |field: &str, source: Option<&NumberSource>| {
+        resolve(state, field, source, &input, Bound::Count)
+    };
+    Ok(MapLimits {
+        max_concurrency: count("MaxConcurrencyPath", map.max_concurrency.as_ref())?
+            .map_or(0, |n| n as u64),
+        tolerated_count: count(
+            "ToleratedFailureCountPath",
+            map.tolerated_failure_count.as_ref(),
+        )?
+        .map(|n| n as u64),
+        tolerated_percentage: resolve(
+            state,
+            "ToleratedFailurePercentagePath",
+            map.tolerated_failure_percentage.as_ref(),
+            &input,
+            Bound::Percentage,
+        )?,
+    })
+}
+
+/// What a `...Path` number may be.
+#[derive(Clone, Copy)]
+enum Bound {
+    /// A whole number, 0 or more.
+    Count,
+    /// A number from 0 to 100.
+    Percentage,
+}
+
+fn resolve(
+    state: &State,
+    field: &str,
+    source: Option<&NumberSource>,
+    input: &Value,
+    bound: Bound,
+) -> Result<Option<f64>, StatesError> {
+    let path = match source {
+        None => return Ok(None),
+        Some(NumberSource::Literal(n)) => return Ok(Some(*n)),
+        Some(NumberSource::Path(path)) => path,
+    };
+    let value = path.select(input, &Value::Null).map_err(|_| {
+        StatesError::runtime(format!(
+            "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
+            path.as_str(),
+            state.name
+        ))
+    })?;
+    let (valid, expected) = match bound {
+        Bound::Count => (value.as_u64().map(|n| n as f64), "a non-negative integer"),
+        Bound::Percentage => (
+            value.as_f64().filter(|n| (0.0..=100.0).contains(n)),
+            "a number between 0 and 100",
+        ),
+    };
+    valid.map(Some).ok_or_else(|| {
+        StatesError::runtime(format!(
+            "The field '{field}' of the state '{}' must reference {expected}, got {value}",
+            state.name
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_thresholds_one_failure_fails_the_map_with_its_own_error() {
+        let limits = MapLimits::default();
+        assert!(!limits.exceeded(0, 3));
+        assert!(limits.exceeded(1, 3));
+        let own = StatesError::new("Custom", "boom");
+        assert_eq!(limits.failure(own.clone()), own);
+    }
+
+    #[test]
+    fn thresholds_fail_the_map_once_either_is_passed() {
+        let limits = MapLimits {
+            tolerated_count: Some(1),
+            tolerated_percentage: Some(50.0),
+            ..MapLimits::default()
+        };
+        assert!(!limits.exceeded(1, 4));
+        assert!(limits.exceeded(2, 4), "2 failures > count 1");
+        let by_percent = MapLimits {
+            tolerated_percentage: Some(25.0),
+            ..MapLimits::default()
+        };
+        assert!(!by_percent.exceeded(1, 4));
+        assert!(by_percent.exceeded(2, 4));
+        let error = by_percent.failure(StatesError::new("Custom", "boom")).error;
+        assert_eq!(error, errors::EXCEED_TOLERATED_FAILURE_THRESHOLD);
+    }
+}

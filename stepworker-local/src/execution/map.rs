@@ -1,0 +1,136 @@
+//! Inline Map states: one walk of the item processor per item, at most
+//! `MaxConcurrency` at once, with the tolerated failure thresholds.
+
+use std::sync::Arc;
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use serde_json::Value;
+use tokio::sync::watch;
+
+use super::history::{EventKind, IterationStep};
+use super::retrying::Attempt;
+use super::runner::{Payload, Runner, WalkEnd};
+use crate::asl::{self, MapState, State, StatesError};
+
+const MAP: &str = "Map";
+
+impl Runner {
+    /// One attempt at a Map state: its result is the array of iteration
+    /// outputs, in item order.
+    pub(super) async fn attempt_map(
+        &mut self,
+        state: &State,
+        map: &MapState,
+        raw: &Value,
+    ) -> Attempt {
+        let planned = asl::map_iteration_inputs(state, map, raw, self.context.value())
+            .and_then(|inputs| {
+                inputs
+                    .into_iter()
+                    .map(Payload::new)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .and_then(|inputs| Ok((inputs, asl::map_limits(state, map, raw)?)));
+        let (inputs, limits) = match planned {
+            Ok(planned) => planned,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
+        let total = inputs.len();
+        let Some(started) = self.record(EventKind::StateStarted {
+            state_type: MAP,
+            length: Some(total),
+        }) else {
+            return Attempt::Halted;
+        };
+        let width = match usize::try_from(limits.max_concurrency) {
+            Ok(0) | Err(_) => total,
+            Ok(max) => max.min(total),
+        };
+        let name: Arc<str> = Arc::from(state.name.as_str());
+        let iteration = |step, index| EventKind::MapIteration {
+            step,
+            name: name.clone(),
+            index,
+        };
+        let (cancel, cancelled) = watch::channel(false);
+        let mut pending = inputs.into_iter().enumerate();
+        let mut running = FuturesUnordered::new();
+        let mut outputs = vec![Value::Null; total];
+        let mut failed = 0usize;
+        let mut failure: Option<StatesError> = None;
+        let mut last_event = started;
+        loop {
+            while running.len() < width && !*cancel.borrow() {
+                let Some((index, input)) = pending.next() else {
+                    break;
+                };
+                let step = iteration(IterationStep::Started, index);
+                let Some(iteration_started) = self.record_after(step, started) else {
+                    cancel.send_replace(true);
+                    break;
+                };
+                let mut child = self.child(cancelled.clone(), iteration_started);
+                let processor = &map.item_processor;
+                running.push(async move {
+                    let end = child.walk_boxed(processor, input).await;
+                    (
+                        index,
+                        end,
+                        child.last_event_id().unwrap_or(iteration_started),
+                    )
+                });
+            }
+            let next = tokio::select! {
+                next = running.next() => next,
+                _ = self.halted(), if !*cancel.borrow() => {
+                    cancel.send_replace(true);
+                    continue;
+                }
+            };
+            let Some((index, end, iteration_last)) = next else {
+                break;
+            };
+            let step = match end {
+                WalkEnd::Succeeded(output) => {
+                    if let Some(slot) = outputs.get_mut(index) {
+                        *slot = output.value;
+                    }
+                    IterationStep::Succeeded
+                }
+                WalkEnd::Failed(error) => {
+                    failed += 1;
+                    let cause = error.cause.unwrap_or_default();
+                    let error = error.error.unwrap_or_default();
+                    if failure.is_none() && limits.exceeded(failed, total) {
+                        failure = Some(limits.failure(StatesError::new(error, cause)));
+                        cancel.send_replace(true);
+                    } else if let Some(slot) = outputs.get_mut(index) {
+                        *slot = asl::tolerated_failure_output(&error, &cause);
+                    }
+                    IterationStep::Failed
+                }
+                // Stopped by a sibling's failure (or the execution's end,
+                // when nothing more can be written anyway).
+                WalkEnd::Halted => IterationStep::Aborted,
+            };
+            last_event = self
+                .record_after(iteration(step, index), iteration_last)
+                .unwrap_or(last_event);
+        }
+        drop(running);
+        self.continue_after(last_event);
+        if self.is_cancelled() || !self.execution.is_running() {
+            return Attempt::Halted;
+        }
+        let Some(error) = failure else {
+            return match self.record(EventKind::StateSucceeded { state_type: MAP }) {
+                Some(_) => Attempt::Done(Ok(Value::Array(outputs))),
+                None => Attempt::Halted,
+            };
+        };
+        match self.record(EventKind::StateFailed { state_type: MAP }) {
+            Some(_) => Attempt::Done(Err(error)),
+            None => Attempt::Halted,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Parallel states: every branch walks its own copy of the input at once;
+//! the first branch to fail stops the others and fails the state with its
+//! error.
+//!
+//! The Amazon States Language names `States.BranchFailed`, but AWS fails
+//! the Parallel state with the failing branch's own error and cause (so a
+//! Catch on `MyError` catches a branch's `MyError`): we follow AWS.
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use serde_json::Value;
+use tokio::sync::watch;
+
+use super::history::{ErrorCause, EventKind};
+use super::retrying::Attempt;
+use super::runner::{Payload, Runner, WalkEnd};
+use crate::asl::{self, Definition, State, StatesError};
+
+const PARALLEL: &str = "Parallel";
+
+impl Runner {
+    /// One attempt at a Parallel state: its result is the array of branch
+    /// outputs, in branch order.
+    pub(super) async fn attempt_parallel(
+        &mut self,
+        state: &State,
+        branches: &[Definition],
+        raw: &Value,
+    ) -> Attempt {
+        let input = asl::effective_input(state, raw, self.context.value()).and_then(Payload::new);
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
+        let Some(started) = self.record(EventKind::StateStarted {
+            state_type: PARALLEL,
+            length: None,
+        }) else {
+            return Attempt::Halted;
+        };
+        let (cancel, cancelled) = watch::channel(false);
+        let mut running: FuturesUnordered<_> = branches
+            .iter()
+            .enumerate()
+            .map(|(index, branch)| {
+                let mut child = self.child(cancelled.clone(), started);
+                let input = input.clone();
+                async move {
+                    let end = child.walk_boxed(branch, input).await;
+                    (index, end, child.last_event_id())
+                }
+            })
+            .collect();
+        let mut outputs = vec![Value::Null; branches.len()];
+        let mut failure: Option<ErrorCause> = None;
+        let mut last_event = started;
+        loop {
+            let next = tokio::select! {
+                next = running.next() => next,
+                _ = self.halted(), if !*cancel.borrow() => {
+                    cancel.send_replace(true);
+                    continue;
+                }
+            };
+            let Some((index, end, branch_last)) = next else {
+                break;
+            };
+            last_event = last_event.max(branch_last.unwrap_or(started));
+            match end {
+                WalkEnd::Succeeded(output) => {
+                    if let Some(slot) = outputs.get_mut(index) {
+                        *slot = output.value;
+                    }
+                }
+                WalkEnd::Failed(error) => {
+                    if failure.is_none() {
+                        failure = Some(error);
+                        cancel.send_replace(true);
+                    }
+                }
+                WalkEnd::Halted => {}
+            }
+        }
+        drop(running);
+        self.continue_after(last_event);
+        if self.is_cancelled() || !self.execution.is_running() {
+            return Attempt::Halted;
+        }
+        if let Some(error) = failure {
+            if self
+                .record(EventKind::StateFailed {
+                    state_type: PARALLEL,
+                })
+                .is_none()
+            {
+                return Attempt::Halted;
+            }
+            return Attempt::Done(Err(StatesError::new(
+                error.error.unwrap_or_default(),
+                error.cause.unwrap_or_default(),
+            )));
+        }
+        if self
+            .record(EventKind::StateSucceeded {
+                state_type: PARALLEL,
+            })
+            .is_none()
+        {
+            return Attempt::Halted;
+        }
+        Attempt::Done(Ok(Value::Array(outputs)))
+    }
+}

@@ -1,0 +1,79 @@
+//! The states that can fail and be retried (Task, Parallel, Map): attempts,
+//! Retry with backoff, then output processing or Catch.
+
+use serde_json::Value;
+
+use super::history::ErrorCause;
+use super::runner::{follow, Runner, Transition};
+use crate::asl::{self, State, StateKind, StatesError};
+
+/// How one attempt at a state ended.
+pub(super) enum Attempt {
+    /// The state's result, or the error the attempt ended with.
+    Done(Result<Value, StatesError>),
+    /// The execution ended, or this branch was cancelled, meanwhile.
+    Halted,
+}
+
+impl Runner {
+    /// A Task, Parallel or Map state: attempts, retries, then output or Catch.
+    pub(super) async fn run_retrying(&mut self, state: &State, raw: &Value) -> Transition {
+        let mut attempts_per_retrier = vec![0u32; state.retry.len()];
+        let mut retry_count = 0u32;
+        loop {
+            self.context.set_retry_count(retry_count);
+            let error = match self.attempt_state(state, raw).await {
+                Attempt::Halted => return Transition::Halt,
+                Attempt::Done(Ok(result)) => {
+                    let ctx = self.context.value();
+                    match asl::state_output(state, raw, result, ctx) {
+                        Ok(output) => return follow(state, output),
+                        // Output processing faults are caught, never retried:
+                        // retrying would run the work again for a local fault.
+                        Err(e) => return self.catch_or_fail(state, raw, e),
+                    }
+                }
+                Attempt::Done(Err(error)) => error,
+            };
+            let Some(decision) = asl::select_retrier(state, &error.error, &attempts_per_retrier)
+            else {
+                return self.catch_or_fail(state, raw, error);
+            };
+            if let Some(count) = attempts_per_retrier.get_mut(decision.retrier_index) {
+                *count += 1;
+            }
+            retry_count += 1;
+            let delay = decision.delay_millis(rand::random::<f64>()) as i64;
+            if !self.sleep_until(self.now().saturating_add(delay)).await {
+                return Transition::Halt;
+            }
+        }
+    }
+
+    async fn attempt_state(&mut self, state: &State, raw: &Value) -> Attempt {
+        match &state.kind {
+            StateKind::Task(_) => self.attempt_task(state, raw).await,
+            StateKind::Parallel { branches } => self.attempt_parallel(state, branches, raw).await,
+            StateKind::Map(map) => self.attempt_map(state, map, raw).await,
+            other => Attempt::Done(Err(StatesError::runtime(format!(
+                "{} states cannot be retried.",
+                other.type_name()
+            )))),
+        }
+    }
+
+    fn catch_or_fail(&self, state: &State, raw: &Value, error: StatesError) -> Transition {
+        let reported = asl::errors::reported_name(&error.error).to_owned();
+        let Some(catcher) = asl::select_catcher(state, &error.error) else {
+            return Transition::Fail(ErrorCause {
+                error: Some(reported),
+                cause: Some(error.cause),
+            });
+        };
+        // A catcher sees the precise name it matched on (see `reported_name`).
+        match asl::catch_output(catcher, raw, &error.error, &error.cause) {
+            Ok(output) => Transition::Next(catcher.next.clone(), output),
+            Err(e) => Transition::Fail(self.runtime_cause(state, e)),
+        }
+    }
+}
