@@ -16,22 +16,12 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use stepworker::client::Client;
 use stepworker::model::ExecutionStatus;
-use stepworker_local::{console, LocalEngine};
-use tokio::net::TcpListener;
+use stepworker_local::LocalEngine;
 use tokio::process::Command;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const ERROR: &str = "Card.Declined";
 const CAUSE: &str = "Insufficient funds on card ending 4242";
-
-/// The engine's API with the console beside it, on one loopback port.
-async fn serve(engine: Arc<LocalEngine>) -> String {
-    let app = engine.router().merge(console::router(engine.clone()));
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    url
-}
 
 fn screenshots_dir() -> PathBuf {
     // CARGO_TARGET_TMPDIR is target/tmp: the screenshots go next to it.
@@ -42,9 +32,12 @@ fn screenshots_dir() -> PathBuf {
 }
 
 /// Runs headless Chromium on `url` with `extra` arguments; its stdout.
+fn profile_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("chromium-profile-{}", std::process::id()))
+}
+
 async fn chromium(url: &str, extra: &[String]) -> String {
-    let profile = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("chromium-profile-{}", std::process::id()));
+    let profile = profile_dir();
     let mut command = Command::new(CHROMIUM);
     command
         .args([
@@ -137,6 +130,46 @@ fn definition(activity_arn: &str) -> Value {
     })
 }
 
+/// A Parallel state whose second branch holds a Map of a Map.
+fn fan_out(activity_arn: &str) -> Value {
+    json!({
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Left", "States": {
+                        "Left": {"Type": "Task", "Resource": activity_arn, "Next": "LeftDone"},
+                        "LeftDone": {"Type": "Pass", "End": true}
+                    }},
+                    {"StartAt": "Right", "States": {
+                        "Right": {"Type": "Pass", "Next": "Orders"},
+                        "Orders": {
+                            "Type": "Map",
+                            "ItemsPath": "$.orders",
+                            "ItemProcessor": {"StartAt": "Lines", "States": {
+                                "Lines": {
+                                    "Type": "Map",
+                                    "ItemProcessor": {"StartAt": "Pack", "States": {
+                                        "Pack": {"Type": "Task", "Resource": activity_arn, "End": true}
+                                    }},
+                                    "End": true
+                                }
+                            }},
+                            "End": true
+                        }
+                    }}
+                ],
+                "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Cleanup"}],
+                "Next": "Finish"
+            },
+            "Cleanup": {"Type": "Fail", "Error": "FanOutFailed"},
+            "Finish": {"Type": "Succeed"}
+        }
+    })
+}
+
 /// A 40-state workflow: tasks with catches to one handler, validation
 /// choices, a loop back to the start.
 fn forty_states(activity_arn: &str) -> Value {
@@ -178,7 +211,8 @@ async fn the_execution_page_shows_a_caught_failure() {
         return;
     }
     let engine = Arc::new(LocalEngine::start().await.expect("engine starts"));
-    let url = serve(engine.clone()).await;
+    // The engine serves its console beside the API on its own port.
+    let url = engine.endpoint_url();
     let client = Client::local(&url);
 
     let activity = client
@@ -276,6 +310,47 @@ async fn the_execution_page_shows_a_caught_failure() {
     let shot = screenshot(&page, "execution.png", 900).await;
     eprintln!("screenshot: {}", shot.display());
 
+    // A running execution: its task state shows as running, with a Stop
+    // button, while the page polls.
+    let running = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .name("order-1002")
+        .input(r#"{"order":1002}"#)
+        .send()
+        .await
+        .expect("started")
+        .execution_arn;
+    let running_page = format!("{url}/executions/{}", running.replace(':', "%3A"));
+    let dom = chromium(&running_page, &["--dump-dom".to_owned()]).await;
+    assert!(start_tag(&dom, r#"id="state-Charge""#).contains("st-running"));
+    assert!(start_tag(&dom, r#"id="state-Apologise""#).contains("st-not-reached"));
+    assert!(start_tag(&dom, r#"id="status""#).contains("status-running"));
+    let stop = start_tag(&dom, r#"id="stop""#);
+    assert!(
+        !stop.contains("hidden"),
+        "a running execution can be stopped: {stop}"
+    );
+    screenshot(&running_page, "execution_running.png", 900).await;
+
+    // Parallel branches and a nested Map drawn as groups.
+    let nested = client
+        .create_state_machine()
+        .name("fan-out")
+        .role_arn("arn:aws:iam::123456789012:role/checkout")
+        .definition(fan_out(&activity).to_string())
+        .send()
+        .await
+        .expect("nested machine")
+        .state_machine_arn;
+    let nested_page = format!("{url}/state-machines/{}", nested.replace(':', "%3A"));
+    let dom = chromium(&nested_page, &["--dump-dom".to_owned()]).await;
+    for state in ["Both", "Left", "Right", "Orders", "Lines", "Pack"] {
+        start_tag(&dom, &format!(r#"id="state-{state}""#));
+    }
+    assert_eq!(dom.matches(r#"class="group""#).count(), 4);
+    screenshot(&nested_page, "state_machine_nested.png", 900).await;
+
     // The state machine page of a 40-state workflow, for readability.
     let big = client
         .create_state_machine()
@@ -290,5 +365,23 @@ async fn the_execution_page_shows_a_caught_failure() {
     let dom = chromium(&big_page, &["--dump-dom".to_owned()]).await;
     assert_eq!(dom.matches(r#"class="state type-"#).count(), 40);
     screenshot(&big_page, "state_machine_40.png", 900).await;
+    // The overview: the waiting task is counted, executions newest first.
+    let dom = chromium(&format!("{url}/"), &["--dump-dom".to_owned()]).await;
+    let activities = &dom[dom.find(r#"id="activities""#).expect("activities table")..];
+    let charge_row = &activities[activities.find("charge-card").expect("activity listed")..];
+    let charge_row = &charge_row[..charge_row.find("</tr>").unwrap_or(charge_row.len())];
+    assert!(
+        charge_row.contains(r#"<td class="num">0</td><td class="num">1</td>"#),
+        "no parked poll, one queued task: {charge_row}"
+    );
+    let executions = &dom[dom.find(r#"id="executions""#).expect("executions table")..];
+    let newest = executions
+        .find("order-1002")
+        .expect("running execution listed");
+    let older = executions
+        .find("order-1001")
+        .expect("finished execution listed");
+    assert!(newest < older, "newest first");
     screenshot(&format!("{url}/"), "overview.png", 900).await;
+    let _ = std::fs::remove_dir_all(profile_dir());
 }

@@ -24,6 +24,13 @@ pub enum Resource {
         /// State machine name.
         name: String,
     },
+    /// `arn:aws:states:R:A:stateMachine:NAME:VERSION` or `...:NAME:ALIAS`
+    QualifiedStateMachine {
+        /// State machine name.
+        name: String,
+        /// The version or alias.
+        qualifier: Qualifier,
+    },
     /// `arn:aws:states:R:A:execution:MACHINE:NAME`
     Execution {
         /// Name of the state machine the execution belongs to.
@@ -31,6 +38,15 @@ pub enum Resource {
         /// Execution name.
         name: String,
     },
+}
+
+/// What follows a state machine name in a qualified ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Qualifier {
+    /// A version number (all digits).
+    Version(u64),
+    /// An alias name (anything else).
+    Alias(String),
 }
 
 /// Which resource types an operation accepts.
@@ -44,6 +60,12 @@ pub enum Expect {
     Execution,
     /// Activities or state machines (the taggable resources).
     Taggable,
+    /// A state machine, one of its versions or one of its aliases.
+    StateMachineTarget,
+    /// State machine versions only.
+    Version,
+    /// State machine aliases only.
+    Alias,
 }
 
 impl ArnScope {
@@ -79,6 +101,16 @@ impl ArnScope {
         )
     }
 
+    /// ARN of an EXPRESS execution: AWS adds an id, so names may repeat.
+    pub fn express_execution(&self, state_machine: &str, name: &str) -> String {
+        format!(
+            "arn:aws:states:{}:{}:express:{state_machine}:{name}:{}",
+            self.region,
+            self.account_id,
+            uuid::Uuid::new_v4()
+        )
+    }
+
     /// Reads an ARN, checking its shape, region, account and resource type.
     pub fn parse(&self, arn: &str, expect: Expect) -> ApiResult<Resource> {
         let parts: Vec<&str> = arn.split(':').collect();
@@ -111,10 +143,21 @@ impl ArnScope {
                 state_machine: (*machine).to_owned(),
                 name: (*name).to_owned(),
             },
-            ("stateMachine", [_, _]) | ("execution", [_, _, _]) => {
+            // Express executions leave no record the API can read, as on AWS.
+            ("express", [_, _, _]) => {
+                return Err(ApiError::invalid_arn(
+                    arn,
+                    "Resource type not valid in this context: express",
+                ))
+            }
+            ("stateMachine", [name, qualifier]) => Resource::QualifiedStateMachine {
+                name: (*name).to_owned(),
+                qualifier: parse_qualifier(arn, qualifier)?,
+            },
+            ("execution", [_, _, _]) => {
                 return Err(ApiError::new(
                     ErrorCode::ValidationException,
-                    format!("Versions, aliases and Map runs are not supported by stepworker-local yet: '{arn}'"),
+                    format!("Map runs are not supported by stepworker-local yet: '{arn}'"),
                 ))
             }
             _ => return Err(ApiError::invalid_arn(arn, "Invalid ARN resource")),
@@ -130,6 +173,21 @@ impl ArnScope {
             ) | (
                 Resource::StateMachine { .. },
                 Expect::StateMachine | Expect::Taggable
+            ) | (
+                Resource::StateMachine { .. },
+                Expect::StateMachineTarget
+            ) | (
+                Resource::QualifiedStateMachine {
+                    qualifier: Qualifier::Version(_),
+                    ..
+                },
+                Expect::StateMachineTarget | Expect::Version
+            ) | (
+                Resource::QualifiedStateMachine {
+                    qualifier: Qualifier::Alias(_),
+                    ..
+                },
+                Expect::StateMachineTarget | Expect::Alias
             ) | (Resource::Execution { .. }, Expect::Execution)
         );
         if !accepted {
@@ -163,15 +221,82 @@ impl ArnScope {
         }
     }
 
+    /// Reads the ARN of a state machine, a version or an alias: the state
+    /// machine name and the qualifier, if any.
+    pub fn state_machine_target(&self, arn: &str) -> ApiResult<(String, Option<Qualifier>)> {
+        match self.parse(arn, Expect::StateMachineTarget)? {
+            Resource::StateMachine { name } => Ok((name, None)),
+            Resource::QualifiedStateMachine { name, qualifier } => Ok((name, Some(qualifier))),
+            _ => Err(ApiError::invalid_arn(
+                arn,
+                "Resource type not valid in this context",
+            )),
+        }
+    }
+
+    /// Reads a version ARN: state machine name and version number.
+    pub fn version(&self, arn: &str) -> ApiResult<(String, u64)> {
+        match self.parse(arn, Expect::Version)? {
+            Resource::QualifiedStateMachine {
+                name,
+                qualifier: Qualifier::Version(number),
+            } => Ok((name, number)),
+            _ => Err(ApiError::invalid_arn(
+                arn,
+                "Resource type not valid in this context",
+            )),
+        }
+    }
+
+    /// Reads an alias ARN: state machine name and alias name.
+    pub fn alias(&self, arn: &str) -> ApiResult<(String, String)> {
+        match self.parse(arn, Expect::Alias)? {
+            Resource::QualifiedStateMachine {
+                name,
+                qualifier: Qualifier::Alias(alias),
+            } => Ok((name, alias)),
+            _ => Err(ApiError::invalid_arn(
+                arn,
+                "Resource type not valid in this context",
+            )),
+        }
+    }
+
+    /// ARN of version `number` of a state machine.
+    pub fn version_arn(&self, state_machine: &str, number: u64) -> String {
+        format!("{}:{number}", self.state_machine(state_machine))
+    }
+
+    /// ARN of alias `alias` of a state machine.
+    pub fn alias_arn(&self, state_machine: &str, alias: &str) -> String {
+        format!("{}:{alias}", self.state_machine(state_machine))
+    }
+
     /// Checks an execution ARN's shape.
     pub fn check_execution(&self, arn: &str) -> ApiResult<()> {
         self.parse(arn, Expect::Execution).map(|_| ())
     }
 }
 
+/// A version number is all digits; anything else names an alias.
+fn parse_qualifier(arn: &str, text: &str) -> ApiResult<Qualifier> {
+    if text.is_empty() {
+        return Err(ApiError::invalid_arn(arn, "Invalid ARN resource name"));
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Qualifier::Alias(text.to_owned()));
+    }
+    match text.parse::<u64>() {
+        Ok(number) if number > 0 => Ok(Qualifier::Version(number)),
+        _ => Err(ApiError::invalid_arn(arn, "Invalid version number")),
+    }
+}
+
 fn resource_name_is_empty(resource: &Resource) -> bool {
     match resource {
-        Resource::Activity { name } | Resource::StateMachine { name } => name.is_empty(),
+        Resource::Activity { name }
+        | Resource::StateMachine { name }
+        | Resource::QualifiedStateMachine { name, .. } => name.is_empty(),
         Resource::Execution {
             state_machine,
             name,

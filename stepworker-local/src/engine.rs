@@ -50,7 +50,7 @@ impl LocalEngine {
         let listener = TcpListener::bind(builder.bind).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = server::api_router(core.clone());
+        let app = app_router(core.clone());
         let server = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -89,10 +89,11 @@ impl LocalEngine {
         self.core.activity_stats()
     }
 
-    /// The API as an axum router on the same engine state, to merge other
-    /// routes beside it or serve it on another listener.
+    /// The API (`POST /`) and the web console (`GET /`, `/console/...`) as
+    /// an axum router on the same engine state, to merge other routes beside
+    /// it or serve it on another listener.
     pub fn router(&self) -> Router {
-        server::api_router(self.core.clone())
+        app_router(self.core.clone())
     }
 
     /// Calls an operation in-process, without HTTP: `operation` is its name
@@ -126,4 +127,10 @@ impl Drop for LocalEngine {
             self.core.close_all_polls();
         }
     }
+}
+
+/// The one router every listener serves: the API and, beside it on the same
+/// port, the console.
+fn app_router(core: Arc<Core>) -> Router {
+    server::api_router(core.clone()).merge(crate::console::router(core))
 }

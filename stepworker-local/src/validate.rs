@@ -38,6 +38,10 @@ pub mod limits {
     pub const TAG_KEY: (usize, usize) = (1, 128);
     /// `TagValue`.
     pub const TAG_VALUE: (usize, usize) = (0, 256);
+    /// `LongArn`.
+    pub const LONG_ARN: (usize, usize) = (1, 2000);
+    /// `AliasDescription`.
+    pub const ALIAS_DESCRIPTION: (usize, usize) = (0, 256);
     /// `VersionDescription`.
     pub const VERSION_DESCRIPTION: (usize, usize) = (0, 256);
 }

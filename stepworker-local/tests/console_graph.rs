@@ -409,3 +409,43 @@ fn state_names_are_escaped_in_the_svg() {
     assert!(svg.contains(r#"data-state="Say &lt;hi&gt; &amp; &quot;bye&quot;""#));
     assert!(!svg.contains("<hi>"));
 }
+
+#[test]
+fn a_state_that_loops_to_itself_is_drawn_beside_its_box() {
+    let graph = graph(json!({
+        "StartAt": "Poll",
+        "States": {
+            "Poll": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.done", "BooleanEquals": false, "Next": "Poll"}],
+                "Default": "Finish"
+            },
+            "Finish": {"Type": "Succeed"}
+        }
+    }));
+    assert_eq!(
+        edges(&graph.root)[0],
+        ("Poll", "Poll", EdgeKind::Choice, Some("$.done == false"))
+    );
+    let layout = layout_graph(&graph);
+    let poll = layout.nodes[0].rect;
+    let around = &layout.edges[0];
+    assert!(around.backwards);
+    assert!(around.points.len() >= 2);
+    assert!(
+        around
+            .points
+            .iter()
+            .all(|p| p.x >= poll.x + poll.width - 0.01),
+        "the loop runs on the right of its state: {around:?}"
+    );
+    let label = around.label.expect("the condition is shown");
+    assert!(
+        label.x > poll.x + poll.width,
+        "the label sits beside the loop"
+    );
+    // The label's box ("$.done == false", about 100 units) fits the drawing.
+    assert!(layout.width >= label.x + 40.0);
+    let svg = render_svg(&graph);
+    assert!(svg.contains(r#"class="edge edge-choice edge-back" data-from="Poll" data-to="Poll""#));
+}

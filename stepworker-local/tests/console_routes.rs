@@ -8,12 +8,12 @@ use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
-use stepworker_local::{console, LocalEngine};
+use stepworker_local::LocalEngine;
 use tower::ServiceExt;
 
 async fn engine() -> (Arc<LocalEngine>, Router) {
     let engine = Arc::new(LocalEngine::start().await.expect("engine starts"));
-    let app = engine.router().merge(console::router(engine.clone()));
+    let app = engine.router();
     (engine, app)
 }
 

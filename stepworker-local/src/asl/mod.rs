@@ -9,6 +9,7 @@
 mod choice;
 pub mod definition;
 pub mod errors;
+mod express;
 mod expression;
 mod fail;
 pub mod intrinsic;
@@ -30,6 +31,7 @@ pub use definition::{
     Diagnostic, DiagnosticCode, FailState, JitterStrategy, MapState, NumberSource, ProcessorMode,
     QueryLanguage, Retrier, SecondsSource, State, StateKind, TaskState, WaitState,
 };
+pub use express::express_diagnostics;
 pub use expression::Expression;
 pub use fail::fail_error_cause;
 pub use io::{catch_output, effective_input, state_output};

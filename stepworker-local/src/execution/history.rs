@@ -338,12 +338,31 @@ impl Event {
 }
 
 /// The events of one execution, with AWS's id and previous-id numbering.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct History {
     events: Vec<Event>,
+    /// Events written so far (kept or not).
+    written: i64,
+    /// False for EXPRESS executions, whose history AWS does not keep.
+    keep: bool,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self::new(true)
+    }
 }
 
 impl History {
+    /// An empty history; with `keep` false, events are numbered but not kept.
+    pub fn new(keep: bool) -> Self {
+        Self {
+            events: Vec::new(),
+            written: 0,
+            keep,
+        }
+    }
+
     /// Appends an event and returns its id.
     ///
     /// `previousEventId` is the id of the event before it, except that the
@@ -356,7 +375,11 @@ impl History {
     /// branch or Map iteration follow the branch's own last event, not
     /// whatever another branch wrote last); `None` follows the last event.
     pub fn push_after(&mut self, at_millis: i64, kind: EventKind, previous: Option<i64>) -> i64 {
-        let id = self.events.len() as i64 + 1;
+        self.written += 1;
+        let id = self.written;
+        if !self.keep {
+            return id;
+        }
         let previous_event_id = match previous {
             Some(previous) => previous,
             None if id <= 2 => 0,

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use stepworker::model::{ExecutionStatus, Timestamp};
+use stepworker::model::{ExecutionStatus, StateMachineType, Timestamp};
 use tokio::sync::Notify;
 
 use super::history::{ErrorCause, EventKind, History};
@@ -87,6 +87,8 @@ impl Execution {
         trace_header: Option<String>,
         machine_deleting: Arc<AtomicBool>,
     ) -> Self {
+        // AWS keeps no history of EXPRESS executions.
+        let keep_history = version.machine_type != StateMachineType::Express;
         Self {
             seq,
             arn,
@@ -103,7 +105,7 @@ impl Execution {
                 stop_millis: None,
                 output: None,
                 error: ErrorCause::default(),
-                history: History::default(),
+                history: History::new(keep_history),
                 task_ids: Vec::new(),
                 open_tasks: Vec::new(),
             }),
@@ -179,6 +181,11 @@ impl Execution {
         // wait side by side), so they notice and exit.
         self.stop.notify_waiters();
         true
+    }
+
+    /// Completes once the execution has ended, however it ended.
+    pub async fn finished(&self) {
+        self.ended_elsewhere().await
     }
 
     /// Completes once the execution no longer runs (stopped, timed out or

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use serde_json::Value;
+use stepworker::model::StateMachineType;
 use tokio::sync::watch;
 
 use super::context::Context;
@@ -18,6 +19,8 @@ use crate::stats::Stats;
 
 /// Events one execution may write, like AWS's history quota.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// Longest run of an EXPRESS execution, seconds.
+const EXPRESS_MAX_SECONDS: u64 = 300;
 /// Transitions between yields, so a long chain of Pass states does not
 /// hold a runtime thread.
 const TRANSITIONS_PER_YIELD: u32 = 64;
@@ -105,7 +108,12 @@ impl Runner {
     fn new(core: Arc<Core>, execution: Arc<Execution>) -> Self {
         let input: Value = serde_json::from_str(&execution.input).unwrap_or(Value::Null);
         let context = Context::new(&execution, &input);
-        let deadline = execution.version.definition.timeout_seconds.map(|s| {
+        let mut timeout_seconds = execution.version.definition.timeout_seconds;
+        if execution.version.machine_type == StateMachineType::Express {
+            // Express executions run at most five minutes.
+            timeout_seconds = Some(timeout_seconds.map_or(EXPRESS_MAX_SECONDS, |s| s.min(EXPRESS_MAX_SECONDS)));
+        }
+        let deadline = timeout_seconds.map(|s| {
             execution
                 .start_millis
                 .saturating_add(s.saturating_mul(1000) as i64)

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use stepworker::model::{
     CloudWatchEventsExecutionDataDetails, DescribeExecutionInput, DescribeExecutionOutput,
     ErrorCode, ExecutionListItem, ExecutionStatus, IncludedData, ListExecutionsInput,
-    ListExecutionsOutput, StartExecutionInput, StartExecutionOutput, StopExecutionInput,
+    ListExecutionsOutput, StartExecutionInput, StartExecutionOutput, StateMachineType,
+    StopExecutionInput,
     StopExecutionOutput, Timestamp,
 };
 
@@ -17,43 +18,92 @@ use crate::execution::{self, ErrorCause, Execution, Outcome};
 use crate::stats::Stats;
 use crate::validate::{self, limits};
 
+/// What StartExecution and StartSyncExecution ask for.
+pub struct Launch {
+    /// The state machine to run.
+    pub state_machine_arn: String,
+    /// Execution name (a UUID when absent).
+    pub name: Option<String>,
+    /// Input JSON text (`{}` when absent).
+    pub input: Option<String>,
+    /// `traceHeader`.
+    pub trace_header: Option<String>,
+    /// True for StartSyncExecution, which runs only EXPRESS machines.
+    pub sync: bool,
+}
+
+/// A started execution, or the running one a repeated request names.
+pub enum Launched {
+    /// A new execution, already running.
+    New(Arc<Execution>),
+    /// The running STANDARD execution with this name and input.
+    Repeat(Arc<Execution>),
+}
+
 /// StartExecution. A repeat with the same name and input while the first
 /// still runs returns the first's answer; otherwise a used name is
-/// `ExecutionAlreadyExists`.
+/// `ExecutionAlreadyExists`. EXPRESS executions are not idempotent.
 pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExecutionOutput> {
-    validate::arn("stateMachineArn", &input.state_machine_arn)?;
-    let machine_name = core.arns.state_machine_name(&input.state_machine_arn)?;
-    let name = match &input.name {
+    let launched = launch(
+        core,
+        Launch {
+            state_machine_arn: input.state_machine_arn,
+            name: input.name,
+            input: input.input,
+            trace_header: input.trace_header,
+            sync: false,
+        },
+    )?;
+    let (Launched::New(execution) | Launched::Repeat(execution)) = launched;
+    Ok(StartExecutionOutput {
+        execution_arn: execution.arn.to_string(),
+        start_date: execution.start_date(),
+    })
+}
+
+/// Validates a start request, registers the execution and starts running it.
+pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
+    validate::arn("stateMachineArn", &request.state_machine_arn)?;
+    let machine_name = core.arns.state_machine_name(&request.state_machine_arn)?;
+    let name = match &request.name {
         Some(name) => {
             validate::name(name)?;
             name.clone()
         }
         None => uuid::Uuid::new_v4().to_string(),
     };
-    validate::trace_header(input.trace_header.as_deref())?;
-    let text = input.input.unwrap_or_else(|| "{}".to_owned());
+    validate::trace_header(request.trace_header.as_deref())?;
+    let text = request.input.unwrap_or_else(|| "{}".to_owned());
     validate::json_payload(&text, ErrorCode::InvalidExecutionInput, "Execution input")?;
     let text: Arc<str> = Arc::from(text);
-    let arn: Arc<str> = Arc::from(core.arns.execution(&machine_name, &name));
 
     let execution = {
         let mut registry = core.registry.lock();
         let machine = registry
             .machines
             .get(&machine_name)
-            .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+            .ok_or_else(|| does_not_exist(&request.state_machine_arn))?;
         if machine.deleting {
             return Err(deleting(&machine.arn));
         }
         let version = machine.current.clone();
+        let express = version.machine_type == StateMachineType::Express;
+        if request.sync && !express {
+            return Err(ApiError::new(
+                ErrorCode::StateMachineTypeNotSupported,
+                "This operation is not supported by STANDARD state machines",
+            ));
+        }
         let machine_arn = machine.arn.clone();
         let machine_deleting = machine.deletion_flag.clone();
+        let arn: Arc<str> = if express {
+            Arc::from(core.arns.express_execution(&machine_name, &name))
+        } else {
+            Arc::from(core.arns.execution(&machine_name, &name))
+        };
         if let Some(existing) = registry.execution(&arn) {
             if existing.is_running() && existing.input == text {
-                return Ok(StartExecutionOutput {
-                    execution_arn: arn.to_string(),
-                    start_date: existing.start_date(),
-                });
+                return Ok(Launched::Repeat(existing.clone()));
             }
             return Err(ApiError::new(
                 ErrorCode::ExecutionAlreadyExists,
@@ -69,19 +119,15 @@ pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExe
             version,
             text,
             core.now_millis(),
-            input.trace_header,
+            request.trace_header,
             machine_deleting,
         ));
         registry.insert_execution(execution.clone());
         execution
     };
     Stats::bump(&core.stats.executions_started);
-    let output = StartExecutionOutput {
-        execution_arn: execution.arn.to_string(),
-        start_date: execution.start_date(),
-    };
-    execution::spawn(core.clone(), execution);
-    Ok(output)
+    execution::spawn(core.clone(), execution.clone());
+    Ok(Launched::New(execution))
 }
 
 /// StopExecution: ABORTED at once, its task token voided.
@@ -170,8 +216,15 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
         )?;
     }
     let registry = core.registry.lock();
-    if !registry.machines.contains_key(&machine_name) {
-        return Err(does_not_exist(machine_arn));
+    let machine = registry
+        .machines
+        .get(&machine_name)
+        .ok_or_else(|| does_not_exist(machine_arn))?;
+    if machine.current.machine_type == StateMachineType::Express {
+        return Err(ApiError::new(
+            ErrorCode::StateMachineTypeNotSupported,
+            "This operation is not supported by EXPRESS state machines",
+        ));
     }
     let request = PageRequest {
         scope: format!(

@@ -6,5 +6,7 @@ pub mod executions;
 pub mod history;
 mod page;
 pub mod state_machines;
+pub mod sync_executions;
 pub mod tags;
 pub mod tasks;
+pub mod validation;

@@ -65,6 +65,6 @@ fn tags_of<'r>(registry: &'r mut Registry, resource: &Resource) -> Option<&'r mu
             .get_mut(name)
             .filter(|m| !m.deleting)
             .map(|m| &mut m.tags),
-        Resource::Execution { .. } => None,
+        Resource::Execution { .. } | Resource::QualifiedStateMachine { .. } => None,
     }
 }

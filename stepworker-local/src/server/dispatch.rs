@@ -42,6 +42,10 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
             ops::state_machines::describe_for_execution,
         ),
         StartExecution::NAME => sync::<StartExecution>(core, body, ops::executions::start),
+        StartSyncExecution::NAME => {
+            asynchronous::<StartSyncExecution, _>(core, body, ops::sync_executions::start_sync)
+                .await
+        }
         StopExecution::NAME => sync::<StopExecution>(core, body, ops::executions::stop),
         DescribeExecution::NAME => sync::<DescribeExecution>(core, body, ops::executions::describe),
         ListExecutions::NAME => sync::<ListExecutions>(core, body, ops::executions::list),
@@ -54,6 +58,11 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
         SendTaskHeartbeat::NAME => {
             sync::<SendTaskHeartbeat>(core, body, ops::tasks::send_heartbeat)
         }
+        ValidateStateMachineDefinition::NAME => sync::<ValidateStateMachineDefinition>(
+            core,
+            body,
+            ops::validation::validate_definition,
+        ),
         TagResource::NAME => sync::<TagResource>(core, body, ops::tags::tag),
         UntagResource::NAME => sync::<UntagResource>(core, body, ops::tags::untag),
         ListTagsForResource::NAME => sync::<ListTagsForResource>(core, body, ops::tags::list),

@@ -2,11 +2,13 @@
 //! and executions, with their creation order for listing.
 
 mod activities;
+mod published;
 mod registry;
 mod state_machines;
 mod tags;
 
 pub use activities::ActivityRecord;
+pub use published::{AliasRecord, Published, PublishedVersion, MAX_ALIASES, MAX_VERSIONS};
 pub use registry::Registry;
 pub use state_machines::{MachineVersion, StateMachineRecord};
 pub use tags::TagSet;

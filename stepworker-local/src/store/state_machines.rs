@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use stepworker::model::{LoggingConfiguration, StateMachineType, Timestamp, TracingConfiguration};
 
+use super::published::Published;
 use super::tags::TagSet;
 use crate::asl::Definition;
 
@@ -52,4 +53,6 @@ pub struct StateMachineRecord {
     pub tags: TagSet,
     /// Executions still running.
     pub running: usize,
+    /// Published versions and aliases.
+    pub published: Published,
 }

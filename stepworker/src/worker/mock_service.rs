@@ -21,6 +21,8 @@ pub(crate) struct MockService {
     pub(crate) poll_wait: Duration,
     /// Tokens whose heartbeats answer `TaskTimedOut`.
     pub(crate) gone_tokens: Mutex<Vec<String>>,
+    /// Heartbeats that answer `ThrottlingException` before one is accepted.
+    pub(crate) throttled_heartbeats: AtomicUsize,
     /// Report calls that answer `ThrottlingException` before one is accepted.
     pub(crate) throttled_reports: AtomicUsize,
     /// Every accepted report, in order.
@@ -38,6 +40,7 @@ impl MockService {
             queued: Notify::new(),
             poll_wait,
             gone_tokens: Mutex::new(Vec::new()),
+            throttled_heartbeats: AtomicUsize::new(0),
             throttled_reports: AtomicUsize::new(0),
             reports: Mutex::new(Vec::new()),
             report_calls: AtomicUsize::new(0),
@@ -91,6 +94,15 @@ pub(crate) fn service_error(code: ErrorCode) -> Error {
     Error::Service(ServiceError::new(code, None, None, 400))
 }
 
+/// Decrements `counter` if it is above zero; says whether it did.
+fn take_one(counter: &AtomicUsize) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+            left.checked_sub(1)
+        })
+        .is_ok()
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
@@ -133,6 +145,9 @@ impl TaskService for MockService {
             self.heartbeats.fetch_add(1, Ordering::SeqCst);
             if lock(&self.gone_tokens).iter().any(|t| t == token) {
                 return Err(service_error(ErrorCode::TaskTimedOut));
+            }
+            if take_one(&self.throttled_heartbeats) {
+                return Err(service_error(ErrorCode::ThrottlingException));
             }
             Ok(())
         })

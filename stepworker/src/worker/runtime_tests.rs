@@ -218,6 +218,72 @@ async fn heartbeats_keep_a_long_task_alive() {
 }
 
 #[tokio::test]
+async fn a_throttled_heartbeat_is_retried_and_never_fails_the_task() {
+    let service = quick_polls();
+    service.throttled_heartbeats.store(2, Ordering::SeqCst);
+    service.enqueue("long", r#"{"sleep": {"ms": 600}}"#);
+    let harness = start(service, |b| b);
+    harness.wait_for_reports(1).await;
+    let service = harness.stop().await;
+    // Two refused, then accepted ones: the retries come sooner than the timer.
+    assert!(service.heartbeats.load(Ordering::SeqCst) >= 4);
+    assert_eq!(service.throttled_heartbeats.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        service.report_for("long"),
+        Some(Report::Success("0".into()))
+    );
+}
+
+/// Asks for heartbeats itself: once after a pause, then twice at once.
+struct Beating;
+
+impl Activity for Beating {
+    const NAME: &'static str = "beating";
+    // A 1 s timer interval and a 333 ms throttle window.
+    const HEARTBEAT: Option<Duration> = Some(Duration::from_secs(3));
+    const TIMEOUT: Option<Duration> = None;
+    type Input = ();
+    type Output = ();
+    type Error = TaskFailure;
+
+    async fn run(&self, (): (), ctx: ActivityContext) -> Result<(), TaskFailure> {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        ctx.heartbeat();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        ctx.heartbeat();
+        ctx.heartbeat();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn handler_heartbeats_are_sent_early_but_throttled() {
+    let service = Arc::new(quick_polls());
+    service.enqueue("beats", "null");
+    let worker = WorkerBuilder::with_service(service.clone())
+        .activity(Beating)
+        .build();
+    let handle = worker.handle();
+    let run = tokio::spawn(worker.run());
+    let waited = tokio::time::timeout(Duration::from_secs(5), async {
+        while service.reports().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "the task was not reported");
+    handle.shutdown();
+    assert!(matches!(
+        tokio::time::timeout(Duration::from_secs(5), run).await,
+        Ok(Ok(Ok(())))
+    ));
+    // The first request goes out (400 ms after the poll, past the window);
+    // the next two fall inside the window; the 1 s timer never fires.
+    assert_eq!(service.heartbeats.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn never_runs_more_tasks_than_slots() {
     let service = quick_polls();
     for i in 0..12 {

@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use super::layered::RoutedEdge;
-use super::layout::{layout_graph, Rect, ScopeLayout};
-use super::metrics::{label_text, name_max_chars, shorten, GROUP_LABEL, LABEL_HEIGHT};
+use super::layout::{layout_graph, NodeLayout, Rect, ScopeLayout};
+use super::metrics::{label_size, label_text, name_max_chars, shorten, GROUP_LABEL, LABEL_HEIGHT};
 use super::model::{EdgeKind, Graph, Node, Scope};
 use super::svg::{edge_path, escape, num};
 
@@ -60,7 +60,7 @@ fn render_scope(out: &mut String, scope: &Scope, layout: &ScopeLayout, top_level
         );
         if let (Some(label), Some(at)) = (&edge.label, routed.label) {
             let shown = label_text(label);
-            let width = super::metrics::label_size(label).width;
+            let width = label_size(label).width;
             let _ = write!(
                 out,
                 r#"<g class="edge-label" transform="translate({},{})"><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="3"/><text text-anchor="middle" y="4">{}</text></g>"#,
@@ -84,7 +84,7 @@ fn render_scope(out: &mut String, scope: &Scope, layout: &ScopeLayout, top_level
         render_terminal(out, end, "end", top_level);
     }
     for (node, placed) in scope.nodes.iter().zip(&layout.nodes) {
-        render_node(out, node, &placed.rect, placed);
+        render_node(out, node, placed);
     }
     out.push_str("</g>");
 }
@@ -124,7 +124,8 @@ fn render_terminal(out: &mut String, rect: &Rect, which: &str, top_level: bool) 
     }
 }
 
-fn render_node(out: &mut String, node: &Node, rect: &Rect, placed: &super::layout::NodeLayout) {
+fn render_node(out: &mut String, node: &Node, placed: &NodeLayout) {
+    let rect = &placed.rect;
     let name = escape(&node.name);
     let type_class = node.state_type.to_ascii_lowercase();
     let mut class = format!("state type-{type_class}");

@@ -87,7 +87,7 @@ pub fn layout(sizes: &[Size], edges: &[InputEdge], root: usize) -> Layered {
     let routed = edges
         .iter()
         .enumerate()
-        .map(|(i, edge)| route(&expanded, &placed.centers, i, edge))
+        .map(|(i, edge)| route(&expanded, &placed.centers, &placed.layer_spans, i, edge))
         .collect::<Vec<_>>();
     let mut layered = Layered {
         width: placed.width,
@@ -95,21 +95,31 @@ pub fn layout(sizes: &[Size], edges: &[InputEdge], root: usize) -> Layered {
         centers: placed.centers[..sizes.len()].to_vec(),
         edges: routed,
     };
-    fit_box(&mut layered);
+    fit_box(&mut layered, edges);
     layered
 }
 
-fn route(expanded: &Expanded, centers: &[Point], index: usize, edge: &InputEdge) -> RoutedEdge {
+fn route(
+    expanded: &Expanded,
+    centers: &[Point],
+    spans: &[(f64, f64)],
+    index: usize,
+    edge: &InputEdge,
+) -> RoutedEdge {
     let size = |v: usize| expanded.sizes[v];
     let chain = &expanded.chains[index];
     if chain.len() < 2 {
         return self_loop(centers[edge.from], size(edge.from), edge.label);
     }
+    // An edge crosses each layer in between straight down, from the
+    // layer's top to its bottom, and only bends in the gaps: it never cuts
+    // the corner of a state that shares a layer with it.
     let middle: Vec<Point> = chain[1..chain.len() - 1]
         .iter()
-        .map(|&v| Point {
-            x: centers[v].x + expanded.anchor[v],
-            y: centers[v].y,
+        .flat_map(|&v| {
+            let x = centers[v].x + expanded.anchor[v];
+            let (top, bottom) = spans[expanded.layer_of[v]];
+            [Point { x, y: top }, Point { x, y: bottom }]
         })
         .collect();
     let backwards = expanded.reversed[index];
@@ -178,11 +188,15 @@ fn self_loop(center: Point, size: Size, label: Option<Size>) -> RoutedEdge {
 
 /// Grows the box to hold what sticks out of the layers (self-loops and
 /// their labels).
-fn fit_box(layered: &mut Layered) {
-    for edge in &layered.edges {
-        for p in &edge.points {
+fn fit_box(layered: &mut Layered, edges: &[InputEdge]) {
+    for (routed, edge) in layered.edges.iter().zip(edges) {
+        for p in &routed.points {
             layered.width = layered.width.max(p.x);
             layered.height = layered.height.max(p.y);
+        }
+        if let (Some(at), Some(size)) = (routed.label, edge.label) {
+            layered.width = layered.width.max(at.x + size.width / 2.0);
+            layered.height = layered.height.max(at.y + size.height / 2.0);
         }
     }
 }

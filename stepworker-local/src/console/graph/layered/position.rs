@@ -17,6 +17,8 @@ const PASSES: usize = 12;
 pub struct Placed {
     /// Centre of every vertex (dummies included).
     pub centers: Vec<Point>,
+    /// Top and bottom of each layer.
+    pub layer_spans: Vec<(f64, f64)>,
     /// Width.
     pub width: f64,
     /// Height.
@@ -75,6 +77,7 @@ pub fn place(graph: &Expanded) -> Placed {
         .fold(f64::NEG_INFINITY, f64::max);
     let mut centers = vec![Point::default(); x.len()];
     let mut top = 0.0;
+    let mut layer_spans = Vec::with_capacity(graph.layers.len());
     for layer in &graph.layers {
         let height = layer
             .iter()
@@ -86,10 +89,12 @@ pub fn place(graph: &Expanded) -> Placed {
                 y: top + height / 2.0,
             };
         }
+        layer_spans.push((top, top + height));
         top += height + LAYER_GAP;
     }
     Placed {
         centers,
+        layer_spans,
         width: (right - left).max(0.0),
         height: (top - LAYER_GAP).max(0.0),
     }
