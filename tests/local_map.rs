@@ -293,3 +293,45 @@ async fn catch_on_a_map_state_catches_an_iteration_error() {
         json!({"Error": "Bad", "Cause": "item refused"})
     );
 }
+
+#[tokio::test]
+async fn an_inline_map_runs_at_most_40_iterations_at_once() {
+    let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
+    let activity = api.activity("work").await;
+    let definition = json!({
+        "StartAt": "Each",
+        "States": { "Each": {
+            "Type": "Map",
+            "ItemProcessor": { "StartAt": "Work", "States": { "Work": {
+                "Type": "Task", "Resource": activity, "End": true } } },
+            "End": true
+        } }
+    });
+    let machine = api.machine("map", definition).await;
+    let items: Vec<u32> = (0..45).collect();
+    let execution = api.start_execution(&machine, json!(items)).await;
+    let queued = || api.engine.activity_stats()[&activity].queued_tasks;
+    for _ in 0..400 {
+        if queued() >= 40 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(queued(), 40);
+    let task = api.poll(&activity, "w").await;
+    api.ok(
+        "SendTaskSuccess",
+        json!({"taskToken": task["taskToken"], "output": "0"}),
+    )
+    .await;
+    for _ in 0..400 {
+        if queued() == 40 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(queued(), 40, "a finished iteration makes room for the next");
+    api.ok("StopExecution", json!({"executionArn": execution}))
+        .await;
+}

@@ -173,22 +173,22 @@ impl ArnScope {
             ) | (
                 Resource::StateMachine { .. },
                 Expect::StateMachine | Expect::Taggable
-            ) | (
-                Resource::StateMachine { .. },
-                Expect::StateMachineTarget
-            ) | (
-                Resource::QualifiedStateMachine {
-                    qualifier: Qualifier::Version(_),
-                    ..
-                },
-                Expect::StateMachineTarget | Expect::Version
-            ) | (
-                Resource::QualifiedStateMachine {
-                    qualifier: Qualifier::Alias(_),
-                    ..
-                },
-                Expect::StateMachineTarget | Expect::Alias
-            ) | (Resource::Execution { .. }, Expect::Execution)
+            ) | (Resource::StateMachine { .. }, Expect::StateMachineTarget)
+                | (
+                    Resource::QualifiedStateMachine {
+                        qualifier: Qualifier::Version(_),
+                        ..
+                    },
+                    Expect::StateMachineTarget | Expect::Version
+                )
+                | (
+                    Resource::QualifiedStateMachine {
+                        qualifier: Qualifier::Alias(_),
+                        ..
+                    },
+                    Expect::StateMachineTarget | Expect::Alias
+                )
+                | (Resource::Execution { .. }, Expect::Execution)
         );
         if !accepted {
             return Err(ApiError::invalid_arn(

@@ -20,7 +20,10 @@ fn collect(definition: &Definition, at: &str, found: &mut Vec<Diagnostic>) {
                 if let Some(reason) = unsupported(&task.resource) {
                     found.push(Diagnostic::new(
                         DiagnosticCode::SchemaValidationFailed,
-                        format!("Express state machines do not support {reason}: '{}'", task.resource),
+                        format!(
+                            "Express state machines do not support {reason}: '{}'",
+                            task.resource
+                        ),
                         format!("{location}/Resource"),
                     ));
                 }
@@ -30,9 +33,11 @@ fn collect(definition: &Definition, at: &str, found: &mut Vec<Diagnostic>) {
                     collect(branch, &format!("{location}/Branches/{i}"), found);
                 }
             }
-            StateKind::Map(map) => {
-                collect(&map.item_processor, &format!("{location}/ItemProcessor"), found)
-            }
+            StateKind::Map(map) => collect(
+                &map.item_processor,
+                &format!("{location}/ItemProcessor"),
+                found,
+            ),
             _ => {}
         }
     }
@@ -70,7 +75,10 @@ mod tests {
         let locations: Vec<_> = found.iter().filter_map(|d| d.location.as_deref()).collect();
         assert_eq!(
             locations,
-            ["/States/P/Branches/0/States/A/Resource", "/States/P/Branches/1/States/B/Resource"]
+            [
+                "/States/P/Branches/0/States/A/Resource",
+                "/States/P/Branches/1/States/B/Resource"
+            ]
         );
     }
 }

@@ -13,6 +13,9 @@ use super::runner::{Payload, Runner, WalkEnd};
 use crate::asl::{self, MapState, State, StatesError};
 
 const MAP: &str = "Map";
+/// AWS runs at most 40 iterations of an inline Map at once, whatever
+/// `MaxConcurrency` says; it also bounds the work in flight here.
+const INLINE_MAX_CONCURRENCY: usize = 40;
 
 impl Runner {
     /// One attempt at a Map state: its result is the array of iteration
@@ -43,8 +46,8 @@ impl Runner {
             return Attempt::Halted;
         };
         let width = match usize::try_from(limits.max_concurrency) {
-            Ok(0) | Err(_) => total,
-            Ok(max) => max.min(total),
+            Ok(0) | Err(_) => INLINE_MAX_CONCURRENCY,
+            Ok(max) => max.min(INLINE_MAX_CONCURRENCY),
         };
         let name: Arc<str> = Arc::from(state.name.as_str());
         let iteration = |step, index| EventKind::MapIteration {

@@ -68,6 +68,10 @@ pub struct Execution {
     pub trace_header: Option<String>,
     /// Set when its state machine is being deleted.
     pub machine_deleting: Arc<AtomicBool>,
+    /// The version it runs, when started on a version or an alias.
+    pub version_arn: Option<Arc<str>>,
+    /// The alias it was started through, if any.
+    pub alias_arn: Option<Arc<str>>,
     state: Mutex<ExecutionState>,
     stop: Notify,
 }
@@ -100,6 +104,8 @@ impl Execution {
             start_millis,
             trace_header,
             machine_deleting,
+            version_arn: None,
+            alias_arn: None,
             state: Mutex::new(ExecutionState {
                 status: ExecutionStatus::Running,
                 stop_millis: None,

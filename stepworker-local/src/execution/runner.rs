@@ -111,7 +111,8 @@ impl Runner {
         let mut timeout_seconds = execution.version.definition.timeout_seconds;
         if execution.version.machine_type == StateMachineType::Express {
             // Express executions run at most five minutes.
-            timeout_seconds = Some(timeout_seconds.map_or(EXPRESS_MAX_SECONDS, |s| s.min(EXPRESS_MAX_SECONDS)));
+            timeout_seconds =
+                Some(timeout_seconds.map_or(EXPRESS_MAX_SECONDS, |s| s.min(EXPRESS_MAX_SECONDS)));
         }
         let deadline = timeout_seconds.map(|s| {
             execution

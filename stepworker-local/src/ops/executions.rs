@@ -6,16 +6,17 @@ use stepworker::model::{
     CloudWatchEventsExecutionDataDetails, DescribeExecutionInput, DescribeExecutionOutput,
     ErrorCode, ExecutionListItem, ExecutionStatus, IncludedData, ListExecutionsInput,
     ListExecutionsOutput, StartExecutionInput, StartExecutionOutput, StateMachineType,
-    StopExecutionInput,
-    StopExecutionOutput, Timestamp,
+    StopExecutionInput, StopExecutionOutput, Timestamp,
 };
 
 use super::page::{page, PageRequest};
 use super::state_machines::{deleting, does_not_exist};
+use crate::arn::Qualifier;
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::execution::{self, ErrorCause, Execution, Outcome};
 use crate::stats::Stats;
+use crate::store::{MachineVersion, StateMachineRecord};
 use crate::validate::{self, limits};
 
 /// What StartExecution and StartSyncExecution ask for.
@@ -64,7 +65,7 @@ pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExe
 /// Validates a start request, registers the execution and starts running it.
 pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
     validate::arn("stateMachineArn", &request.state_machine_arn)?;
-    let machine_name = core.arns.state_machine_name(&request.state_machine_arn)?;
+    let (machine_name, qualifier) = core.arns.state_machine_target(&request.state_machine_arn)?;
     let name = match &request.name {
         Some(name) => {
             validate::name(name)?;
@@ -86,7 +87,9 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
         if machine.deleting {
             return Err(deleting(&machine.arn));
         }
-        let version = machine.current.clone();
+        let target = resolve_target(machine, qualifier.as_ref())
+            .ok_or_else(|| does_not_exist(&request.state_machine_arn))?;
+        let version = target.version;
         let express = version.machine_type == StateMachineType::Express;
         if request.sync && !express {
             return Err(ApiError::new(
@@ -110,7 +113,7 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
                 format!("Execution Already Exists: '{arn}'"),
             ));
         }
-        let execution = Arc::new(Execution::new(
+        let mut execution = Execution::new(
             registry.next_seq(),
             arn,
             Arc::from(name),
@@ -121,13 +124,51 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
             core.now_millis(),
             request.trace_header,
             machine_deleting,
-        ));
+        );
+        execution.version_arn = target.version_arn;
+        execution.alias_arn = target.alias_arn;
+        let execution = Arc::new(execution);
         registry.insert_execution(execution.clone());
         execution
     };
     Stats::bump(&core.stats.executions_started);
     execution::spawn(core.clone(), execution.clone());
     Ok(Launched::New(execution))
+}
+
+/// What a start request runs: the machine's current definition, a
+/// published version, or the version an alias picks.
+struct Target {
+    version: Arc<MachineVersion>,
+    version_arn: Option<Arc<str>>,
+    alias_arn: Option<Arc<str>>,
+}
+
+/// The target `qualifier` names on `machine`; `None` if that version or
+/// alias does not exist.
+fn resolve_target(machine: &StateMachineRecord, qualifier: Option<&Qualifier>) -> Option<Target> {
+    let published = &machine.published;
+    let (number, alias_arn) = match qualifier {
+        None => {
+            return Some(Target {
+                version: machine.current.clone(),
+                version_arn: None,
+                alias_arn: None,
+            })
+        }
+        Some(Qualifier::Version(number)) => (*number, None),
+        Some(Qualifier::Alias(alias)) => {
+            let alias = published.aliases.get(alias)?;
+            let draw = rand::random_range(0..100);
+            (alias.pick(draw)?, Some(alias.arn.clone()))
+        }
+    };
+    let published_version = published.versions.get(&number)?;
+    Some(Target {
+        version: published_version.version.clone(),
+        version_arn: Some(published_version.arn.clone()),
+        alias_arn,
+    })
 }
 
 /// StopExecution: ABORTED at once, its task token voided.
@@ -187,6 +228,8 @@ pub fn describe(
         cause: state.error.cause.clone(),
         trace_header: execution.trace_header.clone(),
         redrive_count: Some(0),
+        state_machine_version_arn: execution.version_arn.as_deref().map(str::to_owned),
+        state_machine_alias_arn: execution.alias_arn.as_deref().map(str::to_owned),
         ..Default::default()
     }))
 }
@@ -204,7 +247,7 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
         ));
     };
     validate::arn("stateMachineArn", machine_arn)?;
-    let machine_name = core.arns.state_machine_name(machine_arn)?;
+    let (machine_name, qualifier) = core.arns.state_machine_target(machine_arn)?;
     if let Some(status) = &input.status_filter {
         validate::enum_value("statusFilter", status.as_str(), ExecutionStatus::VALUES)?;
     }
@@ -240,6 +283,12 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
         .values()
         .rev()
         .filter(|e| *e.state_machine_name == machine_name)
+        // A version or alias ARN lists the executions started with it.
+        .filter(|e| match &qualifier {
+            None => true,
+            Some(Qualifier::Version(_)) => e.version_arn.as_deref() == Some(machine_arn),
+            Some(Qualifier::Alias(_)) => e.alias_arn.as_deref() == Some(machine_arn),
+        })
         .filter_map(|e| {
             let (status, stop) = e.with_state(|s| (s.status.clone(), s.stop_millis));
             let wanted = input.status_filter.as_ref().is_none_or(|f| *f == status);
@@ -254,6 +303,8 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
                         start_date: e.start_date(),
                         stop_date: stop.map(Timestamp::from_epoch_millis),
                         redrive_count: Some(0),
+                        state_machine_version_arn: e.version_arn.as_deref().map(str::to_owned),
+                        state_machine_alias_arn: e.alias_arn.as_deref().map(str::to_owned),
                         ..Default::default()
                     },
                 )

@@ -2,6 +2,7 @@
 //! input shape and returns its output shape or an AWS error.
 
 pub mod activities;
+pub mod aliases;
 pub mod executions;
 pub mod history;
 mod page;
@@ -10,3 +11,4 @@ pub mod sync_executions;
 pub mod tags;
 pub mod tasks;
 pub mod validation;
+pub mod versions;

@@ -14,6 +14,8 @@ use stepworker::model::{
 
 use super::executions::execution_does_not_exist;
 use super::page::{page, PageRequest};
+use super::versions::publish_current;
+use crate::arn::Qualifier;
 use crate::asl::{express_diagnostics, parse_definition, Definition, DefinitionError};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
@@ -58,10 +60,20 @@ pub fn create(
                 format!("State Machine Already Exists: '{}'", existing.arn),
             ));
         }
+        let (arn, creation_date) = (existing.arn.clone(), existing.creation_date);
+        let version_arn = match input.publish {
+            Some(true) => registry
+                .machines
+                .get_mut(&input.name)
+                .map(|m| publish_current(core, m, input.version_description, now))
+                .transpose()?
+                .map(|(arn, _)| arn.to_string()),
+            _ => None,
+        };
         return Ok(CreateStateMachineOutput {
-            state_machine_arn: existing.arn.to_string(),
-            creation_date: existing.creation_date,
-            state_machine_version_arn: None,
+            state_machine_arn: arn.to_string(),
+            creation_date,
+            state_machine_version_arn: version_arn,
         });
     }
     let mut tag_set = TagSet::default();
@@ -88,11 +100,15 @@ pub fn create(
         running: 0,
         published: Default::default(),
     };
-    registry.machines.insert(input.name, record);
+    let machine = registry.machines.entry(input.name).or_insert(record);
+    let version_arn = match input.publish {
+        Some(true) => Some(publish_current(core, machine, input.version_description, now)?.0),
+        _ => None,
+    };
     Ok(CreateStateMachineOutput {
         state_machine_arn: arn.to_string(),
         creation_date: now,
-        state_machine_version_arn: None,
+        state_machine_version_arn: version_arn.map(|a| a.to_string()),
     })
 }
 
@@ -103,19 +119,41 @@ pub fn describe(
 ) -> ApiResult<DescribeStateMachineOutput> {
     validate::arn("stateMachineArn", &input.state_machine_arn)?;
     check_included_data(input.included_data.as_ref())?;
-    let name = core.arns.state_machine_name(&input.state_machine_arn)?;
+    let (name, qualifier) = core.arns.state_machine_target(&input.state_machine_arn)?;
     let registry = core.registry.lock();
     let machine = registry
         .machines
         .get(&name)
         .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
-    let version = &machine.current;
+    // A version ARN describes that version; an alias is described by
+    // DescribeStateMachineAlias.
+    let (version, arn, description) = match qualifier {
+        None => (&machine.current, machine.arn.clone(), None),
+        Some(Qualifier::Version(number)) => {
+            let published = machine
+                .published
+                .versions
+                .get(&number)
+                .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+            (
+                &published.version,
+                published.arn.clone(),
+                published.description.clone(),
+            )
+        }
+        Some(Qualifier::Alias(_)) => {
+            return Err(ApiError::invalid_arn(
+                &input.state_machine_arn,
+                "Resource type not valid in this context: use DescribeStateMachineAlias",
+            ))
+        }
+    };
     Ok(DescribeStateMachineOutput {
         creation_date: machine.creation_date,
         definition: version.definition_text.clone(),
         name: machine.name.clone(),
         role_arn: version.role_arn.to_string(),
-        state_machine_arn: machine.arn.to_string(),
+        state_machine_arn: arn.to_string(),
         status: Some(if machine.deleting {
             StateMachineStatus::Deleting
         } else {
@@ -125,6 +163,7 @@ pub fn describe(
         logging_configuration: Some(logging_or_default(version.logging.as_ref())),
         tracing_configuration: version.tracing.clone(),
         revision_id: Some(version.revision_id.clone()),
+        description,
         ..Default::default()
     })
 }
@@ -223,10 +262,14 @@ pub fn update(
     };
     let revision_id = version.revision_id.clone();
     machine.current = Arc::new(version);
+    let version_arn = match input.publish {
+        Some(true) => Some(publish_current(core, machine, input.version_description, now)?.0),
+        _ => None,
+    };
     Ok(UpdateStateMachineOutput {
         update_date: now,
         revision_id: Some(revision_id),
-        state_machine_version_arn: None,
+        state_machine_version_arn: version_arn.map(|a| a.to_string()),
     })
 }
 

@@ -58,7 +58,10 @@ pub fn validate_definition(
 }
 
 /// Every problem of `definition` as a machine of `machine_type`.
-pub fn definition_diagnostics(definition: &str, machine_type: &StateMachineType) -> Vec<Diagnostic> {
+pub fn definition_diagnostics(
+    definition: &str,
+    machine_type: &StateMachineType,
+) -> Vec<Diagnostic> {
     match parse_definition(definition) {
         Err(e) => e.diagnostics().to_vec(),
         Ok(parsed) if *machine_type == StateMachineType::Express => express_diagnostics(&parsed),

@@ -58,11 +58,33 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
         SendTaskHeartbeat::NAME => {
             sync::<SendTaskHeartbeat>(core, body, ops::tasks::send_heartbeat)
         }
-        ValidateStateMachineDefinition::NAME => sync::<ValidateStateMachineDefinition>(
-            core,
-            body,
-            ops::validation::validate_definition,
-        ),
+        ValidateStateMachineDefinition::NAME => {
+            sync::<ValidateStateMachineDefinition>(core, body, ops::validation::validate_definition)
+        }
+        PublishStateMachineVersion::NAME => {
+            sync::<PublishStateMachineVersion>(core, body, ops::versions::publish)
+        }
+        ListStateMachineVersions::NAME => {
+            sync::<ListStateMachineVersions>(core, body, ops::versions::list)
+        }
+        DeleteStateMachineVersion::NAME => {
+            sync::<DeleteStateMachineVersion>(core, body, ops::versions::delete)
+        }
+        CreateStateMachineAlias::NAME => {
+            sync::<CreateStateMachineAlias>(core, body, ops::aliases::create)
+        }
+        DescribeStateMachineAlias::NAME => {
+            sync::<DescribeStateMachineAlias>(core, body, ops::aliases::describe)
+        }
+        UpdateStateMachineAlias::NAME => {
+            sync::<UpdateStateMachineAlias>(core, body, ops::aliases::update)
+        }
+        DeleteStateMachineAlias::NAME => {
+            sync::<DeleteStateMachineAlias>(core, body, ops::aliases::delete)
+        }
+        ListStateMachineAliases::NAME => {
+            sync::<ListStateMachineAliases>(core, body, ops::aliases::list)
+        }
         TagResource::NAME => sync::<TagResource>(core, body, ops::tags::tag),
         UntagResource::NAME => sync::<UntagResource>(core, body, ops::tags::untag),
         ListTagsForResource::NAME => sync::<ListTagsForResource>(core, body, ops::tags::list),

@@ -8,7 +8,7 @@ mod state_machines;
 mod tags;
 
 pub use activities::ActivityRecord;
-pub use published::{AliasRecord, Published, PublishedVersion, MAX_ALIASES, MAX_VERSIONS};
+pub use published::{AliasRecord, PublishedVersion, MAX_ALIASES, MAX_VERSIONS};
 pub use registry::Registry;
 pub use state_machines::{MachineVersion, StateMachineRecord};
 pub use tags::TagSet;

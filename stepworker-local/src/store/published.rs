@@ -60,7 +60,11 @@ impl AliasRecord {
         }
         // Weights sum to 100, so only a zero-weight tail is left: take the
         // last version with any weight.
-        self.routing.iter().rev().find(|(_, w)| *w > 0).map(|(n, _)| *n)
+        self.routing
+            .iter()
+            .rev()
+            .find(|(_, w)| *w > 0)
+            .map(|(n, _)| *n)
     }
 }
 
