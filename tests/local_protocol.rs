@@ -78,7 +78,7 @@ async fn unknown_operation_malformed_json_and_wrong_content_type_are_clear_400s(
             "UnknownOperationException",
         ),
         (
-            Some("AWSStepFunctions.TestState"),
+            Some("AWSStepFunctions.DescribeMapRun"),
             json10,
             "{}",
             "UnknownOperationException",

@@ -9,7 +9,11 @@
 //!    one execution at a time with the worker's polls parked;
 //! 3. the RSS of a worker process idle with 100 parked polls, and with
 //!    10,000 in-flight sleeping tasks. Those workers run as child processes
-//!    (this binary with `child ...`) so the engine is not counted.
+//!    (this binary with `child ...`) so the engine's memory is not counted.
+//!    RSS is split into anonymous memory (heap, stacks: what the worker
+//!    allocates) and file-backed pages (the executable's code, shared with
+//!    other processes running it): this executable also contains the engine,
+//!    so its file-backed share is larger than a worker-only binary's.
 
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -46,10 +50,10 @@ struct Args {
 /// A worker process whose RSS the parent measures.
 #[derive(Debug, Subcommand)]
 enum Child {
-    /// Runs a worker against `endpoint` and prints `rss <kB>`: with
-    /// `pollers` 0, with no worker at all (a baseline); with `tasks` 0, once
-    /// its polls are parked (on the echo activity, which has
-    /// no work left); otherwise once `tasks` sleeping handlers are running.
+    /// Runs a worker against `endpoint` and prints `rss <total> <anon>
+    /// <file>` (kB): with `pollers` 0, with no worker at all (a baseline);
+    /// with `tasks` 0, once its polls are parked (on the echo activity, which
+    /// has no work left); otherwise once `tasks` sleeping handlers are running.
     Child {
         #[arg(long)]
         endpoint: String,
@@ -151,14 +155,12 @@ async fn parent(args: Args) -> Result<()> {
 
     let exe = std::env::current_exe()?;
     let baseline = child_rss(&exe, &endpoint, 0, 0, None).await?;
-    println!(
-        "process RSS with a client and no worker (baseline): {:.1} MB",
-        baseline as f64 / 1024.0
-    );
+    println!("process RSS with a client and no worker (baseline): {baseline}");
     let idle = child_rss(&exe, &endpoint, 100, 0, None).await?;
+    println!("worker RSS, idle with 100 parked polls: {idle}");
     println!(
-        "worker RSS, idle with 100 parked polls: {:.1} MB",
-        idle as f64 / 1024.0
+        "  per parked poll: {:.1} kB anonymous",
+        idle.anon_kb.saturating_sub(baseline.anon_kb) as f64 / 100.0
     );
     let sleep_arn = activity_arn(&client, Sleeper::NAME).await?;
     let machine = state_machine(&client, "bench-sleep", &sleep_arn).await?;
@@ -171,9 +173,8 @@ async fn parent(args: Args) -> Result<()> {
     )
     .await?;
     println!(
-        "worker RSS, {} in-flight sleeping tasks: {:.1} MB",
-        args.in_flight,
-        busy as f64 / 1024.0
+        "worker RSS, {} in-flight sleeping tasks: {busy}",
+        args.in_flight
     );
     engine.shutdown().await?;
     Ok(())
@@ -339,15 +340,53 @@ async fn dispatch_latency(client: &Client, args: &Args) -> Result<(Duration, Dur
     Ok((at(0.50), at(0.99)))
 }
 
+/// A process's resident memory, in kB.
+#[derive(Clone, Copy, Debug)]
+struct Rss {
+    total_kb: u64,
+    /// Heap, stacks and other private memory.
+    anon_kb: u64,
+    /// Mapped executable and library pages.
+    file_kb: u64,
+}
+
+impl std::fmt::Display for Rss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = |kb: u64| kb as f64 / 1024.0;
+        write!(
+            f,
+            "{:.1} MB ({:.1} MB anonymous + {:.1} MB file-backed)",
+            mb(self.total_kb),
+            mb(self.anon_kb),
+            mb(self.file_kb)
+        )
+    }
+}
+
+impl std::str::FromStr for Rss {
+    type Err = anyhow::Error;
+
+    /// Parses `<total> <anon> <file>`, as the child prints it.
+    fn from_str(line: &str) -> Result<Self> {
+        let mut numbers = line.split_whitespace().map(str::parse::<u64>);
+        let mut next = || -> Result<u64> { Ok(numbers.next().context("missing figure")??) };
+        Ok(Self {
+            total_kb: next()?,
+            anon_kb: next()?,
+            file_kb: next()?,
+        })
+    }
+}
+
 /// Runs a worker child process, optionally starts `tasks` executions of
-/// `load` for it, and returns the RSS (kB) it reports.
+/// `load` for it, and returns the RSS it reports.
 async fn child_rss(
     exe: &std::path::Path,
     endpoint: &str,
     pollers: usize,
     tasks: usize,
     load: Option<(&Client, &str)>,
-) -> Result<u64> {
+) -> Result<Rss> {
     let mut child = tokio::process::Command::new(exe)
         .args(["child", "--endpoint", endpoint])
         .args([
@@ -384,8 +423,8 @@ async fn child_rss(
     let mut lines = BufReader::new(stdout).lines();
     let rss = tokio::time::timeout(Duration::from_secs(120), async {
         while let Some(line) = lines.next_line().await? {
-            if let Some(kb) = line.strip_prefix("rss ") {
-                return Ok(kb.trim().parse::<u64>()?);
+            if let Some(figures) = line.strip_prefix("rss ") {
+                return figures.parse::<Rss>();
             }
         }
         bail!("the child ended without reporting its RSS")
@@ -404,7 +443,7 @@ async fn child(endpoint: String, pollers: usize, tasks: usize) -> Result<()> {
         // The baseline: the runtime and a client, no worker.
         client.list_activities().send().await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        println!("rss {}", rss_kb()?);
+        println!("rss {}", rss_line()?);
         std::future::pending::<()>().await;
     }
     let running = Arc::new(AtomicU64::new(0));
@@ -427,17 +466,26 @@ async fn child(endpoint: String, pollers: usize, tasks: usize) -> Result<()> {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
-    println!("rss {}", rss_kb()?);
+    println!("rss {}", rss_line()?);
     println!("in-flight {}", handle.tasks_in_flight());
     std::future::pending::<()>().await;
     Ok(())
 }
 
-fn rss_kb() -> Result<u64> {
+/// `<total> <anonymous> <file-backed>` resident kB of this process.
+fn rss_line() -> Result<String> {
     let status = std::fs::read_to_string("/proc/self/status").context("RSS needs Linux /proc")?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("no VmRSS in /proc/self/status")
+    let field = |name: &str| -> Result<u64> {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .with_context(|| format!("no {name} in /proc/self/status"))
+    };
+    Ok(format!(
+        "{} {} {}",
+        field("VmRSS:")?,
+        field("RssAnon:")?,
+        field("RssFile:")?
+    ))
 }

@@ -1,7 +1,7 @@
 //! The engine's shared state: what every operation and every execution
 //! runner works on.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -35,6 +35,7 @@ pub struct Core {
     /// Seals task and pagination tokens.
     pub sealer: TokenSealer,
     next_task_id: AtomicU64,
+    shutting_down: AtomicBool,
 }
 
 impl Core {
@@ -49,7 +50,13 @@ impl Core {
             stats: Stats::default(),
             sealer: TokenSealer::random(),
             next_task_id: AtomicU64::new(1),
+            shutting_down: AtomicBool::new(false),
         }
+    }
+
+    /// True once shutdown began: polls answer empty at once.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
     }
 
     /// Now, epoch milliseconds.
@@ -96,8 +103,12 @@ impl Core {
 }
 
 impl Core {
-    /// Answers every parked poll with no task (engine shutdown).
+    /// Answers every parked poll with no task, and every poll from now on
+    /// (engine shutdown).
     pub fn close_all_polls(&self) {
+        // Set before the queues are drained: a poll that misses it finds
+        // its queue draining instead.
+        self.shutting_down.store(true, Ordering::SeqCst);
         let queues: Vec<_> = self
             .registry
             .lock()
@@ -106,7 +117,7 @@ impl Core {
             .map(|a| a.queue.clone())
             .collect();
         for queue in queues {
-            queue.wake_parked();
+            queue.drain_polls();
         }
     }
 }

@@ -43,6 +43,8 @@ struct QueueState {
     parked: VecDeque<ParkedPoll>,
     next_poll_id: u64,
     deleted: bool,
+    /// The engine is shutting down: polls answer empty at once.
+    draining: bool,
 }
 
 #[derive(Debug)]
@@ -88,6 +90,9 @@ impl ActivityQueue {
     ) -> Result<Option<QueuedTask>, PollRefused> {
         let parked = {
             let mut state = self.state.lock();
+            if state.draining {
+                return Ok(None);
+            }
             if let Some(task) = state.pending.pop_front() {
                 return Ok(Some(task));
             }
@@ -119,9 +124,12 @@ impl ActivityQueue {
         state.pending.drain(..).collect()
     }
 
-    /// Answers every parked poll with no task, keeping queued tasks.
-    pub fn wake_parked(&self) {
-        self.state.lock().parked.clear();
+    /// Answers every parked poll with no task, keeping queued tasks, and
+    /// every later poll too (engine shutdown).
+    pub fn drain_polls(&self) {
+        let mut state = self.state.lock();
+        state.draining = true;
+        state.parked.clear();
     }
 
     /// Removes a task that will never be delivered (its execution ended).
@@ -275,5 +283,38 @@ mod tests {
         assert_eq!(refused.err(), Some(PollRefused::TooManyPollers));
         q.close();
         assert!(matches!(parked.await.expect("join"), Ok(None)));
+    }
+
+    #[tokio::test]
+    async fn draining_answers_parked_and_later_polls_at_once() {
+        let q = Arc::new(ActivityQueue::default());
+        let parked = tokio::spawn({
+            let q = q.clone();
+            async move { q.poll(Duration::from_secs(30), 10).await }
+        });
+        while q.parked_polls() < 1 {
+            tokio::task::yield_now().await;
+        }
+        q.schedule(task(1));
+        let delivered = parked.await.expect("join");
+        assert_eq!(delivered.ok().flatten().map(|t| t.task_id), Some(1));
+        let parked = tokio::spawn({
+            let q = q.clone();
+            async move { q.poll(Duration::from_secs(30), 10).await }
+        });
+        while q.parked_polls() < 1 {
+            tokio::task::yield_now().await;
+        }
+        q.drain_polls();
+        let answered = tokio::time::timeout(Duration::from_secs(2), parked).await;
+        assert!(matches!(answered, Ok(Ok(Ok(None)))));
+        q.schedule(task(2));
+        let late =
+            tokio::time::timeout(Duration::from_secs(2), q.poll(Duration::from_secs(30), 10)).await;
+        assert!(
+            matches!(late, Ok(Ok(None))),
+            "a poll after draining must not park"
+        );
+        assert_eq!(q.load(), (0, 1), "the queued task stays queued");
     }
 }

@@ -2,6 +2,8 @@
 //! InputPath -> Parameters -> (the work) -> ResultSelector -> ResultPath ->
 //! OutputPath.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Map, Value};
 
 use super::definition::{Catcher, State};
@@ -48,6 +50,26 @@ pub fn state_output(
     result: Value,
     ctx: &Value,
 ) -> Result<Value, StatesError> {
+    output_from(state, Cow::Borrowed(raw_input), result, ctx)
+}
+
+/// [`state_output`] for a caller that no longer needs the raw input: a
+/// `ResultPath` writes into it in place instead of into a copy.
+pub fn state_output_owned(
+    state: &State,
+    raw_input: Value,
+    result: Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    output_from(state, Cow::Owned(raw_input), result, ctx)
+}
+
+fn output_from(
+    state: &State,
+    raw_input: Cow<'_, Value>,
+    result: Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
     let result = match &state.result_selector {
         Some(template) => template.render(&result, ctx)?,
         None => result,
@@ -68,7 +90,7 @@ pub fn catch_output(
     apply_result_path(
         "Catch",
         catcher.result_path.as_ref(),
-        raw_input,
+        Cow::Borrowed(raw_input),
         error_output,
     )
 }
@@ -76,22 +98,27 @@ pub fn catch_output(
 fn apply_result_path(
     state_name: &str,
     result_path: Option<&ReferencePath>,
-    raw_input: &Value,
+    raw_input: Cow<'_, Value>,
     result: Value,
 ) -> Result<Value, StatesError> {
     match result_path {
-        None => Ok(raw_input.clone()),
+        None => Ok(raw_input.into_owned()),
         Some(path) if path.is_root() => Ok(result),
-        Some(path) => path.set(raw_input.clone(), result).map_err(|e| {
-            StatesError::new(
-                errors::RESULT_PATH_MATCH_FAILURE,
-                format!(
-                    "An error occurred while executing the state '{state_name}'. Unable to apply ResultPath \
-                     \"{path}\" to input {raw_input}: the value at \"{}\" is not an object",
-                    e.at
-                ),
-            )
-        }),
+        Some(path) => {
+            let mut doc = raw_input.into_owned();
+            match path.write(&mut doc, result) {
+                Ok(()) => Ok(doc),
+                // `write` left `doc` as it came, so the message quotes the input.
+                Err(e) => Err(StatesError::new(
+                    errors::RESULT_PATH_MATCH_FAILURE,
+                    format!(
+                        "An error occurred while executing the state '{state_name}'. Unable to apply ResultPath \
+                         \"{path}\" to input {doc}: the value at \"{}\" is not an object",
+                        e.at
+                    ),
+                )),
+            }
+        }
     }
 }
 

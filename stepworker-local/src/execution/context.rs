@@ -10,8 +10,10 @@ use crate::time_format::rfc3339_millis;
 #[derive(Debug, Clone)]
 pub struct Context {
     value: Value,
-    /// Last `EnteredTime` formatted, reused while the millisecond is the same.
-    entered: Option<(i64, Value)>,
+    /// The millisecond `$$.State.EnteredTime` shows, kept while it is the same.
+    entered: Option<i64>,
+    /// Whether `$$.Task` is set (removed on the next state).
+    has_task: bool,
 }
 
 impl Context {
@@ -39,6 +41,7 @@ impl Context {
         Self {
             value,
             entered: None,
+            has_task: false,
         }
     }
 
@@ -48,22 +51,42 @@ impl Context {
     }
 
     /// Enters a state: sets `$$.State` and removes `$$.Task`.
+    ///
+    /// Runs on every transition, so existing members are overwritten in
+    /// place (no key or string allocation when the name fits).
     pub fn enter_state(&mut self, name: &str, entered_millis: i64) {
-        let entered = match &self.entered {
-            Some((millis, text)) if *millis == entered_millis => text.clone(),
-            _ => {
-                let text = Value::from(rfc3339_millis(entered_millis));
-                self.entered = Some((entered_millis, text.clone()));
-                text
-            }
-        };
-        if let Some(state) = self.field("State") {
-            state.insert("Name".into(), Value::from(name));
-            state.insert("EnteredTime".into(), entered);
-            state.insert("RetryCount".into(), Value::from(0));
+        let refresh_time = self.entered != Some(entered_millis);
+        if refresh_time {
+            self.entered = Some(entered_millis);
         }
-        if let Value::Object(root) = &mut self.value {
-            root.remove("Task");
+        if let Some(state) = self.field("State") {
+            overwrite_string(state, "Name", name);
+            if refresh_time {
+                overwrite_string(state, "EnteredTime", &rfc3339_millis(entered_millis));
+            }
+            match state.get_mut("RetryCount") {
+                Some(count) => *count = Value::from(0),
+                None => {
+                    state.insert("RetryCount".into(), Value::from(0));
+                }
+            }
+        }
+        if self.has_task {
+            self.has_task = false;
+            if let Value::Object(root) = &mut self.value {
+                root.remove("Task");
+            }
+        }
+    }
+
+    /// Sets `$$.Execution.RedriveCount` and `RedriveTime` for a redriven run.
+    pub fn set_redrive(&mut self, count: u32, redriven_millis: i64) {
+        if let Some(execution) = self.field("Execution") {
+            execution.insert("RedriveCount".into(), Value::from(count));
+            execution.insert(
+                "RedriveTime".into(),
+                Value::from(rfc3339_millis(redriven_millis)),
+            );
         }
     }
 
@@ -78,10 +101,26 @@ impl Context {
     pub fn set_task_token(&mut self, token: &str) {
         if let Value::Object(root) = &mut self.value {
             root.insert("Task".into(), json!({ "Token": token }));
+            self.has_task = true;
         }
     }
 
     fn field(&mut self, name: &str) -> Option<&mut Map<String, Value>> {
         self.value.get_mut(name).and_then(Value::as_object_mut)
+    }
+}
+
+/// Sets `object[key]` to the string `text`, reusing the existing string's
+/// buffer when there is one.
+fn overwrite_string(object: &mut Map<String, Value>, key: &str, text: &str) {
+    match object.get_mut(key) {
+        Some(Value::String(existing)) => {
+            existing.clear();
+            existing.push_str(text);
+        }
+        Some(other) => *other = Value::from(text),
+        None => {
+            object.insert(key.to_owned(), Value::from(text));
+        }
     }
 }

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use stepworker::model::{
     ActivityFailedEventDetails, ActivityScheduleFailedEventDetails, ActivityScheduledEventDetails,
     ActivityStartedEventDetails, ActivitySucceededEventDetails, ActivityTimedOutEventDetails,
-    ExecutionAbortedEventDetails, ExecutionFailedEventDetails, ExecutionStartedEventDetails,
-    ExecutionSucceededEventDetails, ExecutionTimedOutEventDetails, HistoryEvent,
-    HistoryEventExecutionDataDetails, HistoryEventType, MapIterationEventDetails,
+    ExecutionAbortedEventDetails, ExecutionFailedEventDetails, ExecutionRedrivenEventDetails,
+    ExecutionStartedEventDetails, ExecutionSucceededEventDetails, ExecutionTimedOutEventDetails,
+    HistoryEvent, HistoryEventExecutionDataDetails, HistoryEventType, MapIterationEventDetails,
     MapStateStartedEventDetails, StateEnteredEventDetails, StateExitedEventDetails, Timestamp,
 };
 
@@ -124,6 +124,11 @@ pub enum EventKind {
     ExecutionAborted(ErrorCause),
     /// `ExecutionTimedOut`.
     ExecutionTimedOut(ErrorCause),
+    /// `ExecutionRedriven`: the execution runs again.
+    ExecutionRedriven {
+        /// Redrives so far, this one included.
+        count: u32,
+    },
 }
 
 /// The moments of one Map iteration that AWS records.
@@ -330,6 +335,12 @@ impl Event {
                     cause: e.cause.clone(),
                 });
                 "ExecutionTimedOut".into()
+            }
+            EventKind::ExecutionRedriven { count } => {
+                event.execution_redriven_event_details = Some(ExecutionRedrivenEventDetails {
+                    redrive_count: Some(i32::try_from(*count).unwrap_or(i32::MAX)),
+                });
+                "ExecutionRedriven".into()
             }
         };
         event.r#type = HistoryEventType::from(type_name.as_str());

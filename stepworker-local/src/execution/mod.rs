@@ -6,6 +6,7 @@ mod history;
 mod map;
 mod parallel;
 mod record;
+mod redrive;
 mod retrying;
 mod runner;
 mod task;
@@ -13,4 +14,5 @@ mod task;
 pub use history::ErrorCause;
 
 pub use record::{Execution, Outcome};
+pub use redrive::{spawn_redriven, Redriven};
 pub use runner::spawn;

@@ -9,6 +9,7 @@ use stepworker::model::{ExecutionStatus, StateMachineType, Timestamp};
 use tokio::sync::Notify;
 
 use super::history::{ErrorCause, EventKind, History};
+use super::redrive::RedriveRecord;
 use crate::store::MachineVersion;
 
 /// The final status of an execution, with what AWS reports for it.
@@ -42,6 +43,8 @@ pub struct ExecutionState {
     /// The tasks it waits on now (several in Parallel branches and Map
     /// iterations): task id and activity name.
     pub open_tasks: Vec<(u64, String)>,
+    /// Its redrives.
+    pub redrive: RedriveRecord,
 }
 
 /// One execution.
@@ -114,6 +117,7 @@ impl Execution {
                 history: History::new(keep_history),
                 task_ids: Vec::new(),
                 open_tasks: Vec::new(),
+                redrive: RedriveRecord::default(),
             }),
             stop: Notify::new(),
         }

@@ -15,7 +15,6 @@ use super::history::{ErrorCause, EventKind};
 use super::record::{Execution, Outcome};
 use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
 use crate::core::Core;
-use crate::stats::Stats;
 
 /// Events one execution may write, like AWS's history quota.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
@@ -73,18 +72,75 @@ pub(super) struct Payload {
 impl Payload {
     /// Serializes `value`, failing with `States.DataLimitExceeded` past 256 KiB.
     pub fn new(value: Value) -> Result<Self, StatesError> {
-        let text = serde_json::to_string(&value)
-            .map_err(|e| StatesError::runtime(format!("Could not serialize a value: {e}")))?;
-        if text.len() > asl::MAX_PAYLOAD_BYTES {
-            return Err(StatesError::data_limit_exceeded(format!(
-                "The state/task returned a result with a size exceeding the maximum number of bytes service limit ({} bytes).",
-                asl::MAX_PAYLOAD_BYTES
-            )));
+        let text = SERIALIZE_BUFFER.with(|buffer| {
+            // Written into a per-thread buffer and copied once into the
+            // shared text: one allocation per payload instead of a growing
+            // `String` and then its copy.
+            let mut buffer = buffer.borrow_mut();
+            buffer.clear();
+            let text = serialize_into(&mut buffer, &value);
+            if buffer.capacity() > KEPT_BUFFER_BYTES {
+                *buffer = Vec::new();
+            }
+            text
+        })?;
+        Ok(Self { value, text })
+    }
+}
+
+/// Largest serialization buffer a thread keeps between payloads.
+const KEPT_BUFFER_BYTES: usize = 2 * asl::MAX_PAYLOAD_BYTES;
+
+thread_local! {
+    static SERIALIZE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn serialize_into(buffer: &mut Vec<u8>, value: &Value) -> Result<Arc<str>, StatesError> {
+    serde_json::to_writer(&mut *buffer, value)
+        .map_err(|e| StatesError::runtime(format!("Could not serialize a value: {e}")))?;
+    if buffer.len() > asl::MAX_PAYLOAD_BYTES {
+        return Err(StatesError::data_limit_exceeded(format!(
+            "The state/task returned a result with a size exceeding the maximum number of bytes service limit ({} bytes).",
+            asl::MAX_PAYLOAD_BYTES
+        )));
+    }
+    std::str::from_utf8(buffer)
+        .map(Arc::from)
+        .map_err(|e| StatesError::runtime(format!("Could not serialize a value: {e}")))
+}
+
+/// State transitions counted by one walk, added to the engine's counter in
+/// batches: a counter every runner bumped on every state would move its
+/// cache line between cores each time.
+struct TransitionTally {
+    core: Arc<Core>,
+    pending: u64,
+}
+
+impl TransitionTally {
+    fn new(core: Arc<Core>) -> Self {
+        Self { core, pending: 0 }
+    }
+
+    fn count(&mut self) {
+        self.pending += 1;
+    }
+
+    /// Publishes the transitions counted so far.
+    fn flush(&mut self) {
+        if self.pending > 0 {
+            self.core
+                .stats
+                .state_transitions
+                .fetch_add(self.pending, Ordering::Relaxed);
+            self.pending = 0;
         }
-        Ok(Self {
-            value,
-            text: Arc::from(text),
-        })
+    }
+}
+
+impl Drop for TransitionTally {
+    fn drop(&mut self) {
+        self.flush();
     }
 }
 
@@ -105,7 +161,7 @@ pub(super) struct Runner {
 }
 
 impl Runner {
-    fn new(core: Arc<Core>, execution: Arc<Execution>) -> Self {
+    pub(super) fn new(core: Arc<Core>, execution: Arc<Execution>) -> Self {
         let input: Value = serde_json::from_str(&execution.input).unwrap_or(Value::Null);
         let context = Context::new(&execution, &input);
         let mut timeout_seconds = execution.version.definition.timeout_seconds;
@@ -194,15 +250,20 @@ impl Runner {
 
     /// Appends an event; `None` if the execution ended meanwhile.
     pub fn record(&self, kind: EventKind) -> Option<i64> {
+        self.record_at(self.now(), kind)
+    }
+
+    /// [`Runner::record`] for an event that happened at `at_millis`.
+    fn record_at(&self, at_millis: i64, kind: EventKind) -> Option<i64> {
         let previous = self.last_event_id();
-        let id = self.execution.record_after(self.now(), kind, previous)?;
+        let id = self.execution.record_after(at_millis, kind, previous)?;
         if let Some(last) = &self.last_event {
             last.store(id, Ordering::Relaxed);
         }
         Some(id)
     }
 
-    fn end(&self, outcome: Outcome) {
+    pub(super) fn end(&self, outcome: Outcome) {
         if self.execution.finish(self.now(), outcome) {
             self.core.execution_ended(&self.execution);
         }
@@ -263,12 +324,26 @@ impl Runner {
     /// Walks the states of `definition` from its `StartAt` until a terminal
     /// state, an uncaught error, or a halt.
     async fn walk_states(&mut self, definition: &Definition, input: Payload) -> WalkEnd {
-        let mut current = definition.start_at.clone();
+        self.walk_from(definition, &definition.start_at, input)
+            .await
+    }
+
+    /// Walks the states of `definition` from the state `start` (a redrive
+    /// starts where the execution ended).
+    pub(super) async fn walk_from(
+        &mut self,
+        definition: &Definition,
+        start: &str,
+        input: Payload,
+    ) -> WalkEnd {
+        let mut current = start.to_owned();
         let mut input = input;
         let mut transitions = 0u32;
+        let mut tally = TransitionTally::new(self.core.clone());
         loop {
             transitions += 1;
             if transitions % TRANSITIONS_PER_YIELD == 0 {
+                tally.flush();
                 tokio::task::yield_now().await;
             }
             if self.is_cancelled() {
@@ -283,25 +358,38 @@ impl Runner {
                     "The state machine has no state named '{current}'."
                 ))));
             };
-            Stats::bump(&self.core.stats.state_transitions);
+            tally.count();
             let now = self.now();
             self.context.enter_state(&state.name, now);
             let name: Arc<str> = Arc::from(state.name.as_str());
             let state_type = state.kind.type_name();
-            let Some(entered) = self.record(EventKind::StateEntered {
-                state_type,
-                name: name.clone(),
-                input: input.text.clone(),
-            }) else {
+            let Some(entered) = self.record_at(
+                now,
+                EventKind::StateEntered {
+                    state_type,
+                    name: name.clone(),
+                    input: input.text.clone(),
+                },
+            ) else {
                 return WalkEnd::Halted;
             };
             self.entered_event_id = entered;
+            if self.last_event.is_none() {
+                // Top level: where a redrive would start again.
+                self.execution.note_position(&name, &input.text);
+            }
             let transition = match &state.kind {
                 StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_) => {
+                    // Counts are visible while the state waits.
+                    tally.flush();
                     self.run_retrying(state, &input.value).await
                 }
-                StateKind::Wait(_) => self.run_wait(state, &input.value).await,
-                _ => self.run_instant(state, &input.value),
+                StateKind::Wait(_) => {
+                    tally.flush();
+                    self.run_wait(state, &input.value).await
+                }
+                // The input's text stays for history; its value is used up.
+                _ => self.run_instant(state, std::mem::take(&mut input.value)),
             };
             let (next, output) = match transition {
                 Transition::Halt => return WalkEnd::Halted,
@@ -356,21 +444,24 @@ impl Runner {
     }
 
     /// States that do not wait: Pass, Choice, Succeed, Fail.
-    fn run_instant(&mut self, state: &State, raw: &Value) -> Transition {
+    ///
+    /// Takes the raw input by value: a Pass state's `ResultPath` writes
+    /// into it rather than into a copy.
+    fn run_instant(&mut self, state: &State, raw: Value) -> Transition {
         let ctx = self.context.value();
         let result = match &state.kind {
-            StateKind::Pass { .. } => asl::pass_result(state, raw, ctx)
-                .and_then(|result| asl::state_output(state, raw, result, ctx))
+            StateKind::Pass { .. } => asl::pass_result(state, &raw, ctx)
+                .and_then(|result| asl::state_output_owned(state, raw, result, ctx))
                 .map(|output| follow(state, output)),
-            StateKind::Choice(_) => asl::choose_next(state, raw, ctx).and_then(|next| {
-                let effective = asl::effective_input(state, raw, ctx)?;
-                let output = asl::state_output(state, raw, effective, ctx)?;
+            StateKind::Choice(_) => asl::choose_next(state, &raw, ctx).and_then(|next| {
+                let effective = asl::effective_input(state, &raw, ctx)?;
+                let output = asl::state_output(state, &raw, effective, ctx)?;
                 Ok(Transition::Next(next, output))
             }),
-            StateKind::Succeed => asl::effective_input(state, raw, ctx)
-                .and_then(|effective| asl::state_output(state, raw, effective, ctx))
+            StateKind::Succeed => asl::effective_input(state, &raw, ctx)
+                .and_then(|effective| asl::state_output(state, &raw, effective, ctx))
                 .map(Transition::Succeed),
-            StateKind::Fail(_) => asl::fail_error_cause(state, raw)
+            StateKind::Fail(_) => asl::fail_error_cause(state, &raw)
                 .map(|(error, cause)| Transition::Fail(ErrorCause { error, cause })),
             other => Err(StatesError::runtime(format!(
                 "{} states are not supported by stepworker-local yet.",

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use stepworker::model::{
     CloudWatchEventsExecutionDataDetails, DescribeExecutionInput, DescribeExecutionOutput,
-    ErrorCode, ExecutionListItem, ExecutionStatus, IncludedData, ListExecutionsInput,
-    ListExecutionsOutput, StartExecutionInput, StartExecutionOutput, StateMachineType,
-    StopExecutionInput, StopExecutionOutput, Timestamp,
+    ErrorCode, ExecutionListItem, ExecutionRedriveFilter, ExecutionStatus, IncludedData,
+    ListExecutionsInput, ListExecutionsOutput, StartExecutionInput, StartExecutionOutput,
+    StateMachineType, StopExecutionInput, StopExecutionOutput, Timestamp,
 };
 
 use super::page::{page, PageRequest};
@@ -204,6 +204,7 @@ pub fn describe(
     core.arns.check_execution(&input.execution_arn)?;
     let execution = find(core, &input.execution_arn)?;
     let with_data = input.included_data != Some(IncludedData::MetadataOnly);
+    let (redrive_status, redrive_status_reason) = execution.redrive_status(core.now_millis());
     let data_details = || {
         with_data.then_some(CloudWatchEventsExecutionDataDetails {
             included: Some(true),
@@ -227,7 +228,10 @@ pub fn describe(
         error: state.error.error.clone(),
         cause: state.error.cause.clone(),
         trace_header: execution.trace_header.clone(),
-        redrive_count: Some(0),
+        redrive_count: Some(redrive_count(state.redrive.count)),
+        redrive_date: state.redrive.last_millis.map(Timestamp::from_epoch_millis),
+        redrive_status: Some(redrive_status),
+        redrive_status_reason,
         state_machine_version_arn: execution.version_arn.as_deref().map(str::to_owned),
         state_machine_alias_arn: execution.alias_arn.as_deref().map(str::to_owned),
         ..Default::default()
@@ -255,7 +259,7 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
         validate::enum_value(
             "redriveFilter",
             filter.as_str(),
-            stepworker::model::ExecutionRedriveFilter::VALUES,
+            ExecutionRedriveFilter::VALUES,
         )?;
     }
     let registry = core.registry.lock();
@@ -271,8 +275,9 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
     }
     let request = PageRequest {
         scope: format!(
-            "ListExecutions|{machine_arn}|{}",
-            input.status_filter.as_ref().map_or("", |s| s.as_str())
+            "ListExecutions|{machine_arn}|{}|{}",
+            input.status_filter.as_ref().map_or("", |s| s.as_str()),
+            input.redrive_filter.as_ref().map_or("", |f| f.as_str())
         ),
         next_token: input.next_token.as_deref(),
         max_results: input.max_results,
@@ -290,8 +295,16 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
             Some(Qualifier::Alias(_)) => e.alias_arn.as_deref() == Some(machine_arn),
         })
         .filter_map(|e| {
-            let (status, stop) = e.with_state(|s| (s.status.clone(), s.stop_millis));
-            let wanted = input.status_filter.as_ref().is_none_or(|f| *f == status);
+            let (status, stop, redrives, redriven) = e.with_state(|s| {
+                let r = &s.redrive;
+                (s.status.clone(), s.stop_millis, r.count, r.last_millis)
+            });
+            let wanted = input.status_filter.as_ref().is_none_or(|f| *f == status)
+                && input.redrive_filter.as_ref().is_none_or(|f| match f {
+                    ExecutionRedriveFilter::Redriven => redrives > 0,
+                    ExecutionRedriveFilter::NotRedriven => redrives == 0,
+                    _ => true,
+                });
             wanted.then(|| {
                 (
                     e.seq,
@@ -302,7 +315,8 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
                         status,
                         start_date: e.start_date(),
                         stop_date: stop.map(Timestamp::from_epoch_millis),
-                        redrive_count: Some(0),
+                        redrive_count: Some(redrive_count(redrives)),
+                        redrive_date: redriven.map(Timestamp::from_epoch_millis),
                         state_machine_version_arn: e.version_arn.as_deref().map(str::to_owned),
                         state_machine_alias_arn: e.alias_arn.as_deref().map(str::to_owned),
                         ..Default::default()
@@ -315,6 +329,11 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
         executions: page.items,
         next_token: page.next_token,
     })
+}
+
+/// A redrive count as the wire carries it.
+fn redrive_count(count: u32) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
 }
 
 /// The execution with this ARN.

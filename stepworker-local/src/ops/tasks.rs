@@ -38,6 +38,11 @@ pub async fn get_activity_task(
         .get(&name)
         .map(|a| a.queue.clone())
         .ok_or_else(|| does_not_exist(&input.activity_arn))?;
+    if core.is_shutting_down() {
+        // Parked polls were answered at shutdown; later ones are not parked.
+        Stats::bump(&core.stats.polls_empty);
+        return Ok(GetActivityTaskOutput::default());
+    }
     let give_up = Instant::now() + core.config.poll_timeout;
     loop {
         let left = give_up.saturating_duration_since(Instant::now());

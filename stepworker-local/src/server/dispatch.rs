@@ -85,6 +85,8 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
         ListStateMachineAliases::NAME => {
             sync::<ListStateMachineAliases>(core, body, ops::aliases::list)
         }
+        TestState::NAME => sync::<TestState>(core, body, ops::test_state::test_state),
+        RedriveExecution::NAME => sync::<RedriveExecution>(core, body, ops::redrive::redrive),
         TagResource::NAME => sync::<TagResource>(core, body, ops::tags::tag),
         UntagResource::NAME => sync::<UntagResource>(core, body, ops::tags::untag),
         ListTagsForResource::NAME => sync::<ListTagsForResource>(core, body, ops::tags::list),

@@ -46,6 +46,15 @@ impl Registry {
         self.executions.insert(execution.seq, execution);
     }
 
+    /// Books a redriven execution as running again: it leaves the finished
+    /// list (retention) and counts again for its machine.
+    pub fn execution_redriven(&mut self, execution: &Execution) {
+        if let Some(machine) = self.machines.get_mut(&*execution.state_machine_name) {
+            machine.running += 1;
+        }
+        self.finished.retain(|seq| *seq != execution.seq);
+    }
+
     /// Books an execution's end: its machine may finish deleting, and the
     /// oldest finished executions beyond `keep` are dropped. Returns the
     /// task ids of dropped executions, whose tokens can be forgotten.

@@ -39,7 +39,8 @@ pub struct WorkerBuilder {
     service: Arc<dyn TaskService>,
     activities: Vec<Arc<RegisteredActivity>>,
     concurrency: usize,
-    pollers: usize,
+    /// Pollers per activity: (minimum, maximum); equal unless adaptive.
+    pollers: (usize, usize),
     worker_name: Option<String>,
     shutdown_grace: Duration,
     heartbeat_interval: Duration,
@@ -74,7 +75,7 @@ impl WorkerBuilder {
             service,
             activities: Vec::new(),
             concurrency: DEFAULT_CONCURRENCY,
-            pollers: DEFAULT_POLLERS,
+            pollers: (DEFAULT_POLLERS, DEFAULT_POLLERS),
             worker_name: None,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             heartbeat_interval: DEFAULT_HEARTBEAT_INTERVAL,
@@ -96,10 +97,34 @@ impl WorkerBuilder {
         self
     }
 
-    /// Long polls kept open per activity, 1 to [`MAX_POLLERS`]. More pollers
-    /// pick up bursts faster; each open poll holds a slot while it waits.
+    /// Long polls kept open per activity, 1 to [`MAX_POLLERS`] (default
+    /// [`DEFAULT_POLLERS`]). More pollers pick up bursts faster; each open poll
+    /// holds a slot while it waits, and an HTTP connection.
+    ///
+    /// The count is fixed; see [`WorkerBuilder::adaptive_pollers`] for one
+    /// that follows the load.
     pub fn pollers(mut self, pollers: usize) -> Self {
-        self.pollers = pollers.clamp(1, MAX_POLLERS);
+        let pollers = pollers.clamp(1, MAX_POLLERS);
+        self.pollers = (pollers, pollers);
+        self
+    }
+
+    /// Lets the number of pollers per activity follow the load, between `min`
+    /// and `max` (1 to [`MAX_POLLERS`]; `max` is raised to `min`). Off by
+    /// default: the count is fixed by [`WorkerBuilder::pollers`].
+    ///
+    /// Each activity starts with `min` pollers. A poll that brings a task
+    /// while slots are free starts one more poller (up to `max`): work is
+    /// waiting and there is room for it. A poll that comes back empty (it
+    /// waited the service's full 60 s) retires its poller (down to `min`): one
+    /// fewer would have done as well. So a busy worker keeps up to `max` polls
+    /// open, and an idle one holds `min` connections and slots.
+    ///
+    /// The service accepts at most 1,000 open polls per activity ARN across
+    /// the whole fleet; size `max` with the fleet in mind.
+    pub fn adaptive_pollers(mut self, min: usize, max: usize) -> Self {
+        let min = min.clamp(1, MAX_POLLERS);
+        self.pollers = (min, max.clamp(min, MAX_POLLERS));
         self
     }
 
@@ -143,6 +168,7 @@ impl WorkerBuilder {
             slots: Slots::new(self.concurrency),
             stop_polling: CancellationToken::new(),
             grace_over: CancellationToken::new(),
+            pollers: TaskTracker::new(),
             tasks: TaskTracker::new(),
             heartbeat_fallback: self.heartbeat_interval,
             cancel_grace: self.cancel_grace,

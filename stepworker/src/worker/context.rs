@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use tracing::Span;
 
 /// What a running handler can ask of the worker: cancellation and heartbeats.
 ///
@@ -16,22 +17,57 @@ pub struct ActivityContext {
 struct ContextInner {
     cancel: CancellationToken,
     heartbeat_requested: Notify,
+    span: Span,
 }
 
 impl ActivityContext {
     /// A context for calling a handler outside a worker (unit tests of business
     /// logic): never cancelled, and heartbeats go nowhere.
     pub fn detached() -> Self {
-        Self::new(CancellationToken::new())
+        Self::new(CancellationToken::new(), Span::none())
     }
 
-    pub(crate) fn new(cancel: CancellationToken) -> Self {
+    pub(crate) fn new(cancel: CancellationToken, span: Span) -> Self {
         Self {
             inner: Arc::new(ContextInner {
                 cancel,
                 heartbeat_requested: Notify::new(),
+                span,
             }),
         }
+    }
+
+    /// The task's `activity_task` span (a disabled span outside a worker).
+    ///
+    /// A polled activity task carries only a token and the input, so the
+    /// worker cannot know which execution, state or attempt it belongs to;
+    /// the span declares `execution_arn`, `state` and `attempt` empty for the
+    /// handler to fill in when its input carries them. The Task state passes
+    /// them from the context object:
+    ///
+    /// ```json
+    /// "Parameters": {
+    ///   "order.$": "$.order",
+    ///   "execution_arn.$": "$$.Execution.Id",
+    ///   "state.$": "$$.State.Name",
+    ///   "attempt.$": "$$.State.RetryCount"
+    /// }
+    /// ```
+    ///
+    /// and the handler records them, so every log line of the task has them:
+    ///
+    /// ```
+    /// # use stepworker::worker::ActivityContext;
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Input { execution_arn: String, state: String, attempt: u32 }
+    /// # fn record(input: &Input, ctx: &ActivityContext) {
+    /// ctx.span().record("execution_arn", input.execution_arn.as_str());
+    /// ctx.span().record("state", input.state.as_str());
+    /// ctx.span().record("attempt", input.attempt);
+    /// # }
+    /// ```
+    pub fn span(&self) -> &Span {
+        &self.inner.span
     }
 
     /// Completes when the task should stop: Step Functions no longer knows its

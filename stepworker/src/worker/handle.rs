@@ -25,6 +25,13 @@ impl WorkerHandle {
         self.runtime.tasks.len()
     }
 
+    /// Pollers running right now, across activities: fixed by
+    /// [`pollers`](super::WorkerBuilder::pollers), or moving within the bounds
+    /// of [`adaptive_pollers`](super::WorkerBuilder::adaptive_pollers).
+    pub fn pollers(&self) -> usize {
+        self.runtime.pollers.len()
+    }
+
     /// Concurrency slots held right now, by running tasks and open polls.
     pub fn slots_in_use(&self) -> usize {
         self.runtime.slots.in_use()

@@ -39,6 +39,10 @@ mod enabled {
         count("stepworker_heartbeat_failures_total", activity);
     }
 
+    pub(crate) fn pollers(activity: &'static str, running: usize) {
+        metrics::gauge!("stepworker_pollers", "activity" => activity).set(running as f64);
+    }
+
     pub(crate) fn slot_wait(activity: &'static str, waited: Duration) {
         metrics::histogram!("stepworker_slot_wait_seconds", "activity" => activity)
             .record(waited.as_secs_f64());
@@ -59,6 +63,7 @@ mod disabled {
     pub(crate) fn task_failed(_: &'static str) {}
     pub(crate) fn task_cancelled(_: &'static str) {}
     pub(crate) fn heartbeat_failure(_: &'static str) {}
+    pub(crate) fn pollers(_: &'static str, _: usize) {}
     pub(crate) fn slot_wait(_: &'static str, _: Duration) {}
 }
 

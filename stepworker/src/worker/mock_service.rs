@@ -31,6 +31,8 @@ pub(crate) struct MockService {
     pub(crate) heartbeats: AtomicUsize,
     pub(crate) polls_started: AtomicUsize,
     pub(crate) polls_finished: AtomicUsize,
+    /// The most polls that were open at once.
+    pub(crate) max_open_polls: AtomicUsize,
 }
 
 impl MockService {
@@ -47,6 +49,7 @@ impl MockService {
             heartbeats: AtomicUsize::new(0),
             polls_started: AtomicUsize::new(0),
             polls_finished: AtomicUsize::new(0),
+            max_open_polls: AtomicUsize::new(0),
         }
     }
 
@@ -56,6 +59,12 @@ impl MockService {
             input: input.to_owned(),
         });
         self.queued.notify_one();
+    }
+
+    /// Polls open right now.
+    pub(crate) fn open_polls(&self) -> usize {
+        let finished = self.polls_finished.load(Ordering::SeqCst);
+        self.polls_started.load(Ordering::SeqCst) - finished
     }
 
     pub(crate) fn reports(&self) -> Vec<(String, Report)> {
@@ -125,6 +134,8 @@ impl TaskService for MockService {
     ) -> Call<'a, Option<PolledTask>> {
         Box::pin(async move {
             self.polls_started.fetch_add(1, Ordering::SeqCst);
+            self.max_open_polls
+                .fetch_max(self.open_polls(), Ordering::SeqCst);
             let deadline = tokio::time::Instant::now() + self.poll_wait;
             let task = loop {
                 let notified = self.queued.notified();

@@ -32,6 +32,7 @@ mod heartbeat;
 mod identity;
 mod metrics;
 mod poller;
+mod poller_count;
 mod registration;
 mod report;
 mod run;
@@ -42,6 +43,8 @@ mod slots;
 mod task;
 mod worker_error;
 
+#[cfg(test)]
+mod adaptive_poller_tests;
 #[cfg(test)]
 mod mock_service;
 #[cfg(test)]

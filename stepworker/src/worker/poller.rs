@@ -1,11 +1,17 @@
-//! A poller: take a slot, long-poll, hand the task over, again.
+//! A poller: take a slot, long-poll, hand the task over, again; with an
+//! adaptive count, also start a sibling or retire after each poll.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::handler::RegisteredActivity;
 use super::metrics;
+use super::poller_count::PollerCount;
 use super::runtime::Runtime;
+use super::service::PolledTask;
+use super::slots::Slot;
 use super::task::run_task;
 
 /// First wait after a failed poll; it doubles up to [`MAX_POLL_RETRY`].
@@ -14,13 +20,25 @@ const FIRST_POLL_RETRY: Duration = Duration::from_millis(200);
 /// The longest wait between failed polls.
 const MAX_POLL_RETRY: Duration = Duration::from_secs(30);
 
-/// Polls `activity_arn` until shutdown starts.
-pub(crate) async fn poll_loop(
-    runtime: Arc<Runtime>,
-    activity: Arc<RegisteredActivity>,
-    activity_arn: Arc<str>,
-) {
-    let name = activity.name;
+/// One activity as its pollers see it.
+pub(crate) struct PollTarget {
+    pub(crate) activity: Arc<RegisteredActivity>,
+    pub(crate) arn: Arc<str>,
+    pub(crate) count: PollerCount,
+}
+
+/// Starts one more poller for `target` (already counted).
+pub(crate) fn spawn_poller(runtime: &Arc<Runtime>, target: &Arc<PollTarget>) {
+    // Boxed as `dyn Future + Send` so a poller can start a sibling: an
+    // `async fn` that spawns itself would need its own type to be known.
+    let poller: Pin<Box<dyn Future<Output = ()> + Send>> =
+        Box::pin(poll_loop(Arc::clone(runtime), Arc::clone(target)));
+    runtime.pollers.spawn(poller);
+}
+
+/// Polls `target` until shutdown starts, or until it retires.
+async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
+    let name = target.activity.name;
     let mut failures = 0_u32;
     loop {
         let slot = tokio::select! {
@@ -33,17 +51,35 @@ pub(crate) async fn poll_loop(
         // this poll a task, which would be lost until its timeout.
         let polled = runtime
             .service
-            .get_activity_task(&activity_arn, &runtime.worker_name)
+            .get_activity_task(&target.arn, &runtime.worker_name)
             .await;
         match polled {
             Ok(Some(task)) => {
                 failures = 0;
-                let task = run_task(Arc::clone(&runtime), Arc::clone(&activity), task, slot);
-                runtime.tasks.spawn(task);
+                start_task(&runtime, &target, task, slot);
+                if runtime.slots.available() > 0 && target.count.try_add() {
+                    tracing::debug!(
+                        activity = name,
+                        pollers = target.count.running(),
+                        "work is waiting and slots are free: one more poller"
+                    );
+                    metrics::pollers(name, target.count.running());
+                    spawn_poller(&runtime, &target);
+                }
             }
             Ok(None) => {
                 failures = 0;
                 metrics::empty_poll(name);
+                drop(slot);
+                if target.count.try_retire() {
+                    tracing::debug!(
+                        activity = name,
+                        pollers = target.count.running(),
+                        "empty poll: one poller fewer"
+                    );
+                    metrics::pollers(name, target.count.running());
+                    return;
+                }
             }
             Err(error) => {
                 drop(slot);
@@ -61,6 +97,16 @@ pub(crate) async fn poll_loop(
             }
         }
     }
+}
+
+fn start_task(runtime: &Arc<Runtime>, target: &PollTarget, task: PolledTask, slot: Slot) {
+    let task = run_task(
+        Arc::clone(runtime),
+        Arc::clone(&target.activity),
+        task,
+        slot,
+    );
+    runtime.tasks.spawn(task);
 }
 
 /// The wait after `failures` failed polls in a row: doubling from 200 ms up to

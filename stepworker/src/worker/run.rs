@@ -3,10 +3,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::JoinSet;
-
 use super::handler::RegisteredActivity;
-use super::poller::poll_loop;
+use super::poller::{spawn_poller, PollTarget};
+use super::poller_count::PollerCount;
 use super::registration::register_all;
 use super::runtime::Runtime;
 use super::{WorkerError, WorkerHandle};
@@ -30,7 +29,8 @@ use super::{WorkerError, WorkerHandle};
 pub struct Worker {
     pub(crate) runtime: Arc<Runtime>,
     pub(crate) activities: Vec<Arc<RegisteredActivity>>,
-    pub(crate) pollers: usize,
+    /// Pollers per activity: (minimum, maximum).
+    pub(crate) pollers: (usize, usize),
     pub(crate) shutdown_grace: Duration,
 }
 
@@ -84,26 +84,29 @@ impl Worker {
             arns = register_all(self.runtime.service.as_ref(), &self.activities) => arns?,
             () = &mut requested => return Ok(()),
         };
-        let mut pollers = JoinSet::new();
+        let (min_pollers, max_pollers) = self.pollers;
         for (activity, arn) in self.activities.iter().zip(arns) {
-            for _ in 0..self.pollers {
-                pollers.spawn(poll_loop(
-                    Arc::clone(&self.runtime),
-                    Arc::clone(activity),
-                    Arc::clone(&arn),
-                ));
+            let target = Arc::new(PollTarget {
+                activity: Arc::clone(activity),
+                arn,
+                count: PollerCount::new(min_pollers, max_pollers),
+            });
+            for _ in 0..target.count.initial() {
+                target.count.started();
+                spawn_poller(&self.runtime, &target);
             }
         }
         tracing::info!(
             worker = %self.runtime.worker_name,
             activities = ?self.activities.iter().map(|a| a.name).collect::<Vec<_>>(),
             concurrency = self.runtime.slots.capacity(),
-            pollers = self.pollers,
+            min_pollers,
+            max_pollers,
             "worker running"
         );
 
         requested.await;
-        self.drain(pollers).await;
+        self.drain().await;
         Ok(())
     }
 
@@ -118,7 +121,7 @@ impl Worker {
         }
     }
 
-    async fn drain(&self, mut pollers: JoinSet<()>) {
+    async fn drain(&self) {
         let runtime = &self.runtime;
         runtime.stop_polling.cancel();
         tracing::info!(
@@ -127,11 +130,9 @@ impl Worker {
             "shutting down: no new polls; waiting for open polls and running tasks"
         );
         let drained = async {
-            while let Some(ended) = pollers.join_next().await {
-                if let Err(error) = ended {
-                    tracing::error!(%error, "a poller ended abnormally");
-                }
-            }
+            // Pollers first: a poll still open may yet bring a task.
+            runtime.pollers.close();
+            runtime.pollers.wait().await;
             runtime.tasks.close();
             runtime.tasks.wait().await;
         };

@@ -20,6 +20,8 @@ pub(crate) struct Runtime {
     /// Cancelled when the shutdown grace period is over: running handlers are
     /// dropped and their tasks failed with `Worker.Shutdown`.
     pub(crate) grace_over: CancellationToken,
+    /// Every poller, so shutdown can wait for the polls still open.
+    pub(crate) pollers: TaskTracker,
     /// Every running task, so shutdown can wait for them.
     pub(crate) tasks: TaskTracker,
     /// Heartbeat interval of activities without a heartbeat hint.

@@ -21,6 +21,7 @@ enum Job {
     Fail,
     Panic,
     Sleep { ms: u64 },
+    SpanName,
     AwaitCancel,
 }
 
@@ -54,6 +55,17 @@ impl Activity for TestActivity {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
                 Ok(0)
             }
+            // Which span the handler's context hands out, and whether it
+            // declares the fields a handler may fill in.
+            Job::SpanName => {
+                let span = ctx.span().metadata();
+                let declared = ["execution_arn", "state", "attempt"]
+                    .iter()
+                    .all(|field| span.is_some_and(|m| m.fields().field(field).is_some()));
+                Ok(i64::from(
+                    span.is_some_and(|m| m.name() == "activity_task") && declared,
+                ))
+            }
             Job::AwaitCancel => {
                 ctx.cancelled().await;
                 self.probe.saw_cancel.store(true, Ordering::SeqCst);
@@ -65,14 +77,17 @@ impl Activity for TestActivity {
     }
 }
 
-struct Harness {
-    service: Arc<MockService>,
+pub(super) struct Harness {
+    pub(super) service: Arc<MockService>,
     probe: Arc<Probe>,
-    handle: WorkerHandle,
+    pub(super) handle: WorkerHandle,
     run: tokio::task::JoinHandle<Result<(), super::WorkerError>>,
 }
 
-fn start(service: MockService, configure: impl FnOnce(WorkerBuilder) -> WorkerBuilder) -> Harness {
+pub(super) fn start(
+    service: MockService,
+    configure: impl FnOnce(WorkerBuilder) -> WorkerBuilder,
+) -> Harness {
     let service = Arc::new(service);
     let probe = Arc::new(Probe::default());
     let builder = WorkerBuilder::with_service(service.clone())
@@ -92,7 +107,7 @@ fn start(service: MockService, configure: impl FnOnce(WorkerBuilder) -> WorkerBu
 }
 
 impl Harness {
-    async fn wait_for_reports(&self, count: usize) {
+    pub(super) async fn wait_for_reports(&self, count: usize) {
         let waited = tokio::time::timeout(Duration::from_secs(5), async {
             while self.service.reports().len() < count {
                 tokio::time::sleep(Duration::from_millis(5)).await;
@@ -106,7 +121,7 @@ impl Harness {
         );
     }
 
-    async fn stop(self) -> Arc<MockService> {
+    pub(super) async fn stop(self) -> Arc<MockService> {
         self.handle.shutdown();
         let ended = tokio::time::timeout(Duration::from_secs(5), self.run).await;
         assert!(
@@ -363,4 +378,17 @@ async fn refuses_to_run_without_activities_or_with_duplicates() {
         twice,
         Err(super::WorkerError::DuplicateActivity("test"))
     ));
+}
+
+#[tokio::test]
+async fn the_handler_context_carries_the_task_span_with_its_empty_fields() {
+    let service = quick_polls();
+    service.enqueue("span", r#""span_name""#);
+    let harness = start(service, |b| b);
+    harness.wait_for_reports(1).await;
+    let service = harness.stop().await;
+    assert_eq!(
+        service.report_for("span"),
+        Some(Report::Success("1".into()))
+    );
 }

@@ -48,6 +48,11 @@ impl Slots {
         self.capacity - self.semaphore.available_permits()
     }
 
+    /// Slots free right now.
+    pub(crate) fn available(&self) -> usize {
+        self.semaphore.available_permits()
+    }
+
     /// The number of slots.
     pub(crate) fn capacity(&self) -> usize {
         self.capacity

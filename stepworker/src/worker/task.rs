@@ -4,7 +4,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
-use tracing::{field, Instrument};
+use tracing::{field, Instrument, Span};
 
 use super::handler::{RegisteredActivity, Report};
 use super::heartbeat::keep_alive;
@@ -27,9 +27,9 @@ enum Ending {
 /// Runs `task` and reports it, holding `slot` until the report is sent.
 ///
 /// The span carries the activity, the worker and a fingerprint of the token
-/// (never the token itself); `execution_arn`, `state` and `attempt` are left
-/// for the handler to record when its input carries them (Task states can pass
-/// `$$.Execution.Id`, `$$.State.Name` and `$$.State.RetryCount`).
+/// (never the token itself). `execution_arn`, `state` and `attempt` are not
+/// in an activity task: they stay empty unless the handler records them from
+/// its input through [`ActivityContext::span`].
 pub(crate) async fn run_task(
     runtime: Arc<Runtime>,
     activity: Arc<RegisteredActivity>,
@@ -45,11 +45,13 @@ pub(crate) async fn run_task(
         state = field::Empty,
         attempt = field::Empty,
     );
-    execute(&runtime, &activity, task).instrument(span).await;
+    execute(&runtime, &activity, task, span.clone())
+        .instrument(span)
+        .await;
     drop(slot);
 }
 
-async fn execute(runtime: &Runtime, activity: &RegisteredActivity, task: PolledTask) {
+async fn execute(runtime: &Runtime, activity: &RegisteredActivity, task: PolledTask, span: Span) {
     let name = activity.name;
     metrics::task_started(name);
     let PolledTask { token, input } = task;
@@ -61,7 +63,7 @@ async fn execute(runtime: &Runtime, activity: &RegisteredActivity, task: PolledT
         return;
     }
 
-    let ctx = ActivityContext::new(CancellationToken::new());
+    let ctx = ActivityContext::new(CancellationToken::new(), span);
     let mut handler = activity.handler.execute(input, ctx.clone());
     let heartbeats = keep_alive(
         service,

@@ -98,27 +98,64 @@ impl ReferencePath {
     /// "$.a.b" on `{}` gives `{"a":{"b":..}}`); a step through a scalar, or
     /// an array index that does not exist, cannot be applied.
     pub fn set(&self, mut doc: Value, value: Value) -> Result<Value, SetError> {
+        self.write(&mut doc, value)?;
+        Ok(doc)
+    }
+
+    /// Like [`ReferencePath::set`], in place. On failure `doc` is left as it
+    /// was, so the error can quote it.
+    pub fn write(&self, doc: &mut Value, value: Value) -> Result<(), SetError> {
+        self.check_writable(doc)?;
         let Some((last, parents)) = self.segments.split_last() else {
-            return Ok(value);
+            *doc = value;
+            return Ok(());
         };
-        let mut node = &mut doc;
+        let mut node = doc;
         for (depth, segment) in parents.iter().enumerate() {
             node = match (segment, node) {
-                (Segment::Field(name), Value::Object(map)) => map
-                    .entry(name.clone())
-                    .or_insert_with(|| Value::Object(Map::new())),
+                (Segment::Field(name), Value::Object(map)) => {
+                    // Looked up before `entry` so an existing member costs
+                    // no key allocation.
+                    if !map.contains_key(name) {
+                        map.insert(name.clone(), Value::Object(Map::new()));
+                    }
+                    match map.get_mut(name) {
+                        Some(child) => child,
+                        None => return Err(self.set_error(depth)),
+                    }
+                }
                 (Segment::Index(i), Value::Array(items)) if *i < items.len() => &mut items[*i],
                 _ => return Err(self.set_error(depth)),
             };
         }
         match (last, node) {
-            (Segment::Field(name), Value::Object(map)) => {
-                map.insert(name.clone(), value);
-            }
+            (Segment::Field(name), Value::Object(map)) => match map.get_mut(name) {
+                Some(slot) => *slot = value,
+                None => {
+                    map.insert(name.clone(), value);
+                }
+            },
             (Segment::Index(i), Value::Array(items)) if *i < items.len() => items[*i] = value,
             _ => return Err(self.set_error(parents.len())),
         }
-        Ok(doc)
+        Ok(())
+    }
+
+    /// Whether [`ReferencePath::write`] can succeed on `doc`, without
+    /// touching it: members it would create are empty objects, so only an
+    /// index below one of them fails there.
+    fn check_writable(&self, doc: &Value) -> Result<(), SetError> {
+        let mut node = Some(doc);
+        for (depth, segment) in self.segments.iter().enumerate() {
+            node = match (segment, node) {
+                // A member created on the way is an empty object.
+                (Segment::Field(_), None) => None,
+                (Segment::Field(name), Some(Value::Object(map))) => map.get(name),
+                (Segment::Index(i), Some(Value::Array(items))) if *i < items.len() => items.get(*i),
+                _ => return Err(self.set_error(depth)),
+            };
+        }
+        Ok(())
     }
 
     fn set_error(&self, depth: usize) -> SetError {
