@@ -18,7 +18,7 @@ use super::definition::{
     TypeTest, ValueKind, WildcardPattern,
 };
 use super::errors;
-use super::io::apply_input_path;
+use super::io::select_input;
 use super::path::Path;
 use super::states_error::StatesError;
 use super::timestamp::parse_timestamp_nanos;
@@ -26,20 +26,24 @@ use super::timestamp::parse_timestamp_nanos;
 /// The state a Choice state goes to for `raw_input` (after its InputPath):
 /// the first matching rule's `Next`, else `Default`, else
 /// `States.NoChoiceMatched`.
-pub fn choose_next(choice: &State, raw_input: &Value, ctx: &Value) -> Result<String, StatesError> {
+pub fn choose_next<'s>(
+    choice: &'s State,
+    raw_input: &Value,
+    ctx: &Value,
+) -> Result<&'s str, StatesError> {
     let StateKind::Choice(spec) = &choice.kind else {
         return Err(StatesError::runtime(format!(
             "The state '{}' is not a Choice state",
             choice.name
         )));
     };
-    let input = apply_input_path(choice, raw_input, ctx)?;
+    let input = select_input(choice, raw_input, ctx)?;
     for ChoiceRule { condition, next } in &spec.choices {
         if evaluate(condition, &input, ctx)? {
-            return Ok(next.clone());
+            return Ok(next);
         }
     }
-    spec.default.clone().ok_or_else(|| {
+    spec.default.as_deref().ok_or_else(|| {
         StatesError::new(
             errors::NO_CHOICE_MATCHED,
             format!(
@@ -451,18 +455,15 @@ mod tests {
         let state = choice_state(choices.clone(), None);
         assert_eq!(
             choose_next(&state, &json!({"n": 11}), &json!({})),
-            Ok("Yes".into())
+            Ok("Yes")
         );
-        assert_eq!(
-            choose_next(&state, &json!({"n": 1}), &json!({})),
-            Ok("No".into())
-        );
+        assert_eq!(choose_next(&state, &json!({"n": 1}), &json!({})), Ok("No"));
         let error = choose_next(&state, &json!({"n": -1}), &json!({})).expect_err("no match");
         assert_eq!(error.error, errors::NO_CHOICE_MATCHED);
         let with_default = choice_state(choices, Some("No"));
         assert_eq!(
             choose_next(&with_default, &json!({"n": -1}), &json!({})),
-            Ok("No".into())
+            Ok("No")
         );
     }
 
@@ -486,7 +487,7 @@ mod tests {
         );
         assert_eq!(
             choose_next(&state, &json!({}), &json!({"State": {"RetryCount": 0}})),
-            Ok("Yes".into())
+            Ok("Yes")
         );
     }
 }

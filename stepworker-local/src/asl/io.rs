@@ -21,6 +21,24 @@ pub fn effective_input(
     ctx: &Value,
 ) -> Result<Value, StatesError> {
     let selected = apply_input_path(state, raw_input, ctx)?;
+    apply_parameters(state, selected, ctx)
+}
+
+/// [`effective_input`] for a caller that no longer needs the raw input:
+/// the usual `InputPath` `$` hands it on without a copy.
+fn effective_input_owned(
+    state: &State,
+    raw_input: Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    let selected = match &state.input_path {
+        Some(path) if path.is_input_root() => raw_input,
+        _ => apply_input_path(state, &raw_input, ctx)?,
+    };
+    apply_parameters(state, selected, ctx)
+}
+
+fn apply_parameters(state: &State, selected: Value, ctx: &Value) -> Result<Value, StatesError> {
     match &state.parameters {
         Some(template) => template.render(&selected, ctx),
         None => Ok(selected),
@@ -33,10 +51,20 @@ pub(crate) fn apply_input_path(
     raw_input: &Value,
     ctx: &Value,
 ) -> Result<Value, StatesError> {
+    select_input(state, raw_input, ctx).map(Cow::into_owned)
+}
+
+/// [`apply_input_path`] borrowing the raw input when `InputPath` is `$`,
+/// for callers that only read the selection.
+pub(crate) fn select_input<'a>(
+    state: &State,
+    raw_input: &'a Value,
+    ctx: &Value,
+) -> Result<Cow<'a, Value>, StatesError> {
     match &state.input_path {
-        None => Ok(Value::Object(Map::new())),
-        Some(path) if path.is_input_root() => Ok(raw_input.clone()),
-        Some(path) => select_or_fail(state, "InputPath", path, raw_input, ctx),
+        None => Ok(Cow::Owned(Value::Object(Map::new()))),
+        Some(path) if path.is_input_root() => Ok(Cow::Borrowed(raw_input)),
+        Some(path) => select_or_fail(state, "InputPath", path, raw_input, ctx).map(Cow::Owned),
     }
 }
 
@@ -62,6 +90,28 @@ pub fn state_output_owned(
     ctx: &Value,
 ) -> Result<Value, StatesError> {
     output_from(state, Cow::Owned(raw_input), result, ctx)
+}
+
+/// The output of a state whose result is its effective input (Choice,
+/// Succeed): [`effective_input`] then [`state_output`]. Takes the raw input
+/// by value, so with the `ResultPath` of `$` these states always have it
+/// passes through without a copy.
+pub fn passthrough_output(
+    state: &State,
+    raw_input: Value,
+    ctx: &Value,
+) -> Result<Value, StatesError> {
+    if state
+        .result_path
+        .as_ref()
+        .is_some_and(ReferencePath::is_root)
+    {
+        // The result replaces the raw input, which is not read again.
+        let effective = effective_input_owned(state, raw_input, ctx)?;
+        return output_from(state, Cow::Owned(Value::Null), effective, ctx);
+    }
+    let effective = effective_input(state, &raw_input, ctx)?;
+    state_output_owned(state, raw_input, effective, ctx)
 }
 
 fn output_from(
@@ -244,5 +294,27 @@ mod tests {
             catch_output(catcher, &json!({"in": 1}), "Boom", "bad thing"),
             Ok(json!({"in": 1, "err": {"Error": "Boom", "Cause": "bad thing"}}))
         );
+    }
+
+    #[test]
+    fn passthrough_output_matches_effective_input_then_state_output() {
+        let raw = json!({"a": {"b": {"c": 3}}, "keep": true});
+        for fields in [
+            json!({}),
+            json!({"InputPath": "$.a", "OutputPath": "$.b"}),
+            json!({"InputPath": null}),
+            json!({"OutputPath": null}),
+            json!({"ResultPath": "$.copy"}),
+            json!({"ResultPath": null, "OutputPath": "$.a"}),
+        ] {
+            let s = state(fields.clone());
+            let expected = effective_input(&s, &raw, &ctx())
+                .and_then(|effective| state_output(&s, &raw, effective, &ctx()));
+            assert_eq!(
+                passthrough_output(&s, raw.clone(), &ctx()),
+                expected,
+                "{fields}"
+            );
+        }
     }
 }

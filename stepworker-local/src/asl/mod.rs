@@ -34,7 +34,7 @@ pub use definition::{
 pub use express::express_diagnostics;
 pub use expression::Expression;
 pub use fail::fail_error_cause;
-pub use io::{catch_output, effective_input, state_output, state_output_owned};
+pub use io::{catch_output, effective_input, passthrough_output, state_output, state_output_owned};
 pub use map::{map_iteration_inputs, map_limits, tolerated_failure_output, MapLimits};
 pub use pass::pass_result;
 pub use payload::{check_payload_size, payload_size, MAX_PAYLOAD_BYTES};

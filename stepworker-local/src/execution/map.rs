@@ -1,8 +1,6 @@
 //! Inline Map states: one walk of the item processor per item, at most
 //! `MaxConcurrency` at once, with the tolerated failure thresholds.
 
-use std::sync::Arc;
-
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use tokio::sync::watch;
@@ -49,7 +47,7 @@ impl Runner {
             Ok(0) | Err(_) => INLINE_MAX_CONCURRENCY,
             Ok(max) => max.min(INLINE_MAX_CONCURRENCY),
         };
-        let name: Arc<str> = Arc::from(state.name.as_str());
+        let name = state.name.clone();
         let iteration = |step, index| EventKind::MapIteration {
             step,
             name: name.clone(),

@@ -66,15 +66,24 @@ pub enum Redriven {
 }
 
 impl Execution {
-    /// Remembers the top-level state just entered, where a redrive would
-    /// start.
-    pub fn note_position(&self, state: &Arc<str>, input: &Arc<str>) {
+    /// Appends the `StateEntered` event of a top-level state and remembers
+    /// that state as where a redrive would start, under one lock; the
+    /// event's id, or `None` (and nothing remembered) if the execution no
+    /// longer runs.
+    pub fn record_top_level_entry(
+        &self,
+        at_millis: i64,
+        entered: EventKind,
+        resume: ResumePoint,
+    ) -> Option<i64> {
         self.with_state(|s| {
-            s.redrive.resume = Some(ResumePoint {
-                state: state.clone(),
-                input: input.clone(),
-            })
-        });
+            if s.status != ExecutionStatus::Running {
+                return None;
+            }
+            let id = s.history.push_after(at_millis, entered, None);
+            s.redrive.resume = Some(resume);
+            Some(id)
+        })
     }
 
     /// Whether a redrive at `now_millis` would be accepted, and why not.

@@ -17,7 +17,11 @@ pub(super) enum Attempt {
 
 impl Runner {
     /// A Task, Parallel or Map state: attempts, retries, then output or Catch.
-    pub(super) async fn run_retrying(&mut self, state: &State, raw: &Value) -> Transition {
+    pub(super) async fn run_retrying<'d>(
+        &mut self,
+        state: &'d State,
+        raw: &Value,
+    ) -> Transition<'d> {
         let mut attempts_per_retrier = vec![0u32; state.retry.len()];
         let mut retry_count = 0u32;
         loop {
@@ -62,7 +66,12 @@ impl Runner {
         }
     }
 
-    fn catch_or_fail(&self, state: &State, raw: &Value, error: StatesError) -> Transition {
+    fn catch_or_fail<'d>(
+        &self,
+        state: &'d State,
+        raw: &Value,
+        error: StatesError,
+    ) -> Transition<'d> {
         let reported = asl::errors::reported_name(&error.error).to_owned();
         let Some(catcher) = asl::select_catcher(state, &error.error) else {
             return Transition::Fail(ErrorCause {
@@ -72,7 +81,7 @@ impl Runner {
         };
         // A catcher sees the precise name it matched on (see `reported_name`).
         match asl::catch_output(catcher, raw, &error.error, &error.cause) {
-            Ok(output) => Transition::Next(catcher.next.clone(), output),
+            Ok(output) => Transition::Next(&catcher.next, output),
             Err(e) => Transition::Fail(self.runtime_cause(state, e)),
         }
     }

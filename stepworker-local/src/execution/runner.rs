@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use super::context::Context;
 use super::history::{ErrorCause, EventKind};
 use super::record::{Execution, Outcome};
+use super::redrive::ResumePoint;
 use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
 use crate::core::Core;
 
@@ -37,10 +38,11 @@ pub async fn run(core: Arc<Core>, execution: Arc<Execution>) {
     }
 }
 
-/// Where a state sends the execution.
-pub(super) enum Transition {
-    /// Go on to the named state with this input.
-    Next(String, Value),
+/// Where a state of a definition living for `'d` sends the execution.
+pub(super) enum Transition<'d> {
+    /// Go on to the named state with this input (the name borrowed from
+    /// the definition, so a transition copies no text).
+    Next(&'d str, Value),
     /// The execution succeeds with this output.
     Succeed(Value),
     /// The execution fails.
@@ -336,7 +338,7 @@ impl Runner {
         start: &str,
         input: Payload,
     ) -> WalkEnd {
-        let mut current = start.to_owned();
+        let mut current = start;
         let mut input = input;
         let mut transitions = 0u32;
         let mut tally = TransitionTally::new(self.core.clone());
@@ -353,7 +355,7 @@ impl Runner {
                 self.end(outcome);
                 return WalkEnd::Halted;
             }
-            let Some(state) = definition.state(&current) else {
+            let Some(state) = definition.state(current) else {
                 return WalkEnd::Failed(error_cause(StatesError::runtime(format!(
                     "The state machine has no state named '{current}'."
                 ))));
@@ -361,23 +363,29 @@ impl Runner {
             tally.count();
             let now = self.now();
             self.context.enter_state(&state.name, now);
-            let name: Arc<str> = Arc::from(state.name.as_str());
+            let name = state.name.clone();
             let state_type = state.kind.type_name();
-            let Some(entered) = self.record_at(
-                now,
-                EventKind::StateEntered {
-                    state_type,
-                    name: name.clone(),
+            let entered_event = EventKind::StateEntered {
+                state_type,
+                name: name.clone(),
+                input: input.text.clone(),
+            };
+            let entered = if self.last_event.is_none() {
+                // Top level: also where a redrive would start again,
+                // noted under the same lock as the event.
+                let resume = ResumePoint {
+                    state: name.clone(),
                     input: input.text.clone(),
-                },
-            ) else {
+                };
+                self.execution
+                    .record_top_level_entry(now, entered_event, resume)
+            } else {
+                self.record_at(now, entered_event)
+            };
+            let Some(entered) = entered else {
                 return WalkEnd::Halted;
             };
             self.entered_event_id = entered;
-            if self.last_event.is_none() {
-                // Top level: where a redrive would start again.
-                self.execution.note_position(&name, &input.text);
-            }
             let transition = match &state.kind {
                 StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_) => {
                     // Counts are visible while the state waits.
@@ -447,20 +455,17 @@ impl Runner {
     ///
     /// Takes the raw input by value: a Pass state's `ResultPath` writes
     /// into it rather than into a copy.
-    fn run_instant(&mut self, state: &State, raw: Value) -> Transition {
+    fn run_instant<'d>(&mut self, state: &'d State, raw: Value) -> Transition<'d> {
         let ctx = self.context.value();
         let result = match &state.kind {
             StateKind::Pass { .. } => asl::pass_result(state, &raw, ctx)
                 .and_then(|result| asl::state_output_owned(state, raw, result, ctx))
                 .map(|output| follow(state, output)),
             StateKind::Choice(_) => asl::choose_next(state, &raw, ctx).and_then(|next| {
-                let effective = asl::effective_input(state, &raw, ctx)?;
-                let output = asl::state_output(state, &raw, effective, ctx)?;
+                let output = asl::passthrough_output(state, raw, ctx)?;
                 Ok(Transition::Next(next, output))
             }),
-            StateKind::Succeed => asl::effective_input(state, &raw, ctx)
-                .and_then(|effective| asl::state_output(state, &raw, effective, ctx))
-                .map(Transition::Succeed),
+            StateKind::Succeed => asl::passthrough_output(state, raw, ctx).map(Transition::Succeed),
             StateKind::Fail(_) => asl::fail_error_cause(state, &raw)
                 .map(|(error, cause)| Transition::Fail(ErrorCause { error, cause })),
             other => Err(StatesError::runtime(format!(
@@ -472,7 +477,7 @@ impl Runner {
     }
 
     /// A Wait state: sleeps on the engine clock.
-    async fn run_wait(&mut self, state: &State, raw: &Value) -> Transition {
+    async fn run_wait<'d>(&mut self, state: &'d State, raw: &Value) -> Transition<'d> {
         let ctx = self.context.value().clone();
         let planned = asl::effective_input(state, raw, &ctx).and_then(|effective| {
             let until = asl::wait_until_millis(state, raw, self.now())?;
@@ -502,9 +507,9 @@ impl Runner {
 }
 
 /// The transition after a state that produced `output`.
-pub(super) fn follow(state: &State, output: Value) -> Transition {
+pub(super) fn follow(state: &State, output: Value) -> Transition<'_> {
     match &state.next {
-        Some(next) if !state.end => Transition::Next(next.clone(), output),
+        Some(next) if !state.end => Transition::Next(next, output),
         _ => Transition::Succeed(output),
     }
 }

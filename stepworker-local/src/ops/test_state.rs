@@ -113,7 +113,7 @@ fn default_context(state: &State, raw: &Value, retry_count: u32, now_millis: i64
     let now = rfc3339_millis(now_millis);
     json!({
         "Execution": {"Input": raw, "StartTime": now, "RedriveCount": 0},
-        "State": {"Name": state.name, "EnteredTime": now, "RetryCount": retry_count},
+        "State": {"Name": &*state.name, "EnteredTime": now, "RetryCount": retry_count},
     })
 }
 

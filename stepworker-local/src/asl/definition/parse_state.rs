@@ -1,5 +1,7 @@
 //! Parsing one state.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::error::{Diagnostic, DiagnosticCode};
@@ -127,7 +129,7 @@ impl<'a> StateParser<'_, 'a, '_> {
             _ => None,
         }?;
         Some(State {
-            name: self.name.to_owned(),
+            name: Arc::from(self.name),
             kind,
             comment,
             next,

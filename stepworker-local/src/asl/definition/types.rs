@@ -4,6 +4,8 @@
 //! payload templates, intrinsic calls, Choice rules) is, so running a state
 //! never re-parses text.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -57,8 +59,9 @@ impl Definition {
 /// here they hold their defaults.
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
-    /// The state's name (its key in `States`).
-    pub name: String,
+    /// The state's name (its key in `States`), shared so history events
+    /// and redrive points take it without copying the text.
+    pub name: Arc<str>,
     /// The type-specific part.
     pub kind: StateKind,
     /// `Comment`.

@@ -41,9 +41,9 @@ fn node(state: &State, definition: &Definition) -> Node {
         _ => Vec::new(),
     };
     Node {
-        name: state.name.clone(),
+        name: state.name.to_string(),
         state_type: state.kind.type_name(),
-        start: definition.start_at == state.name,
+        start: definition.start_at == *state.name,
         end: state.is_terminal(),
         retries: state.retry.iter().map(retry_summary).collect(),
         groups,
@@ -52,7 +52,7 @@ fn node(state: &State, definition: &Definition) -> Node {
 
 fn add_edges(state: &State, edges: &mut Vec<Edge>) {
     let edge = |to: &str, kind, label| Edge {
-        from: state.name.clone(),
+        from: state.name.to_string(),
         to: to.to_owned(),
         kind,
         label,

@@ -122,7 +122,7 @@ fn steps(trial: &Trial, inspection: &mut Inspection) -> Ending {
         }
         StateKind::Choice(_) => asl::choose_next(state, raw, ctx).and_then(|next| {
             let output = asl::state_output(state, raw, after_input_path, ctx)?;
-            Ok(Ending::Choose(next, output))
+            Ok(Ending::Choose(next.to_owned(), output))
         }),
         StateKind::Wait(_) => asl::wait_until_millis(state, raw, trial.now_millis)
             .and_then(|_| asl::state_output(state, raw, after_input_path, ctx))

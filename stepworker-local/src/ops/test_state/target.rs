@@ -95,7 +95,7 @@ mod tests {
     fn a_lone_state_keeps_its_transitions() {
         let state =
             state_under_test(r#"{"Type": "Pass", "Next": "Later"}"#, None).expect("a valid state");
-        assert_eq!(state.name, LONE_STATE_NAME);
+        assert_eq!(&*state.name, LONE_STATE_NAME);
         assert_eq!(state.next.as_deref(), Some("Later"));
     }
 
