@@ -40,12 +40,7 @@ async fn activity_stats_count_parked_polls_and_queued_tasks() {
         let (api, idle) = (api.clone(), idle.clone());
         async move { api.poll(&idle, "w").await }
     });
-    for _ in 0..400 {
-        if stats_of(&api, &idle).await.parked_polls == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    api.wait_for_parked_polls(&idle, 1).await;
     let idle_now = stats_of(&api, &idle).await;
     assert_eq!((idle_now.parked_polls, idle_now.queued_tasks), (1, 0));
 

@@ -119,12 +119,12 @@ async fn tasks_go_to_parked_polls_first_come_first_served() {
         let (api, activity) = (api.clone(), activity.clone());
         async move { api.poll(&activity, "first").await }
     });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    api.wait_for_parked_polls(&activity, 1).await;
     let second = tokio::spawn({
         let (api, activity) = (api.clone(), activity.clone());
         async move { api.poll(&activity, "second").await }
     });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    api.wait_for_parked_polls(&activity, 2).await;
     api.start_execution(&machine, json!({"n": 1})).await;
     let got_first = first.await.expect("join");
     assert_eq!(got_first["input"], "{\"n\":1}");
@@ -167,7 +167,7 @@ async fn too_many_parked_polls_are_refused_and_deleting_the_activity_answers_the
         let (api, activity) = (api.clone(), activity.clone());
         parked.push(tokio::spawn(async move { api.poll(&activity, "w").await }));
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    api.wait_for_parked_polls(&activity, 2).await;
     let refused = api
         .err("GetActivityTask", json!({"activityArn": activity}))
         .await;

@@ -163,6 +163,23 @@ impl Api {
         panic!("no {kind} event in {execution}");
     }
 
+    /// Waits (bounded) until `n` polls are parked on `activity`, so a test
+    /// knows the order polls arrived in without guessing with a sleep.
+    pub async fn wait_for_parked_polls(&self, activity: &str, n: usize) {
+        for _ in 0..400 {
+            let parked = self
+                .engine
+                .activity_stats()
+                .get(activity)
+                .map_or(0, |load| load.parked_polls);
+            if parked >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("{n} polls never parked on {activity}");
+    }
+
     /// Polls an activity once (the engine's poll timeout bounds it).
     pub async fn poll(&self, activity: &str, worker: &str) -> Value {
         self.ok(
