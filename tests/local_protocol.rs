@@ -77,11 +77,13 @@ async fn unknown_operation_malformed_json_and_wrong_content_type_are_clear_400s(
             "{}",
             "UnknownOperationException",
         ),
+        // Every one of the 37 operations is served: a missing required
+        // member is the caller's error, not an unknown operation.
         (
             Some("AWSStepFunctions.DescribeMapRun"),
             json10,
             "{}",
-            "UnknownOperationException",
+            "ValidationException",
         ),
     ];
     for (target, content_type, body, expected) in cases {

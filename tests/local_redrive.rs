@@ -240,3 +240,226 @@ async fn executions_redrive_only_within_14_days_and_timeouts_restart() {
     assert_eq!(timed_out["status"], "TIMED_OUT");
     assert_eq!(timed_out["redriveStatus"], "REDRIVABLE");
 }
+
+/// A Distributed Map over `$.items` whose children each run a Task on
+/// `activity`.
+fn distributed_over(activity: &str) -> Value {
+    json!({
+        "StartAt": "Each",
+        "States": {"Each": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Work",
+                "States": {"Work": {"Type": "Task", "Resource": activity, "End": true}}
+            },
+            "End": true
+        }}
+    })
+}
+
+#[tokio::test]
+async fn a_redrive_reruns_only_the_unsuccessful_children_of_a_map_run() {
+    let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_secs(2))).await;
+    let activity = api.activity("work").await;
+    let machine = api.machine("m", distributed_over(&activity)).await;
+    let execution = api
+        .start_execution(&machine, json!({"items": [0, 1, 2, 3]}))
+        .await;
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        tasks.push(api.poll(&activity, "w").await);
+    }
+    tasks.sort_by_key(|task| task_input(task).as_i64());
+    for task in tasks.iter().filter(|task| task_input(task) != 2) {
+        let n = task_input(task).as_i64().expect("item");
+        api.ok(
+            "SendTaskSuccess",
+            json!({"taskToken": task["taskToken"], "output": (n * 10).to_string()}),
+        )
+        .await;
+    }
+    let broken = tasks
+        .iter()
+        .find(|task| task_input(task) == 2)
+        .expect("item 2");
+    api.ok(
+        "SendTaskFailure",
+        json!({"taskToken": broken["taskToken"], "error": "Broken", "cause": "try again"}),
+    )
+    .await;
+    let failed = api.finished(&execution).await;
+    assert_eq!(failed["status"], "FAILED");
+    assert_eq!(failed["error"], "States.ExceedToleratedFailureThreshold");
+    let runs = api
+        .ok("ListMapRuns", json!({"executionArn": execution}))
+        .await;
+    let map_run = runs["mapRuns"][0]["mapRunArn"]
+        .as_str()
+        .expect("map run")
+        .to_owned();
+    let failed_child = api
+        .ok(
+            "ListExecutions",
+            json!({"mapRunArn": map_run, "statusFilter": "FAILED"}),
+        )
+        .await["executions"][0]["executionArn"]
+        .as_str()
+        .expect("the failed child")
+        .to_owned();
+
+    redrive(&api, &execution).await;
+    let rerun = api.poll(&activity, "w").await;
+    assert_eq!(task_input(&rerun), 2, "only the failed item runs again");
+    api.ok(
+        "SendTaskSuccess",
+        json!({"taskToken": rerun["taskToken"], "output": "20"}),
+    )
+    .await;
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(
+        done["output"], "[0,10,20,30]",
+        "successful children kept their output"
+    );
+    let queued = api
+        .engine
+        .activity_stats()
+        .get(&activity)
+        .map_or(0, |load| load.queued_tasks);
+    assert_eq!(queued, 0, "no successful child ran again");
+
+    let run = api
+        .ok("DescribeMapRun", json!({"mapRunArn": map_run}))
+        .await;
+    assert_eq!(run["status"], "SUCCEEDED");
+    assert_eq!(run["redriveCount"], 1);
+    assert!(run["redriveDate"].is_number());
+    assert_eq!(run["executionCounts"]["succeeded"], 4);
+    let child = api.describe(&failed_child).await;
+    assert_eq!(child["status"], "SUCCEEDED");
+    assert_eq!(
+        child["redriveCount"], 1,
+        "the STANDARD child is redriven in place"
+    );
+    let listed = api
+        .ok("ListExecutions", json!({"mapRunArn": map_run}))
+        .await;
+    assert_eq!(listed["executions"].as_array().map(Vec::len), Some(4));
+    let still_one = api
+        .ok("ListMapRuns", json!({"executionArn": execution}))
+        .await;
+    assert_eq!(still_one["mapRuns"].as_array().map(Vec::len), Some(1));
+
+    let history = api.history(&execution).await;
+    let redriven = history
+        .iter()
+        .find(|e| e["type"] == "MapRunRedriven")
+        .expect("MapRunRedriven");
+    assert_eq!(redriven["mapRunRedrivenEventDetails"]["mapRunArn"], map_run);
+    assert_eq!(redriven["mapRunRedrivenEventDetails"]["redriveCount"], 1);
+}
+
+/// Answers a task: success with `output`, or failure with `Broken`.
+async fn answer(api: &Api, task: &Value, output: Option<Value>) {
+    match output {
+        Some(output) => {
+            api.ok(
+                "SendTaskSuccess",
+                json!({"taskToken": task["taskToken"], "output": output.to_string()}),
+            )
+            .await
+        }
+        None => {
+            api.ok(
+                "SendTaskFailure",
+                json!({"taskToken": task["taskToken"], "error": "Broken", "cause": "once"}),
+            )
+            .await
+        }
+    };
+}
+
+fn queued(api: &Api, activity: &str) -> usize {
+    api.engine
+        .activity_stats()
+        .get(activity)
+        .map_or(0, |load| load.queued_tasks)
+}
+
+#[tokio::test]
+async fn a_redrive_reruns_only_the_failed_branch_of_a_parallel_state() {
+    let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_secs(2))).await;
+    let left = api.activity("left").await;
+    let right = api.activity("right").await;
+    let branch = |activity: &str, name: &str| json!({"StartAt": name, "States": {name: {"Type": "Task", "Resource": activity, "End": true}}});
+    let machine = api
+        .machine(
+            "m",
+            json!({"StartAt": "Both", "States": {"Both": {"Type": "Parallel",
+                "Branches": [branch(&left, "Left"), branch(&right, "Right")], "End": true}}}),
+        )
+        .await;
+    let execution = api.start_execution(&machine, json!({})).await;
+    let first_left = api.poll(&left, "w").await;
+    answer(&api, &first_left, Some(json!("left done"))).await;
+    api.wait_for_event(&execution, "ActivitySucceeded").await;
+    let first_right = api.poll(&right, "w").await;
+    answer(&api, &first_right, None).await;
+    assert_eq!(api.finished(&execution).await["status"], "FAILED");
+
+    redrive(&api, &execution).await;
+    let second_right = api.poll(&right, "w").await;
+    answer(&api, &second_right, Some(json!("right done"))).await;
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], "[\"left done\",\"right done\"]");
+    assert_eq!(queued(&api, &left), 0, "the left branch did not run again");
+    let types = api.event_types(&execution).await;
+    assert_eq!(count(&types, "ActivityScheduled"), 3);
+}
+
+#[tokio::test]
+async fn a_redrive_reruns_only_the_failed_iterations_of_an_inline_map() {
+    let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_secs(2))).await;
+    let activity = api.activity("work").await;
+    let machine = api
+        .machine(
+            "m",
+            json!({"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+                "ItemProcessor": {"StartAt": "Work",
+                    "States": {"Work": {"Type": "Task", "Resource": activity, "End": true}}},
+                "End": true}}}),
+        )
+        .await;
+    let execution = api
+        .start_execution(&machine, json!({"items": [0, 1, 2]}))
+        .await;
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        tasks.push(api.poll(&activity, "w").await);
+    }
+    tasks.sort_by_key(|task| task_input(task).as_i64());
+    answer(&api, &tasks[0], Some(json!(0))).await;
+    answer(&api, &tasks[2], Some(json!(20))).await;
+    api.wait_for_event(&execution, "MapIterationSucceeded")
+        .await;
+    answer(&api, &tasks[1], None).await;
+    assert_eq!(api.finished(&execution).await["status"], "FAILED");
+
+    redrive(&api, &execution).await;
+    let rerun = api.poll(&activity, "w").await;
+    assert_eq!(
+        task_input(&rerun),
+        1,
+        "only the failed iteration runs again"
+    );
+    answer(&api, &rerun, Some(json!(10))).await;
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], "[0,10,20]");
+    assert_eq!(queued(&api, &activity), 0);
+    let types = api.event_types(&execution).await;
+    assert_eq!(count(&types, "ActivityScheduled"), 4);
+}

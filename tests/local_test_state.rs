@@ -281,3 +281,180 @@ async fn a_runtime_fault_fails_the_state() {
         .as_str()
         .is_some_and(|c| c.contains("InputPath")));
 }
+
+#[tokio::test]
+async fn a_jsonata_task_reports_arguments_result_and_variables() {
+    let api = Api::start().await;
+    let out = test_state(
+        &api,
+        json!({
+            "definition": {
+                "Type": "Task", "QueryLanguage": "JSONata", "Resource": ACTIVITY,
+                "Arguments": {"id": "{% $states.input.id %}", "region": "{% $region %}"},
+                "Output": {"total": "{% $states.result.value + $bonus %}"},
+                "Assign": {"bonus": "{% $states.result.value %}", "seen": "{% $bonus %}"},
+                "Next": "Done"
+            },
+            "input": "{\"id\": 7}",
+            "variables": "{\"region\": \"eu\", \"bonus\": 1}",
+            "inspectionLevel": "DEBUG",
+            "mock": {"result": "{\"value\": 40}"}
+        }),
+    )
+    .await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(out["nextState"], "Done");
+    // Output and Assign both read the variables from before the state.
+    assert_eq!(parsed(&out["output"]), json!({"total": 41}));
+    let data = &out["inspectionData"];
+    assert_eq!(
+        parsed(&data["afterArguments"]),
+        json!({"id": 7, "region": "eu"})
+    );
+    assert_eq!(parsed(&data["result"]), json!({"value": 40}));
+    assert_eq!(
+        parsed(&data["variables"]),
+        json!({"region": "eu", "bonus": 40, "seen": 1})
+    );
+    for jsonpath_step in [
+        "afterInputPath",
+        "afterParameters",
+        "afterResultSelector",
+        "afterResultPath",
+    ] {
+        assert!(data.get(jsonpath_step).is_none(), "{jsonpath_step}: {data}");
+    }
+}
+
+#[tokio::test]
+async fn a_jsonata_choice_condition_reads_the_given_variables() {
+    let api = Api::start().await;
+    let choice = json!({
+        "Type": "Choice", "QueryLanguage": "JSONata",
+        "Choices": [{"Condition": "{% $limit > $states.input.n %}", "Next": "Small",
+                     "Assign": {"picked": "small"}, "Output": {"n": "{% $states.input.n %}"}}],
+        "Default": "Large"
+    });
+    let small = test_state(
+        &api,
+        json!({"definition": choice, "input": "{\"n\": 3}", "variables": "{\"limit\": 10}",
+               "inspectionLevel": "DEBUG"}),
+    )
+    .await;
+    assert_eq!(small["status"], "SUCCEEDED", "{small}");
+    assert_eq!(small["nextState"], "Small");
+    assert_eq!(parsed(&small["output"]), json!({"n": 3}));
+    assert_eq!(
+        parsed(&small["inspectionData"]["variables"]),
+        json!({"limit": 10, "picked": "small"})
+    );
+    let large = test_state(
+        &api,
+        json!({"definition": choice, "input": "{\"n\": 30}", "variables": "{\"limit\": 10}"}),
+    )
+    .await;
+    assert_eq!(large["nextState"], "Large");
+    assert_eq!(parsed(&large["output"]), json!({"n": 30}));
+    // Without the variable the condition cannot be evaluated.
+    let unknown = test_state(&api, json!({"definition": choice, "input": "{\"n\": 3}"})).await;
+    assert_eq!(unknown["status"], "FAILED");
+    assert_eq!(unknown["error"], "States.QueryEvaluationError");
+}
+
+#[tokio::test]
+async fn jsonpath_states_read_and_assign_variables() {
+    let api = Api::start().await;
+    let out = test_state(
+        &api,
+        json!({
+            "definition": {
+                "Type": "Pass",
+                "Parameters": {"who.$": "$user", "id.$": "$.id"},
+                "Assign": {"lastId.$": "$.id", "user": "someone else"},
+                "End": true
+            },
+            "input": "{\"id\": 3}",
+            "variables": "{\"user\": \"ada\"}",
+            "inspectionLevel": "DEBUG"
+        }),
+    )
+    .await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(parsed(&out["output"]), json!({"who": "ada", "id": 3}));
+    let data = &out["inspectionData"];
+    assert_eq!(
+        parsed(&data["afterParameters"]),
+        json!({"who": "ada", "id": 3})
+    );
+    assert!(data.get("afterArguments").is_none());
+    assert_eq!(
+        parsed(&data["variables"]),
+        json!({"user": "someone else", "lastId": 3})
+    );
+}
+
+#[tokio::test]
+async fn a_jsonata_catcher_reads_the_error_output_and_assigns() {
+    let api = Api::start().await;
+    let out = test_state(
+        &api,
+        json!({
+            "definition": {
+                "Type": "Task", "QueryLanguage": "JSONata", "Resource": ACTIVITY, "End": true,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover",
+                           "Output": {"failed": "{% $states.errorOutput.Error %}",
+                                      "input": "{% $states.input %}"},
+                           "Assign": {"lastError": "{% $states.errorOutput.Cause %}"}}]
+            },
+            "input": "{\"a\": 1}",
+            "inspectionLevel": "DEBUG",
+            "mock": {"errorOutput": {"error": "Boom", "cause": "mocked"}}
+        }),
+    )
+    .await;
+    assert_eq!(out["status"], "CAUGHT_ERROR", "{out}");
+    assert_eq!(out["nextState"], "Recover");
+    assert_eq!(
+        parsed(&out["output"]),
+        json!({"failed": "Boom", "input": {"a": 1}})
+    );
+    assert_eq!(
+        parsed(&out["inspectionData"]["variables"]),
+        json!({"lastError": "mocked"})
+    );
+}
+
+#[tokio::test]
+async fn a_failing_jsonata_expression_fails_the_state() {
+    let api = Api::start().await;
+    let out = test_state(
+        &api,
+        json!({
+            "definition": {"Type": "Pass", "QueryLanguage": "JSONata", "End": true,
+                           "Output": "{% $states.input.n / 'x' %}"},
+            "input": "{\"n\": 1}"
+        }),
+    )
+    .await;
+    assert_eq!(out["status"], "FAILED");
+    assert_eq!(out["error"], "States.QueryEvaluationError");
+    let cause = out["cause"].as_str().expect("a cause");
+    assert!(cause.contains("'Output'"), "{cause}");
+}
+
+#[tokio::test]
+async fn variables_must_be_a_json_object_of_valid_names() {
+    let api = Api::start().await;
+    let pass = json!({"Type": "Pass", "End": true}).to_string();
+    for bad in ["[1, 2]", "{nope", "{\"1st\": 1}", "{\"states\": 1}"] {
+        let error = api
+            .err("TestState", json!({"definition": pass, "variables": bad}))
+            .await;
+        assert_eq!(
+            error.name(),
+            "InvalidExecutionInput",
+            "{bad}: {}",
+            error.message
+        );
+    }
+}

@@ -1,7 +1,5 @@
 //! Building and reading the ARNs of activities, state machines and executions.
 
-use stepworker::model::ErrorCode;
-
 use crate::error::{ApiError, ApiResult};
 
 /// The part of every ARN this engine owns: region and account.
@@ -154,12 +152,6 @@ impl ArnScope {
                 name: (*name).to_owned(),
                 qualifier: parse_qualifier(arn, qualifier)?,
             },
-            ("execution", [_, _, _]) => {
-                return Err(ApiError::new(
-                    ErrorCode::ValidationException,
-                    format!("Map runs are not supported by stepworker-local yet: '{arn}'"),
-                ))
-            }
             _ => return Err(ApiError::invalid_arn(arn, "Invalid ARN resource")),
         };
         if resource_name_is_empty(&resource) {
@@ -307,6 +299,7 @@ fn resource_name_is_empty(resource: &Resource) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stepworker::model::ErrorCode;
 
     fn scope() -> ArnScope {
         ArnScope::new("us-east-1", "123456789012")

@@ -1,12 +1,14 @@
 //! Configuring and starting a [`LocalEngine`].
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{EngineConfig, Retention};
 use crate::engine::LocalEngine;
+use crate::mocks::MockConfig;
 
 /// Builds a [`LocalEngine`]: `LocalEngine::builder().region("eu-west-1").start().await`.
 #[derive(Clone)]
@@ -14,6 +16,8 @@ pub struct EngineBuilder {
     pub(crate) config: EngineConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) bind: SocketAddr,
+    /// A mock configuration file, read at start.
+    mock_config_file: Option<PathBuf>,
 }
 
 impl Default for EngineBuilder {
@@ -23,6 +27,7 @@ impl Default for EngineBuilder {
             clock: Arc::new(SystemClock),
             // Loopback and an ephemeral port: safe and parallel-test friendly.
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            mock_config_file: None,
         }
     }
 }
@@ -71,8 +76,36 @@ impl EngineBuilder {
         self
     }
 
+    /// Mocked service-integration responses, in the mock configuration
+    /// format of Step Functions Local. An execution started with
+    /// `<state machine ARN>#<TestCaseName>` runs that test case.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mocks: stepworker_local::MockConfig = r#"{"StateMachines": {}, "MockedResponses": {}}"#.parse()?;
+    /// let engine = stepworker_local::LocalEngine::builder().mock_config(mocks).start().await?;
+    /// # drop(engine); Ok(()) }
+    /// ```
+    pub fn mock_config(mut self, config: MockConfig) -> Self {
+        self.config.mock_config = Some(Arc::new(config));
+        self.mock_config_file = None;
+        self
+    }
+
+    /// Reads the mock configuration from a file when the engine starts; a
+    /// missing or malformed file makes [`EngineBuilder::start`] fail with
+    /// `InvalidData`, naming the file and the JSON pointer of the bad field.
+    pub fn mock_config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.mock_config_file = Some(path.into());
+        self.config.mock_config = None;
+        self
+    }
+
     /// Binds and starts serving in the background.
-    pub async fn start(self) -> std::io::Result<LocalEngine> {
+    pub async fn start(mut self) -> std::io::Result<LocalEngine> {
+        if let Some(path) = self.mock_config_file.take() {
+            self.config.mock_config = Some(Arc::new(MockConfig::from_file(path)?));
+        }
         LocalEngine::start_with(self).await
     }
 }

@@ -1,6 +1,9 @@
 //! Engine settings shared by the builder and the binary.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::mocks::MockConfig;
 
 /// How many finished executions the engine keeps (oldest dropped first).
 pub const DEFAULT_RETAINED_EXECUTIONS: usize = 10_000;
@@ -37,6 +40,9 @@ pub struct EngineConfig {
     pub poll_timeout: Duration,
     /// Open polls allowed per activity.
     pub max_parked_polls: usize,
+    /// Mocked service integrations; executions pick a test case with
+    /// `<state machine ARN>#<TestCaseName>`.
+    pub mock_config: Option<Arc<MockConfig>>,
 }
 
 impl Default for EngineConfig {
@@ -47,6 +53,7 @@ impl Default for EngineConfig {
             retention: Retention::default(),
             poll_timeout: DEFAULT_POLL_TIMEOUT,
             max_parked_polls: DEFAULT_MAX_PARKED_POLLS,
+            mock_config: None,
         }
     }
 }

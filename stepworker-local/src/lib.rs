@@ -18,6 +18,7 @@
 
 pub mod asl;
 pub mod console;
+pub mod mocks;
 
 mod activities;
 mod activity_stats;
@@ -43,5 +44,6 @@ pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use config::{EngineConfig, Retention};
 pub use engine::LocalEngine;
 pub use error::ApiError;
+pub use mocks::{MockConfig, MockConfigError};
 pub use server::JSON_10;
 pub use stats::StatsSnapshot;

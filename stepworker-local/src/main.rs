@@ -1,6 +1,8 @@
 //! `stepworker-local`: the engine as a standalone server.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
@@ -30,26 +32,54 @@ struct Args {
     /// Seconds an empty GetActivityTask waits before answering.
     #[arg(long, default_value_t = 60)]
     poll_timeout_seconds: u64,
+    /// Mock configuration file (Step Functions Local format) for service
+    /// integrations; defaults to the SFN_MOCK_CONFIG environment variable.
+    /// Start an execution with `<state machine ARN>#<TestCaseName>` to use it.
+    #[arg(long, value_name = "PATH")]
+    mock_config: Option<PathBuf>,
 }
 
+/// Environment variable naming the mock configuration file, as in Step
+/// Functions Local.
+const MOCK_CONFIG_ENV: &str = "SFN_MOCK_CONFIG";
+
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
-    let args = Args::parse();
-    let engine = LocalEngine::builder()
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Display, not Debug: a bad mock file names the file and field.
+            eprintln!("stepworker-local: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> std::io::Result<()> {
+    let mut builder = LocalEngine::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .region(args.region)
         .account_id(args.account_id)
         .retention(Retention {
             max_finished_executions: args.retain_executions,
         })
-        .poll_timeout(Duration::from_secs(args.poll_timeout_seconds))
-        .start()
-        .await?;
+        .poll_timeout(Duration::from_secs(args.poll_timeout_seconds));
+    // The flag wins over the environment variable.
+    let mock_config = args.mock_config.or_else(|| {
+        std::env::var_os(MOCK_CONFIG_ENV)
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(path) = mock_config {
+        tracing::info!(path = %path.display(), "mock configuration");
+        builder = builder.mock_config_file(path);
+    }
+    let engine = builder.start().await?;
     println!("stepworker-local listening on {}", engine.endpoint_url());
     shutdown_signal().await;
     tracing::info!("shutting down");

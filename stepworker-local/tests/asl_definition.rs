@@ -475,25 +475,28 @@ fn paths_and_templates_are_checked_at_creation() {
 }
 
 #[test]
-fn jsonata_and_variables_are_reported_as_not_supported_yet() {
-    let error = parse(
-        json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
+fn jsonata_states_and_assign_parse_and_jsonpath_fields_are_rejected_in_jsonata() {
+    let parsed = parse(
+        json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "End": true, "Output": "{% $states.input %}", "Assign": {"x": 1}}}}),
     )
-    .expect_err("JSONata is not implemented");
-    assert!(
-        error
-            .to_string()
-            .contains("not supported by stepworker-local yet"),
-        "{error}"
+    .expect("JSONata with Assign parses");
+    assert!(parsed.states["A"].is_jsonata());
+    assert_eq!(
+        parsed.states["A"]
+            .assign
+            .as_ref()
+            .map(|a| a.names().to_vec()),
+        Some(vec!["x".to_owned()])
     );
     let error = parse(
-        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Assign": {"x": 1}}}}),
+        json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "End": true, "OutputPath": "$.a"}}}),
     )
-    .expect_err("Assign is not implemented");
-    assert!(
-        error
-            .to_string()
-            .contains("'Assign' is not supported by stepworker-local yet"),
-        "{error}"
-    );
+    .expect_err("OutputPath is JSONPath-only");
+    assert_eq!(error.location(), Some("/States/A/OutputPath"));
+    let error = parse(json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "End": true, "Output": {"a": 1}}}}))
+    .expect_err("Output is JSONata-only");
+    assert_eq!(error.location(), Some("/States/A/Output"));
 }

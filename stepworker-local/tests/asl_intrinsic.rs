@@ -164,7 +164,10 @@ fn math_string_and_uuid() {
         ),
         json!(110)
     );
-    assert!(eval("States.MathAdd(1.5, 1)", json!({})).is_err());
+    // The developer guide: non-integer arguments are rounded to the nearest
+    // integer (a half rounds up), so 1.5 counts as 2.
+    assert_eq!(ok("States.MathAdd(1.5, 1)", json!({})), json!(3));
+    assert!(eval("States.MathAdd('1', 1)", json!({})).is_err());
     let seeded = ok("States.MathRandom(1, 999, 1234)", json!({}));
     assert_eq!(
         seeded,

@@ -19,7 +19,7 @@ use super::definition::{
 };
 use super::errors;
 use super::io::select_input;
-use super::path::Path;
+use super::path::{DataScope, Path};
 use super::states_error::StatesError;
 use super::timestamp::parse_timestamp_nanos;
 
@@ -29,8 +29,17 @@ use super::timestamp::parse_timestamp_nanos;
 pub fn choose_next<'s>(
     choice: &'s State,
     raw_input: &Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<&'s str, StatesError> {
+    choose_rule(choice, raw_input, ctx).map(|(next, _)| next)
+}
+
+/// [`choose_next`], with the rule that matched (`None` for `Default`).
+pub fn choose_rule<'s>(
+    choice: &'s State,
+    raw_input: &Value,
+    ctx: &dyn DataScope,
+) -> Result<(&'s str, Option<&'s ChoiceRule>), StatesError> {
     let StateKind::Choice(spec) = &choice.kind else {
         return Err(StatesError::runtime(format!(
             "The state '{}' is not a Choice state",
@@ -38,11 +47,19 @@ pub fn choose_next<'s>(
         )));
     };
     let input = select_input(choice, raw_input, ctx)?;
-    for ChoiceRule { condition, next } in &spec.choices {
-        if evaluate(condition, &input, ctx)? {
-            return Ok(next);
+    for rule in &spec.choices {
+        if evaluate(&rule.condition, &input, ctx)? {
+            return Ok((&rule.next, Some(rule)));
         }
     }
+    no_match(choice).map(|next| (next, None))
+}
+
+/// The `Default` of a Choice state, or `States.NoChoiceMatched`.
+pub(crate) fn no_match(choice: &State) -> Result<&str, StatesError> {
+    let StateKind::Choice(spec) = &choice.kind else {
+        return Err(StatesError::runtime("Not a Choice state."));
+    };
     spec.default.as_deref().ok_or_else(|| {
         StatesError::new(
             errors::NO_CHOICE_MATCHED,
@@ -55,7 +72,11 @@ pub fn choose_next<'s>(
 }
 
 /// Evaluates one condition against the (effective) input.
-pub fn evaluate(condition: &Condition, input: &Value, ctx: &Value) -> Result<bool, StatesError> {
+pub fn evaluate(
+    condition: &Condition,
+    input: &Value,
+    ctx: &dyn DataScope,
+) -> Result<bool, StatesError> {
     match condition {
         Condition::And(all) => {
             for c in all {
@@ -75,10 +96,19 @@ pub fn evaluate(condition: &Condition, input: &Value, ctx: &Value) -> Result<boo
         }
         Condition::Not(inner) => Ok(!evaluate(inner, input, ctx)?),
         Condition::Test { variable, test } => run_test(variable, test, input, ctx),
+        Condition::Jsonata(expression) => Err(StatesError::runtime(format!(
+            "The JSONata condition '{}' was evaluated as JSONPath",
+            expression.text()
+        ))),
     }
 }
 
-fn run_test(variable: &Path, test: &Test, input: &Value, ctx: &Value) -> Result<bool, StatesError> {
+fn run_test(
+    variable: &Path,
+    test: &Test,
+    input: &Value,
+    ctx: &dyn DataScope,
+) -> Result<bool, StatesError> {
     if let Test::Is(TypeTest::Present, expected) = test {
         let present = variable.select_optional(input, ctx).is_some();
         return Ok(present == *expected);
@@ -165,7 +195,11 @@ impl<'a> ComparedValue<'a> {
 
 fn compare(op: Comparison, left: ComparedValue<'_>, right: ComparedValue<'_>) -> bool {
     let ordering = match (left, right) {
-        (ComparedValue::String(a), ComparedValue::String(b)) => a.cmp(b),
+        // Java's String.compareTo, which AWS follows, orders UTF-16 code
+        // units; that differs from char order above U+FFFF.
+        (ComparedValue::String(a), ComparedValue::String(b)) => {
+            a.encode_utf16().cmp(b.encode_utf16())
+        }
         (ComparedValue::Number(a), ComparedValue::Number(b)) => match a.partial_cmp(&b) {
             Some(ordering) => ordering,
             None => return false,

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
+use super::errors;
 use super::intrinsic::{self, IntrinsicCall};
-use super::path::Path;
+use super::path::{DataScope, Path};
 use super::states_error::StatesError;
 
 /// A path (`$.a`, `$$.Task.Token`) or an intrinsic call (`States.Format(..)`).
@@ -34,9 +35,13 @@ impl Expression {
         &self,
         field: &str,
         input: &Value,
-        context: &Value,
+        context: &dyn DataScope,
     ) -> Result<Value, StatesError> {
         match self {
+            // The ASL guide names `States.ParameterPathFailure` for a path
+            // that names nothing, but AWS and Step Functions Local report
+            // `States.Runtime` (seen in real execution histories): we follow
+            // what the service does.
             Expression::Path(path) => path.select(input, context).map_err(|_| {
                 StatesError::runtime(format!(
                     "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
@@ -44,10 +49,18 @@ impl Expression {
                     input
                 ))
             }),
+            // A function refusing its arguments is `States.IntrinsicFailure`
+            // (the guide's name, catchable by `States.ALL`); a path argument
+            // that names nothing stays `States.Runtime` like any missing path.
             Expression::Intrinsic(call) => intrinsic::evaluate(call, input, context).map_err(|e| {
-                StatesError::runtime(format!(
+                let cause = format!(
                     "The evaluation of the intrinsic function for the field '{field}' failed: {e}"
-                ))
+                );
+                if e.path_not_found {
+                    StatesError::runtime(cause)
+                } else {
+                    StatesError::new(errors::INTRINSIC_FAILURE, cause)
+                }
             }),
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::definition::{Catcher, State};
 use super::errors;
-use super::path::{Path, ReferencePath};
+use super::path::{DataScope, Path, ReferencePath};
 use super::states_error::StatesError;
 
 /// The input the state works on: `InputPath` applied to the raw input,
@@ -18,7 +18,7 @@ use super::states_error::StatesError;
 pub fn effective_input(
     state: &State,
     raw_input: &Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     let selected = apply_input_path(state, raw_input, ctx)?;
     apply_parameters(state, selected, ctx)
@@ -29,7 +29,7 @@ pub fn effective_input(
 fn effective_input_owned(
     state: &State,
     raw_input: Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     let selected = match &state.input_path {
         Some(path) if path.is_input_root() => raw_input,
@@ -38,7 +38,11 @@ fn effective_input_owned(
     apply_parameters(state, selected, ctx)
 }
 
-fn apply_parameters(state: &State, selected: Value, ctx: &Value) -> Result<Value, StatesError> {
+fn apply_parameters(
+    state: &State,
+    selected: Value,
+    ctx: &dyn DataScope,
+) -> Result<Value, StatesError> {
     match &state.parameters {
         Some(template) => template.render(&selected, ctx),
         None => Ok(selected),
@@ -49,7 +53,7 @@ fn apply_parameters(state: &State, selected: Value, ctx: &Value) -> Result<Value
 pub(crate) fn apply_input_path(
     state: &State,
     raw_input: &Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     select_input(state, raw_input, ctx).map(Cow::into_owned)
 }
@@ -59,7 +63,7 @@ pub(crate) fn apply_input_path(
 pub(crate) fn select_input<'a>(
     state: &State,
     raw_input: &'a Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Cow<'a, Value>, StatesError> {
     match &state.input_path {
         None => Ok(Cow::Owned(Value::Object(Map::new()))),
@@ -76,7 +80,7 @@ pub fn state_output(
     state: &State,
     raw_input: &Value,
     result: Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     output_from(state, Cow::Borrowed(raw_input), result, ctx)
 }
@@ -87,7 +91,7 @@ pub fn state_output_owned(
     state: &State,
     raw_input: Value,
     result: Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     output_from(state, Cow::Owned(raw_input), result, ctx)
 }
@@ -99,7 +103,7 @@ pub fn state_output_owned(
 pub fn passthrough_output(
     state: &State,
     raw_input: Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     if state
         .result_path
@@ -118,13 +122,34 @@ fn output_from(
     state: &State,
     raw_input: Cow<'_, Value>,
     result: Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
-    let result = match &state.result_selector {
-        Some(template) => template.render(&result, ctx)?,
-        None => result,
-    };
-    let combined = apply_result_path(&state.name, state.result_path.as_ref(), raw_input, result)?;
+    let result = select_result(state, result, ctx)?;
+    place_result(state, raw_input, result, ctx)
+}
+
+/// `ResultSelector` on a state's result (the value a JSONPath `Assign`
+/// reads).
+pub(crate) fn select_result(
+    state: &State,
+    result: Value,
+    ctx: &dyn DataScope,
+) -> Result<Value, StatesError> {
+    match &state.result_selector {
+        Some(template) => template.render(&result, ctx),
+        None => Ok(result),
+    }
+}
+
+/// `ResultPath` then `OutputPath`, on a result `ResultSelector` already
+/// shaped.
+pub(crate) fn place_result(
+    state: &State,
+    raw_input: Cow<'_, Value>,
+    selected: Value,
+    ctx: &dyn DataScope,
+) -> Result<Value, StatesError> {
+    let combined = apply_result_path(&state.name, state.result_path.as_ref(), raw_input, selected)?;
     apply_output_path(state, combined, ctx)
 }
 
@@ -172,7 +197,11 @@ fn apply_result_path(
     }
 }
 
-fn apply_output_path(state: &State, combined: Value, ctx: &Value) -> Result<Value, StatesError> {
+fn apply_output_path(
+    state: &State,
+    combined: Value,
+    ctx: &dyn DataScope,
+) -> Result<Value, StatesError> {
     match &state.output_path {
         None => Ok(Value::Object(Map::new())),
         Some(path) if path.is_input_root() => Ok(combined),
@@ -185,7 +214,7 @@ fn select_or_fail(
     field: &str,
     path: &Path,
     input: &Value,
-    ctx: &Value,
+    ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     path.select(input, ctx).map_err(|_| {
         StatesError::runtime(format!(

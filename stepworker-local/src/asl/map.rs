@@ -3,9 +3,10 @@
 
 use serde_json::{json, Value};
 
-use super::definition::{MapState, NumberSource, State};
+use super::definition::{MapState, NumberSource, ProcessorMode, State};
 use super::errors;
 use super::io::apply_input_path;
+use super::path::{DataScope, Scope};
 use super::states_error::StatesError;
 
 /// How many iterations may run at once and how many may fail.
@@ -60,20 +61,16 @@ pub fn tolerated_failure_output(error: &str, cause: &str) -> Value {
 /// The input of every iteration, in item order: the array at `ItemsPath`
 /// of the input after `InputPath`, each item through `ItemSelector` (which
 /// reads `$$.Map.Item.Index` and `$$.Map.Item.Value`) when there is one.
+/// Paths may read the variables of `scope` (`$name`).
 pub fn map_iteration_inputs(
     state: &State,
     map: &MapState,
     raw_input: &Value,
-    ctx: &Value,
+    scope: Scope<'_>,
 ) -> Result<Vec<Value>, StatesError> {
-    if map.item_reader.is_some() || map.item_batcher.is_some() || map.result_writer.is_some() {
-        return Err(StatesError::runtime(format!(
-            "The Map state '{}' uses ItemReader, ItemBatcher or ResultWriter, which stepworker-local does not support yet.",
-            state.name
-        )));
-    }
-    let input = apply_input_path(state, raw_input, ctx)?;
-    let items = map.items_path.select(&input, ctx).map_err(|_| {
+    check_item_sources(state, map)?;
+    let input = apply_input_path(state, raw_input, &scope)?;
+    let items = map.items_path.select(&input, &scope).map_err(|_| {
         StatesError::runtime(format!(
             "An error occurred while executing the state '{}'. Invalid path '{}' for the field 'ItemsPath': no results for path in {input}",
             state.name,
@@ -90,7 +87,7 @@ pub fn map_iteration_inputs(
     let Some(selector) = &map.item_selector else {
         return Ok(items);
     };
-    let mut item_ctx = ctx.clone();
+    let mut item_ctx = scope.context.clone();
     items
         .into_iter()
         .enumerate()
@@ -101,21 +98,55 @@ pub fn map_iteration_inputs(
                     json!({ "Item": { "Index": index, "Value": item } }),
                 );
             }
-            selector.render(&input, &item_ctx)
+            let item_scope = Scope {
+                context: &item_ctx,
+                variables: scope.variables,
+            };
+            selector.render(&input, &item_scope)
         })
         .collect()
 }
 
+/// Refuses what this engine cannot run: `ItemReader` and `ResultWriter`
+/// read and write Amazon S3, which stepworker-local does not have, and
+/// `ItemBatcher` belongs to Distributed mode.
+///
+/// Failing at run time with `States.Runtime` keeps definitions that use
+/// them deployable (as on AWS) while saying plainly what is missing.
+pub fn check_item_sources(state: &State, map: &MapState) -> Result<(), StatesError> {
+    let no_s3 = |field: &str| {
+        Err(StatesError::runtime(format!(
+            "The Map state '{}' uses {field}, which reads or writes Amazon S3: stepworker-local has no S3, so it cannot run it.",
+            state.name
+        )))
+    };
+    if map.item_reader.is_some() {
+        return no_s3("ItemReader");
+    }
+    if map.result_writer.is_some() {
+        return no_s3("ResultWriter");
+    }
+    if map.item_batcher.is_some() && map.processor_mode != ProcessorMode::Distributed {
+        return Err(StatesError::runtime(format!(
+            "The Map state '{}' uses ItemBatcher, which only a Map state in DISTRIBUTED mode may use.",
+            state.name
+        )));
+    }
+    Ok(())
+}
+
 /// `MaxConcurrency`, `ToleratedFailureCount` and `ToleratedFailurePercentage`
-/// with their `...Path` forms read from the input after `InputPath`.
+/// with their `...Path` forms read from the input after `InputPath` or
+/// from the variables of `scope` (`$name`).
 pub fn map_limits(
     state: &State,
     map: &MapState,
     raw_input: &Value,
+    scope: &dyn DataScope,
 ) -> Result<MapLimits, StatesError> {
-    let input = apply_input_path(state, raw_input, &Value::Null)?;
+    let input = apply_input_path(state, raw_input, scope)?;
     let count = |field: &str, source: Option<&NumberSource>| {
-        resolve(state, field, source, &input, Bound::Count)
+        resolve(state, field, source, &input, scope, Bound::Count)
     };
     Ok(MapLimits {
         max_concurrency: count("MaxConcurrencyPath", map.max_concurrency.as_ref())?
@@ -130,6 +161,7 @@ pub fn map_limits(
             "ToleratedFailurePercentagePath",
             map.tolerated_failure_percentage.as_ref(),
             &input,
+            scope,
             Bound::Percentage,
         )?,
     })
@@ -149,6 +181,7 @@ fn resolve(
     field: &str,
     source: Option<&NumberSource>,
     input: &Value,
+    scope: &dyn DataScope,
     bound: Bound,
 ) -> Result<Option<f64>, StatesError> {
     let path = match source {
@@ -156,7 +189,7 @@ fn resolve(
         Some(NumberSource::Literal(n)) => return Ok(Some(*n)),
         Some(NumberSource::Path(path)) => path,
     };
-    let value = path.select(input, &Value::Null).map_err(|_| {
+    let value = path.select(input, scope).map_err(|_| {
         StatesError::runtime(format!(
             "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
             path.as_str(),

@@ -4,12 +4,17 @@ use serde_json::Value;
 
 use super::definition::{State, StateKind};
 use super::io::effective_input;
+use super::path::DataScope;
 use super::states_error::StatesError;
 
 /// The result of a Pass state: its literal `Result` if it has one,
 /// otherwise its effective input (InputPath, then Parameters). Feed it to
 /// [`super::state_output`] to apply ResultPath and OutputPath.
-pub fn pass_result(pass: &State, raw_input: &Value, ctx: &Value) -> Result<Value, StatesError> {
+pub fn pass_result(
+    pass: &State,
+    raw_input: &Value,
+    ctx: &dyn DataScope,
+) -> Result<Value, StatesError> {
     match &pass.kind {
         StateKind::Pass {
             result: Some(result),

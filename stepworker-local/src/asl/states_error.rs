@@ -11,6 +11,10 @@ pub struct StatesError {
     pub error: String,
     /// A human-readable cause.
     pub cause: String,
+    /// The field of the state whose expression failed to evaluate (the
+    /// `location` of an `EvaluationFailed` event); `None` for errors that
+    /// are not evaluation failures.
+    pub location: Option<String>,
 }
 
 impl StatesError {
@@ -19,6 +23,16 @@ impl StatesError {
         Self {
             error: error.into(),
             cause: cause.into(),
+            location: None,
+        }
+    }
+
+    /// A `States.QueryEvaluationError` of the expression in field
+    /// `location` (`Arguments`, `Output`, `Condition`, ...).
+    pub fn query_evaluation(location: impl Into<String>, cause: impl Into<String>) -> Self {
+        Self {
+            location: Some(location.into()),
+            ..Self::new(errors::QUERY_EVALUATION_ERROR, cause)
         }
     }
 

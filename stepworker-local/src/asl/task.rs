@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::definition::{SecondsSource, State, StateKind};
 use super::io::apply_input_path;
+use super::path::DataScope;
 use super::states_error::StatesError;
 
 /// The timeouts of one Task attempt, in seconds.
@@ -18,7 +19,18 @@ pub struct TaskTimeouts {
 
 /// Resolves the Task's timeouts. The `...Path` forms read the input after
 /// `InputPath` and must name a positive integer (else `States.Runtime`).
+/// Paths that read variables (`$name`) need [`task_timeouts_in`].
 pub fn task_timeouts(task: &State, raw_input: &Value) -> Result<TaskTimeouts, StatesError> {
+    task_timeouts_in(task, raw_input, &Value::Null)
+}
+
+/// [`task_timeouts`] whose paths may also read the variables and context
+/// object of `scope`.
+pub fn task_timeouts_in(
+    task: &State,
+    raw_input: &Value,
+    scope: &dyn DataScope,
+) -> Result<TaskTimeouts, StatesError> {
     let StateKind::Task(spec) = &task.kind else {
         return Err(StatesError::runtime(format!(
             "The state '{}' is not a Task state",
@@ -28,16 +40,23 @@ pub fn task_timeouts(task: &State, raw_input: &Value) -> Result<TaskTimeouts, St
     let needs_input = matches!(spec.timeout, Some(SecondsSource::Path(_)))
         || matches!(spec.heartbeat, Some(SecondsSource::Path(_)));
     let input = if needs_input {
-        apply_input_path(task, raw_input, &Value::Null)?
+        apply_input_path(task, raw_input, scope)?
     } else {
         Value::Null
     };
-    let timeout_secs = resolve(task, "TimeoutSecondsPath", spec.timeout.as_ref(), &input)?;
+    let timeout_secs = resolve(
+        task,
+        "TimeoutSecondsPath",
+        spec.timeout.as_ref(),
+        &input,
+        scope,
+    )?;
     let heartbeat_secs = resolve(
         task,
         "HeartbeatSecondsPath",
         spec.heartbeat.as_ref(),
         &input,
+        scope,
     )?;
     if let (Some(timeout), Some(heartbeat)) = (timeout_secs, heartbeat_secs) {
         if heartbeat >= timeout {
@@ -59,12 +78,13 @@ fn resolve(
     field: &str,
     source: Option<&SecondsSource>,
     input: &Value,
+    scope: &dyn DataScope,
 ) -> Result<Option<u64>, StatesError> {
     match source {
         None => Ok(None),
         Some(SecondsSource::Literal(seconds)) => Ok(Some(*seconds)),
         Some(SecondsSource::Path(path)) => {
-            let value = path.select(input, &Value::Null).map_err(|_| {
+            let value = path.select(input, scope).map_err(|_| {
                 StatesError::runtime(format!(
                     "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
                     path.as_str(),
@@ -79,6 +99,10 @@ fn resolve(
                 ))),
             }
         }
+        Some(SecondsSource::Expression(expression)) => Err(StatesError::runtime(format!(
+            "The JSONata expression '{}' of the field '{field}' was evaluated as JSONPath",
+            expression.text()
+        ))),
     }
 }
 

@@ -8,6 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::expression::Expression;
+use super::path::DataScope;
 use super::states_error::StatesError;
 
 /// A compiled payload template.
@@ -44,7 +45,7 @@ impl Template {
     }
 
     /// Renders the template against the state input and context object.
-    pub fn render(&self, input: &Value, context: &Value) -> Result<Value, StatesError> {
+    pub fn render(&self, input: &Value, context: &dyn DataScope) -> Result<Value, StatesError> {
         match self {
             Template::Literal(value) => Ok(value.clone()),
             Template::Object(fields) => {

@@ -4,18 +4,20 @@ use serde_json::Value;
 
 use super::definition::{State, StateKind, WaitState};
 use super::io::apply_input_path;
-use super::path::Path;
+use super::path::{DataScope, Path};
 use super::states_error::StatesError;
 use super::timestamp::parse_timestamp_millis;
 
 /// When a Wait state entered at `now_millis` (epoch milliseconds) ends, in
 /// epoch milliseconds. `SecondsPath`/`TimestampPath` read the input after
-/// `InputPath`. A past timestamp means "do not wait" (the result is then
-/// before `now_millis`; callers treat it as due).
+/// `InputPath`, or a variable (`$name`) in `scope`. A past timestamp means
+/// "do not wait" (the result is then before `now_millis`; callers treat it
+/// as due).
 pub fn wait_until_millis(
     wait: &State,
     raw_input: &Value,
     now_millis: i64,
+    scope: &dyn DataScope,
 ) -> Result<i64, StatesError> {
     let StateKind::Wait(spec) = &wait.kind else {
         return Err(StatesError::runtime(format!(
@@ -27,7 +29,7 @@ pub fn wait_until_millis(
         WaitState::Seconds(seconds) => Ok(after_seconds(now_millis, *seconds)),
         WaitState::Timestamp(millis) => Ok(*millis),
         WaitState::SecondsPath(path) => {
-            let value = read(wait, path, raw_input)?;
+            let value = read(wait, path, raw_input, scope)?;
             let seconds = value.as_u64().ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The SecondsPath parameter of the state '{}' does not reference a non-negative integer: {value}",
@@ -37,7 +39,7 @@ pub fn wait_until_millis(
             Ok(after_seconds(now_millis, seconds))
         }
         WaitState::TimestampPath(path) => {
-            let value = read(wait, path, raw_input)?;
+            let value = read(wait, path, raw_input, scope)?;
             value.as_str().and_then(parse_timestamp_millis).ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The TimestampPath parameter of the state '{}' does not reference a valid ISO-8601 \
@@ -46,19 +48,31 @@ pub fn wait_until_millis(
                 ))
             })
         }
+        WaitState::SecondsExpression(e) | WaitState::TimestampExpression(e) => {
+            Err(StatesError::runtime(format!(
+                "The JSONata expression '{}' of the state '{}' was evaluated as JSONPath",
+                e.text(),
+                wait.name
+            )))
+        }
     }
 }
 
-fn after_seconds(now_millis: i64, seconds: u64) -> i64 {
+pub(crate) fn after_seconds(now_millis: i64, seconds: u64) -> i64 {
     let millis = i64::try_from(seconds)
         .unwrap_or(i64::MAX)
         .saturating_mul(1000);
     now_millis.saturating_add(millis)
 }
 
-fn read(wait: &State, path: &Path, raw_input: &Value) -> Result<Value, StatesError> {
-    let input = apply_input_path(wait, raw_input, &Value::Null)?;
-    path.select(&input, &Value::Null).map_err(|_| {
+fn read(
+    wait: &State,
+    path: &Path,
+    raw_input: &Value,
+    scope: &dyn DataScope,
+) -> Result<Value, StatesError> {
+    let input = apply_input_path(wait, raw_input, scope)?;
+    path.select(&input, scope).map_err(|_| {
         StatesError::runtime(format!(
             "Invalid path '{}' in the state '{}': no results in the input {input}",
             path.as_str(),
@@ -90,26 +104,33 @@ mod tests {
     fn each_of_the_four_fields() {
         let now = 1_000_000;
         assert_eq!(
-            wait_until_millis(&wait(json!({"Seconds": 5})), &json!({}), now),
+            wait_until_millis(&wait(json!({"Seconds": 5})), &json!({}), now, &Value::Null),
             Ok(now + 5_000)
         );
         assert_eq!(
             wait_until_millis(
                 &wait(json!({"Timestamp": "1970-01-01T00:01:00Z"})),
                 &json!({}),
-                now
+                now,
+                &Value::Null
             ),
             Ok(60_000)
         );
         assert_eq!(
-            wait_until_millis(&wait(json!({"SecondsPath": "$.s"})), &json!({"s": 2}), now),
+            wait_until_millis(
+                &wait(json!({"SecondsPath": "$.s"})),
+                &json!({"s": 2}),
+                now,
+                &Value::Null
+            ),
             Ok(now + 2_000)
         );
         assert_eq!(
             wait_until_millis(
                 &wait(json!({"TimestampPath": "$.t"})),
                 &json!({"t": "1970-01-01T00:00:01.5Z"}),
-                now
+                now,
+                &Value::Null
             ),
             Ok(1_500)
         );
@@ -119,7 +140,7 @@ mod tests {
     fn paths_are_read_after_input_path() {
         let state = wait(json!({"InputPath": "$.inner", "SecondsPath": "$.s"}));
         assert_eq!(
-            wait_until_millis(&state, &json!({"inner": {"s": 1}}), 0),
+            wait_until_millis(&state, &json!({"inner": {"s": 1}}), 0, &Value::Null),
             Ok(1_000)
         );
     }
@@ -132,8 +153,41 @@ mod tests {
             (json!({"SecondsPath": "$.s"}), json!({})),
             (json!({"TimestampPath": "$.t"}), json!({"t": "yesterday"})),
         ] {
-            let error = wait_until_millis(&wait(fields), &input, 0).expect_err("must fail");
+            let error =
+                wait_until_millis(&wait(fields), &input, 0, &Value::Null).expect_err("must fail");
             assert_eq!(error.error, errors::RUNTIME);
         }
+    }
+
+    #[test]
+    fn paths_read_variables() {
+        use crate::asl::path::Scope;
+        use crate::asl::variables::{Assignment, Variables};
+
+        let mut variables = Variables::new();
+        let assigned = Assignment::of(vec![
+            ("pause".into(), json!(3)),
+            ("until".into(), json!("1970-01-01T00:00:02Z")),
+        ])
+        .expect("small");
+        variables.apply(assigned).expect("fits");
+        let context = json!({});
+        let scope = Scope {
+            context: &context,
+            variables: &variables,
+        };
+        let seconds = wait(json!({"SecondsPath": "$pause"}));
+        assert_eq!(
+            wait_until_millis(&seconds, &json!({}), 0, &scope),
+            Ok(3_000)
+        );
+        let timestamp = wait(json!({"TimestampPath": "$until"}));
+        assert_eq!(
+            wait_until_millis(&timestamp, &json!({}), 0, &scope),
+            Ok(2_000)
+        );
+        let error = wait_until_millis(&seconds, &json!({}), 0, &Value::Null)
+            .expect_err("no variables in a bare context");
+        assert_eq!(error.error, errors::RUNTIME);
     }
 }

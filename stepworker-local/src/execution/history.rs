@@ -1,16 +1,21 @@
 //! An execution's history, kept compact in memory and turned into the wire
 //! `HistoryEvent` only when someone reads it.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use stepworker::model::{
     ActivityFailedEventDetails, ActivityScheduleFailedEventDetails, ActivityScheduledEventDetails,
     ActivityStartedEventDetails, ActivitySucceededEventDetails, ActivityTimedOutEventDetails,
-    ExecutionAbortedEventDetails, ExecutionFailedEventDetails, ExecutionRedrivenEventDetails,
-    ExecutionStartedEventDetails, ExecutionSucceededEventDetails, ExecutionTimedOutEventDetails,
-    HistoryEvent, HistoryEventExecutionDataDetails, HistoryEventType, MapIterationEventDetails,
+    AssignedVariablesDetails, EvaluationFailedEventDetails, ExecutionAbortedEventDetails,
+    ExecutionFailedEventDetails, ExecutionRedrivenEventDetails, ExecutionStartedEventDetails,
+    ExecutionSucceededEventDetails, ExecutionTimedOutEventDetails, HistoryEvent,
+    HistoryEventExecutionDataDetails, HistoryEventType, MapIterationEventDetails,
+    MapRunFailedEventDetails, MapRunRedrivenEventDetails, MapRunStartedEventDetails,
     MapStateStartedEventDetails, StateEnteredEventDetails, StateExitedEventDetails, Timestamp,
 };
+
+use super::integration_events::ServiceEvent;
 
 /// Error name and cause of a failure-like event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -58,6 +63,8 @@ pub enum EventKind {
         name: Arc<str>,
         /// State output.
         output: Arc<str>,
+        /// The variables the state assigned, each as JSON text.
+        assigned_variables: Option<BTreeMap<String, String>>,
     },
     /// `ParallelStateStarted` or `MapStateStarted`: the branches or
     /// iterations begin.
@@ -99,6 +106,15 @@ pub enum EventKind {
     },
     /// `ActivityScheduleFailed`.
     ActivityScheduleFailed(ErrorCause),
+    /// `EvaluationFailed`: an expression of a JSONata state failed.
+    EvaluationFailed {
+        /// The state's name.
+        state: Arc<str>,
+        /// The field whose expression failed (`Arguments`, `Output`, ...).
+        location: Option<String>,
+        /// The error (`States.QueryEvaluationError`) and its cause.
+        failure: ErrorCause,
+    },
     /// `ActivityStarted`.
     ActivityStarted {
         /// `workerName` of the poll that took the task.
@@ -113,6 +129,8 @@ pub enum EventKind {
     ActivityFailed(ErrorCause),
     /// `ActivityTimedOut`.
     ActivityTimedOut(ErrorCause),
+    /// A `Task*` or `LambdaFunction*` event of a service integration.
+    Service(ServiceEvent),
     /// `ExecutionSucceeded`.
     ExecutionSucceeded {
         /// Execution output.
@@ -127,6 +145,29 @@ pub enum EventKind {
     /// `ExecutionRedriven`: the execution runs again.
     ExecutionRedriven {
         /// Redrives so far, this one included.
+        count: u32,
+    },
+    /// `MapRunStarted`, `MapRunSucceeded`, `MapRunFailed`, `MapRunAborted`
+    /// or `MapRunRedriven`: a Distributed Map state's Map Run.
+    MapRun(MapRunStep),
+}
+
+/// The moments of a Map Run that the parent's history records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapRunStep {
+    /// `MapRunStarted`, with the Map Run's ARN.
+    Started(Arc<str>),
+    /// `MapRunSucceeded`.
+    Succeeded,
+    /// `MapRunFailed`.
+    Failed(ErrorCause),
+    /// `MapRunAborted`.
+    Aborted,
+    /// `MapRunRedriven`: the Map Run's unsuccessful children run again.
+    Redriven {
+        /// The Map Run's ARN.
+        arn: Arc<str>,
+        /// Redrives of the Map Run so far, this one included.
         count: u32,
     },
 }
@@ -157,7 +198,8 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-fn data(
+/// An input or output as a wire event carries it, unless data is left out.
+pub(super) fn data(
     text: &Arc<str>,
     include: bool,
 ) -> (Option<String>, Option<HistoryEventExecutionDataDetails>) {
@@ -211,13 +253,20 @@ impl Event {
                 state_type,
                 name,
                 output,
+                assigned_variables,
             } => {
                 let (output, output_details) = data(output, include_data);
+                let assigned = assigned_variables.clone();
                 event.state_exited_event_details = Some(StateExitedEventDetails {
                     name: name.to_string(),
                     output,
                     output_details,
-                    ..Default::default()
+                    assigned_variables_details: assigned.as_ref().map(|_| {
+                        AssignedVariablesDetails {
+                            truncated: Some(false),
+                        }
+                    }),
+                    assigned_variables: assigned,
                 });
                 format!("{state_type}StateExited")
             }
@@ -279,6 +328,19 @@ impl Event {
                     });
                 "ActivityScheduleFailed".into()
             }
+            EventKind::EvaluationFailed {
+                state,
+                location,
+                failure,
+            } => {
+                event.evaluation_failed_event_details = Some(EvaluationFailedEventDetails {
+                    cause: failure.cause.clone(),
+                    error: failure.error.clone(),
+                    location: location.clone(),
+                    state: state.to_string(),
+                });
+                "EvaluationFailed".into()
+            }
             EventKind::ActivityStarted { worker_name } => {
                 event.activity_started_event_details = Some(ActivityStartedEventDetails {
                     worker_name: worker_name.clone(),
@@ -307,6 +369,7 @@ impl Event {
                 });
                 "ActivityTimedOut".into()
             }
+            EventKind::Service(service) => service.fill_wire(&mut event, include_data).into(),
             EventKind::ExecutionSucceeded { output } => {
                 let (output, output_details) = data(output, include_data);
                 event.execution_succeeded_event_details = Some(ExecutionSucceededEventDetails {
@@ -342,9 +405,38 @@ impl Event {
                 });
                 "ExecutionRedriven".into()
             }
+            EventKind::MapRun(step) => map_run_event(&mut event, step).into(),
         };
         event.r#type = HistoryEventType::from(type_name.as_str());
         event
+    }
+}
+
+/// Fills the details of a Map Run event; its type name.
+fn map_run_event(event: &mut HistoryEvent, step: &MapRunStep) -> &'static str {
+    match step {
+        MapRunStep::Started(arn) => {
+            event.map_run_started_event_details = Some(MapRunStartedEventDetails {
+                map_run_arn: Some(arn.to_string()),
+            });
+            "MapRunStarted"
+        }
+        MapRunStep::Succeeded => "MapRunSucceeded",
+        MapRunStep::Failed(e) => {
+            event.map_run_failed_event_details = Some(MapRunFailedEventDetails {
+                error: e.error.clone(),
+                cause: e.cause.clone(),
+            });
+            "MapRunFailed"
+        }
+        MapRunStep::Aborted => "MapRunAborted",
+        MapRunStep::Redriven { arn, count } => {
+            event.map_run_redriven_event_details = Some(MapRunRedrivenEventDetails {
+                map_run_arn: Some(arn.to_string()),
+                redrive_count: Some(i32::try_from(*count).unwrap_or(i32::MAX)),
+            });
+            "MapRunRedriven"
+        }
     }
 }
 

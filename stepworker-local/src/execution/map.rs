@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use super::history::{EventKind, IterationStep};
 use super::retrying::Attempt;
 use super::runner::{Payload, Runner, WalkEnd};
-use crate::asl::{self, MapState, State, StatesError};
+use crate::asl::{self, MapState, ProcessorMode, State, StatesError};
 
 const MAP: &str = "Map";
 /// AWS runs at most 40 iterations of an inline Map at once, whatever
@@ -24,14 +24,17 @@ impl Runner {
         map: &MapState,
         raw: &Value,
     ) -> Attempt {
-        let planned = asl::map_iteration_inputs(state, map, raw, self.context.value())
+        if map.processor_mode == ProcessorMode::Distributed {
+            return self.attempt_distributed_map(state, map, raw).await;
+        }
+        let planned = asl::map_inputs(state, map, raw, self.scope())
             .and_then(|inputs| {
                 inputs
                     .into_iter()
                     .map(Payload::new)
                     .collect::<Result<Vec<_>, _>>()
             })
-            .and_then(|inputs| Ok((inputs, asl::map_limits(state, map, raw)?)));
+            .and_then(|inputs| Ok((inputs, asl::map_limits_any(state, map, raw, self.scope())?)));
         let (inputs, limits) = match planned {
             Ok(planned) => planned,
             Err(e) => return Attempt::Done(Err(e)),
@@ -54,9 +57,20 @@ impl Runner {
             index,
         };
         let (cancel, cancelled) = watch::channel(false);
-        let mut pending = inputs.into_iter().enumerate();
+        // After a redrive, iterations that succeeded before keep their output.
+        let kept = self.kept_results(state, total);
+        let mut succeeded: Vec<bool> = kept.iter().map(Option::is_some).collect();
+        let mut outputs: Vec<Value> = kept
+            .into_iter()
+            .map(|output| output.unwrap_or(Value::Null))
+            .collect();
+        let mut pending = inputs
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| !succeeded.get(*index).copied().unwrap_or(false))
+            .collect::<Vec<_>>()
+            .into_iter();
         let mut running = FuturesUnordered::new();
-        let mut outputs = vec![Value::Null; total];
         let mut failed = 0usize;
         let mut failure: Option<StatesError> = None;
         let mut last_event = started;
@@ -96,6 +110,9 @@ impl Runner {
                     if let Some(slot) = outputs.get_mut(index) {
                         *slot = output.value;
                     }
+                    if let Some(done) = succeeded.get_mut(index) {
+                        *done = true;
+                    }
                     IterationStep::Succeeded
                 }
                 WalkEnd::Failed(error) => {
@@ -120,6 +137,9 @@ impl Runner {
         }
         drop(running);
         self.continue_after(last_event);
+        if failure.is_some() || self.is_cancelled() || !self.execution.is_running() {
+            self.keep_results(state, successful_outputs(outputs.clone(), &succeeded));
+        }
         if self.is_cancelled() || !self.execution.is_running() {
             return Attempt::Halted;
         }
@@ -134,4 +154,13 @@ impl Runner {
             None => Attempt::Halted,
         }
     }
+}
+
+/// The outputs of the iterations that succeeded (`None` for the others).
+pub(super) fn successful_outputs(outputs: Vec<Value>, succeeded: &[bool]) -> Vec<Option<Value>> {
+    outputs
+        .into_iter()
+        .zip(succeeded)
+        .map(|(output, ok)| ok.then_some(output))
+        .collect()
 }

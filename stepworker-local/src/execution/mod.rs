@@ -3,7 +3,14 @@
 
 mod context;
 mod history;
+mod integration;
+mod integration_callback;
+mod integration_events;
+mod integration_resource;
 mod map;
+mod map_run;
+mod map_run_child;
+mod map_run_items;
 mod parallel;
 mod record;
 mod redrive;

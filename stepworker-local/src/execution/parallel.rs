@@ -11,9 +11,10 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::history::{ErrorCause, EventKind};
+use super::map::successful_outputs;
 use super::retrying::Attempt;
 use super::runner::{Payload, Runner, WalkEnd};
-use crate::asl::{self, Definition, State, StatesError};
+use crate::asl::{Definition, State, StatesError};
 
 const PARALLEL: &str = "Parallel";
 
@@ -26,7 +27,7 @@ impl Runner {
         branches: &[Definition],
         raw: &Value,
     ) -> Attempt {
-        let input = asl::effective_input(state, raw, self.context.value()).and_then(Payload::new);
+        let input = self.state_input(state, raw).and_then(Payload::new);
         let input = match input {
             Ok(input) => input,
             Err(e) => return Attempt::Done(Err(e)),
@@ -38,9 +39,13 @@ impl Runner {
             return Attempt::Halted;
         };
         let (cancel, cancelled) = watch::channel(false);
+        // After a redrive, branches that succeeded before keep their output.
+        let kept = self.kept_results(state, branches.len());
+        let mut succeeded: Vec<bool> = kept.iter().map(Option::is_some).collect();
         let mut running: FuturesUnordered<_> = branches
             .iter()
             .enumerate()
+            .filter(|(index, _)| !succeeded.get(*index).copied().unwrap_or(false))
             .map(|(index, branch)| {
                 let mut child = self.child(cancelled.clone(), started);
                 let input = input.clone();
@@ -50,7 +55,10 @@ impl Runner {
                 }
             })
             .collect();
-        let mut outputs = vec![Value::Null; branches.len()];
+        let mut outputs: Vec<Value> = kept
+            .into_iter()
+            .map(|output| output.unwrap_or(Value::Null))
+            .collect();
         let mut failure: Option<ErrorCause> = None;
         let mut last_event = started;
         loop {
@@ -70,6 +78,9 @@ impl Runner {
                     if let Some(slot) = outputs.get_mut(index) {
                         *slot = output.value;
                     }
+                    if let Some(done) = succeeded.get_mut(index) {
+                        *done = true;
+                    }
                 }
                 WalkEnd::Failed(error) => {
                     if failure.is_none() {
@@ -82,6 +93,9 @@ impl Runner {
         }
         drop(running);
         self.continue_after(last_event);
+        if failure.is_some() || self.is_cancelled() || !self.execution.is_running() {
+            self.keep_results(state, successful_outputs(outputs.clone(), &succeeded));
+        }
         if self.is_cancelled() || !self.execution.is_running() {
             return Attempt::Halted;
         }

@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 
 use super::history::{ErrorCause, EventKind, History};
 use super::redrive::RedriveRecord;
+use crate::mocks::MockRun;
 use crate::store::MachineVersion;
 
 /// The final status of an execution, with what AWS reports for it.
@@ -75,6 +76,8 @@ pub struct Execution {
     pub version_arn: Option<Arc<str>>,
     /// The alias it was started through, if any.
     pub alias_arn: Option<Arc<str>>,
+    /// The mock test case it runs (`<state machine ARN>#<TestCaseName>`).
+    pub mocks: Option<MockRun>,
     state: Mutex<ExecutionState>,
     stop: Notify,
 }
@@ -109,6 +112,7 @@ impl Execution {
             machine_deleting,
             version_arn: None,
             alias_arn: None,
+            mocks: None,
             state: Mutex::new(ExecutionState {
                 status: ExecutionStatus::Running,
                 stop_millis: None,

@@ -5,9 +5,12 @@
 //! Eligibility follows the AWS developer guide ("Redriving executions"):
 //! STANDARD only; FAILED, TIMED_OUT or ABORTED; ended at most 14 days ago;
 //! fewer than 1,000 redrives; history below 24,999 events. The execution
-//! timeout starts again at the redrive. Not followed: AWS reruns only the
-//! failed branches of a Parallel state and the failed iterations of a Map
-//! state; here the whole Parallel or Map state runs again.
+//! timeout starts again at the redrive. As AWS does, a Parallel state or
+//! inline Map state the execution ended in reruns only the branches or
+//! iterations that did not succeed, the others keeping their output, and
+//! a Distributed Map state redrives its Map Run (see `map_run`). Nested
+//! inside a branch or iteration, such a state reruns whole: the redrive
+//! resumes at the top-level state.
 
 use std::sync::Arc;
 
@@ -17,6 +20,7 @@ use stepworker::model::{ExecutionRedriveStatus, ExecutionStatus, StateMachineTyp
 use super::history::{ErrorCause, EventKind};
 use super::record::{Execution, ExecutionState, Outcome};
 use super::runner::{Payload, Runner, WalkEnd};
+use crate::asl::State;
 use crate::core::Core;
 
 /// How long after its end an execution can be redriven (14 days).
@@ -200,5 +204,41 @@ impl Runner {
             .definition
             .timeout_seconds
             .map(|s| redriven_millis.saturating_add(s.saturating_mul(1000) as i64));
+    }
+}
+
+impl Runner {
+    /// The outputs that the iterations or branches of `state` returned
+    /// before the redrive now running, one entry per iteration or branch
+    /// (`None`: run it). Nothing is kept for nested states.
+    pub(super) fn kept_results(&self, state: &State, len: usize) -> Vec<Option<Value>> {
+        let redrives = self.execution.with_state(|s| s.redrive.count);
+        let kept = (redrives > 0 && self.last_event_id().is_none())
+            .then(|| {
+                self.core.registry.lock().kept_results.take(
+                    &self.execution.arn,
+                    &state.name,
+                    redrives,
+                    len,
+                )
+            })
+            .flatten();
+        kept.unwrap_or_else(|| vec![None; len])
+    }
+
+    /// Keeps the outputs of the iterations or branches of `state` that
+    /// succeeded, the execution having ended in that state without it
+    /// succeeding, for the next redrive.
+    pub(super) fn keep_results(&self, state: &State, outputs: Vec<Option<Value>>) {
+        if self.last_event_id().is_some() || outputs.iter().all(Option::is_none) {
+            return;
+        }
+        let redrives = self.execution.with_state(|s| s.redrive.count);
+        self.core.registry.lock().kept_results.keep(
+            self.execution.arn.clone(),
+            state.name.clone(),
+            redrives,
+            outputs,
+        );
     }
 }

@@ -29,16 +29,32 @@ impl Runner {
             let error = match self.attempt_state(state, raw).await {
                 Attempt::Halted => return Transition::Halt,
                 Attempt::Done(Ok(result)) => {
-                    let ctx = self.context.value();
-                    match asl::state_output(state, raw, result, ctx) {
+                    let output = if state.is_jsonata() || state.assign.is_some() {
+                        asl::finish_state(
+                            state,
+                            raw.clone(),
+                            Some(result),
+                            state.output.as_ref(),
+                            state.assign.as_ref(),
+                            self.scope(),
+                        )
+                        .and_then(|finished| self.apply_finished(finished))
+                    } else {
+                        asl::state_output(state, raw, result, &self.scope())
+                    };
+                    match output {
                         Ok(output) => return follow(state, output),
                         // Output processing faults are caught, never retried:
                         // retrying would run the work again for a local fault.
-                        Err(e) => return self.catch_or_fail(state, raw, e),
+                        Err(e) => {
+                            self.note_evaluation_failure(state, &e);
+                            return self.catch_or_fail(state, raw, e);
+                        }
                     }
                 }
                 Attempt::Done(Err(error)) => error,
             };
+            self.note_evaluation_failure(state, &error);
             let Some(decision) = asl::select_retrier(state, &error.error, &attempts_per_retrier)
             else {
                 return self.catch_or_fail(state, raw, error);
@@ -67,7 +83,7 @@ impl Runner {
     }
 
     fn catch_or_fail<'d>(
-        &self,
+        &mut self,
         state: &'d State,
         raw: &Value,
         error: StatesError,
@@ -80,7 +96,16 @@ impl Runner {
             });
         };
         // A catcher sees the precise name it matched on (see `reported_name`).
-        match asl::catch_output(catcher, raw, &error.error, &error.cause) {
+        let caught = asl::catch_state(
+            state,
+            catcher,
+            raw,
+            &error.error,
+            &error.cause,
+            self.scope(),
+        )
+        .and_then(|finished| self.apply_finished(finished));
+        match caught {
             Ok(output) => Transition::Next(&catcher.next, output),
             Err(e) => Transition::Fail(self.runtime_cause(state, e)),
         }

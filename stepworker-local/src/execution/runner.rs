@@ -160,6 +160,10 @@ pub(super) struct Runner {
     /// and iterations; `None` at the top level, where events follow each
     /// other.
     last_event: Option<AtomicI64>,
+    /// The workflow variables this walk sees.
+    pub variables: asl::Variables,
+    /// What the current state assigned, for its `StateExited` event.
+    exit_assigned: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl Runner {
@@ -185,6 +189,8 @@ impl Runner {
             entered_event_id: 0,
             cancel: None,
             last_event: None,
+            variables: asl::Variables::new(),
+            exit_assigned: None,
         }
     }
 
@@ -199,7 +205,44 @@ impl Runner {
             entered_event_id: self.entered_event_id,
             cancel: Some(cancel),
             last_event: Some(AtomicI64::new(after)),
+            // A branch or iteration reads the outer variables; what it
+            // assigns stays in its own scope.
+            variables: self.variables.child(),
+            exit_assigned: None,
         }
+    }
+
+    /// The context object and variables, as paths and expressions read them.
+    pub fn scope(&self) -> asl::Scope<'_> {
+        asl::Scope {
+            context: self.context.value(),
+            variables: &self.variables,
+        }
+    }
+
+    /// The input a Task or Parallel state hands on (`Parameters` or
+    /// `Arguments`).
+    pub fn state_input(&self, state: &State, raw: &Value) -> Result<Value, StatesError> {
+        asl::effective_input_any(state, raw, self.scope())
+    }
+
+    /// A Task's timeouts, which may read variables and JSONata expressions.
+    pub fn task_timeouts(
+        &self,
+        state: &State,
+        raw: &Value,
+    ) -> Result<asl::TaskTimeouts, StatesError> {
+        asl::task_timeouts_any(state, raw, self.scope())
+    }
+
+    /// Stores what a state assigns and returns its output.
+    pub fn apply_finished(&mut self, finished: asl::Finished) -> Result<Value, StatesError> {
+        if let Some(assignment) = finished.assignment {
+            let history = assignment.history();
+            self.variables.apply(assignment)?;
+            self.exit_assigned = Some(history);
+        }
+        Ok(finished.output)
     }
 
     /// The id of the last event this walk wrote (its chain of events).
@@ -361,6 +404,7 @@ impl Runner {
                 ))));
             };
             tally.count();
+            self.exit_assigned = None;
             let now = self.now();
             self.context.enter_state(&state.name, now);
             let name = state.name.clone();
@@ -409,11 +453,13 @@ impl Runner {
                 Ok(output) => output,
                 Err(e) => return WalkEnd::Failed(error_cause(e)),
             };
+            let assigned_variables = self.exit_assigned.take();
             if self
                 .record(EventKind::StateExited {
                     state_type,
                     name,
                     output: output.text.clone(),
+                    assigned_variables,
                 })
                 .is_none()
             {
@@ -456,7 +502,11 @@ impl Runner {
     /// Takes the raw input by value: a Pass state's `ResultPath` writes
     /// into it rather than into a copy.
     fn run_instant<'d>(&mut self, state: &'d State, raw: Value) -> Transition<'d> {
-        let ctx = self.context.value();
+        if state.is_jsonata() || state.assign.is_some() || has_rule_assign(state) {
+            return self.run_instant_with_variables(state, raw);
+        }
+        let scope = self.scope();
+        let ctx = &scope;
         let result = match &state.kind {
             StateKind::Pass { .. } => asl::pass_result(state, &raw, ctx)
                 .and_then(|result| asl::state_output_owned(state, raw, result, ctx))
@@ -476,15 +526,92 @@ impl Runner {
         result.unwrap_or_else(|e| Transition::Fail(self.runtime_cause(state, e)))
     }
 
+    /// Pass, Choice, Succeed and Fail states that use JSONata or assign
+    /// variables: the general (slower) path.
+    fn run_instant_with_variables<'d>(&mut self, state: &'d State, raw: Value) -> Transition<'d> {
+        let result = self.instant_with_variables(state, raw);
+        result.unwrap_or_else(|e| Transition::Fail(self.runtime_cause(state, e)))
+    }
+
+    fn instant_with_variables<'d>(
+        &mut self,
+        state: &'d State,
+        raw: Value,
+    ) -> Result<Transition<'d>, StatesError> {
+        let scope = self.scope();
+        let finished = match &state.kind {
+            StateKind::Pass { .. } => {
+                let result = if state.is_jsonata() {
+                    None
+                } else {
+                    Some(asl::pass_result(state, &raw, &scope)?)
+                };
+                let finished = asl::finish_state(
+                    state,
+                    raw,
+                    result,
+                    state.output.as_ref(),
+                    state.assign.as_ref(),
+                    scope,
+                )?;
+                (None, finished)
+            }
+            StateKind::Choice(_) => {
+                let (next, rule) = asl::choose_any(state, &raw, scope)?;
+                // AWS: a matched rule's Output/Assign apply; the state's own
+                // apply when the Default is taken.
+                let (output, assign) = match rule {
+                    Some(rule) => (rule.output.as_ref(), rule.assign.as_ref()),
+                    None => (state.output.as_ref(), state.assign.as_ref()),
+                };
+                let finished = asl::finish_state(state, raw, None, output, assign, scope)?;
+                (Some(next), finished)
+            }
+            StateKind::Succeed => {
+                let finished =
+                    asl::finish_state(state, raw, None, state.output.as_ref(), None, scope)?;
+                let output = self.apply_finished(finished)?;
+                return Ok(Transition::Succeed(output));
+            }
+            StateKind::Fail(_) => {
+                let (error, cause) = asl::fail_any(state, &raw, scope)?;
+                return Ok(Transition::Fail(ErrorCause { error, cause }));
+            }
+            other => {
+                return Err(StatesError::runtime(format!(
+                    "{} states are not supported by stepworker-local yet.",
+                    other.type_name()
+                )))
+            }
+        };
+        let (next, finished) = finished;
+        let output = self.apply_finished(finished)?;
+        Ok(match next {
+            Some(next) => Transition::Next(next, output),
+            None => follow(state, output),
+        })
+    }
+
     /// A Wait state: sleeps on the engine clock.
     async fn run_wait<'d>(&mut self, state: &'d State, raw: &Value) -> Transition<'d> {
-        let ctx = self.context.value().clone();
-        let planned = asl::effective_input(state, raw, &ctx).and_then(|effective| {
-            let until = asl::wait_until_millis(state, raw, self.now())?;
-            Ok((until, asl::state_output(state, raw, effective, &ctx)?))
+        let planned = asl::wait_until_any(state, raw, self.now(), self.scope()).and_then(|until| {
+            let finished = asl::finish_state(
+                state,
+                raw.clone(),
+                None,
+                state.output.as_ref(),
+                state.assign.as_ref(),
+                self.scope(),
+            )?;
+            Ok((until, finished))
         });
-        let (until, output) = match planned {
+        let (until, finished) = match planned {
             Ok(planned) => planned,
+            Err(e) => return Transition::Fail(self.runtime_cause(state, e)),
+        };
+        // Assigned on exit: nothing reads the variables while it waits.
+        let output = match self.apply_finished(finished) {
+            Ok(output) => output,
             Err(e) => return Transition::Fail(self.runtime_cause(state, e)),
         };
         if !self.sleep_until(until).await {
@@ -496,13 +623,49 @@ impl Runner {
     /// Error and cause of a state's runtime fault, with the state named in
     /// the cause as AWS does.
     pub fn runtime_cause(&self, state: &State, e: StatesError) -> ErrorCause {
-        ErrorCause {
+        let failure = ErrorCause {
             error: Some(e.error),
             cause: Some(format!(
                 "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
                 state.name, self.entered_event_id, e.cause
             )),
+        };
+        if let Some(location) = e.location {
+            self.record_evaluation_failed(state, location, failure.clone());
         }
+        failure
+    }
+
+    /// Writes the `EvaluationFailed` event of `error` when an expression
+    /// of a JSONata state failed; other errors write nothing here.
+    pub fn note_evaluation_failure(&self, state: &State, error: &StatesError) {
+        if let Some(location) = &error.location {
+            let failure = ErrorCause::new(error.error.clone(), error.cause.clone());
+            self.record_evaluation_failed(state, location.clone(), failure);
+        }
+    }
+
+    /// Reading followed (API reference, `EvaluationFailedEventDetails`):
+    /// the event is only written for states whose query language is
+    /// JSONata, so a JSONPath path or variable that cannot be read fails
+    /// the state without it. It comes before Retry and Catch act, like the
+    /// failure event of a task, so a caught evaluation error still shows.
+    fn record_evaluation_failed(&self, state: &State, location: String, failure: ErrorCause) {
+        if state.is_jsonata() {
+            self.record(EventKind::EvaluationFailed {
+                state: state.name.clone(),
+                location: Some(location),
+                failure,
+            });
+        }
+    }
+}
+
+/// True when a rule of a Choice state assigns variables.
+fn has_rule_assign(state: &State) -> bool {
+    match &state.kind {
+        StateKind::Choice(choice) => choice.choices.iter().any(|r| r.assign.is_some()),
+        _ => false,
     }
 }
 

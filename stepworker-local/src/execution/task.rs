@@ -7,10 +7,11 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::history::{ErrorCause, EventKind};
+use super::integration_resource;
 use super::retrying::Attempt;
 use super::runner::{Payload, Runner};
 use crate::activities::{Closed, QueuedTask, TaskEvent};
-use crate::asl::{self, errors, State, StateKind, StatesError};
+use crate::asl::{errors, State, StateKind, StatesError};
 use crate::stats::Stats;
 
 /// Everything needed to schedule one attempt.
@@ -25,6 +26,13 @@ struct Scheduled {
 impl Runner {
     /// One attempt: schedule the activity task and wait for its end.
     pub(super) async fn attempt_task(&mut self, state: &State, raw: &Value) -> Attempt {
+        if let StateKind::Task(task) = &state.kind {
+            if let Some(integration) = integration_resource::classify(&task.resource) {
+                return self
+                    .attempt_integration(state, &task.resource, integration, raw)
+                    .await;
+            }
+        }
         let scheduled = match self.schedule(state, raw) {
             Ok(Some(scheduled)) => scheduled,
             Ok(None) => return Attempt::Halted,
@@ -52,14 +60,14 @@ impl Runner {
             .activity_name(&task.resource)
             .map_err(|_| {
                 StatesError::runtime(format!(
-                    "The resource '{}' is not an activity of this engine; only activity tasks are supported by stepworker-local yet.",
+                    "The resource '{}' is neither an activity of this engine nor a service integration.",
                     task.resource
                 ))
             })?;
-        let timeouts = asl::task_timeouts(state, raw)?;
+        let timeouts = self.task_timeouts(state, raw)?;
         let (task_id, token) = self.core.new_task();
         self.context.set_task_token(&token);
-        let effective = asl::effective_input(state, raw, self.context.value())?;
+        let effective = self.state_input(state, raw)?;
         let input = Payload::new(effective)?;
         let events = self.core.tasks.open(task_id);
         let recorded = self.record(EventKind::ActivityScheduled {

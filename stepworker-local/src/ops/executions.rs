@@ -9,12 +9,14 @@ use stepworker::model::{
     StateMachineType, StopExecutionInput, StopExecutionOutput, Timestamp,
 };
 
+use super::map_runs;
 use super::page::{page, PageRequest};
 use super::state_machines::{deleting, does_not_exist};
 use crate::arn::Qualifier;
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::execution::{self, ErrorCause, Execution, Outcome};
+use crate::mocks::{MockRun, TestCaseNotFound};
 use crate::stats::Stats;
 use crate::store::{MachineVersion, StateMachineRecord};
 use crate::validate::{self, limits};
@@ -65,7 +67,8 @@ pub fn start(core: &Arc<Core>, input: StartExecutionInput) -> ApiResult<StartExe
 /// Validates a start request, registers the execution and starts running it.
 pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
     validate::arn("stateMachineArn", &request.state_machine_arn)?;
-    let (machine_name, qualifier) = core.arns.state_machine_target(&request.state_machine_arn)?;
+    let (target_arn, test_case) = split_test_case(&request.state_machine_arn);
+    let (machine_name, qualifier) = core.arns.state_machine_target(target_arn)?;
     let name = match &request.name {
         Some(name) => {
             validate::name(name)?;
@@ -83,12 +86,15 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
         let machine = registry
             .machines
             .get(&machine_name)
-            .ok_or_else(|| does_not_exist(&request.state_machine_arn))?;
+            .ok_or_else(|| does_not_exist(target_arn))?;
         if machine.deleting {
             return Err(deleting(&machine.arn));
         }
         let target = resolve_target(machine, qualifier.as_ref())
-            .ok_or_else(|| does_not_exist(&request.state_machine_arn))?;
+            .ok_or_else(|| does_not_exist(target_arn))?;
+        let mocks = test_case
+            .map(|case| select_test_case(core, &machine_name, case))
+            .transpose()?;
         let version = target.version;
         let express = version.machine_type == StateMachineType::Express;
         if request.sync && !express {
@@ -127,6 +133,7 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
         );
         execution.version_arn = target.version_arn;
         execution.alias_arn = target.alias_arn;
+        execution.mocks = mocks;
         let execution = Arc::new(execution);
         registry.insert_execution(execution.clone());
         execution
@@ -134,6 +141,32 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
     Stats::bump(&core.stats.executions_started);
     execution::spawn(core.clone(), execution.clone());
     Ok(Launched::New(execution))
+}
+
+/// Splits Step Functions Local's test case suffix off a start request's
+/// ARN: `<state machine ARN>#<TestCaseName>`. A bare `#` names no test case.
+fn split_test_case(arn: &str) -> (&str, Option<&str>) {
+    match arn.split_once('#') {
+        Some((target, case)) => (target, Some(case).filter(|c| !c.is_empty())),
+        None => (arn, None),
+    }
+}
+
+/// The test case `case` of `machine` in the engine's mock configuration.
+///
+/// Step Functions Local documents no error for an unknown test case; a
+/// `ValidationException` naming it fails fast, before anything runs.
+fn select_test_case(core: &Core, machine: &str, case: &str) -> ApiResult<MockRun> {
+    let Some(config) = &core.config.mock_config else {
+        return Err(ApiError::validation(format!(
+            "The test case '{case}' cannot be used: stepworker-local was started without a mock configuration (--mock-config, SFN_MOCK_CONFIG or EngineBuilder::mock_config)"
+        )));
+    };
+    MockRun::select(config.clone(), machine, case).map_err(|TestCaseNotFound| {
+        ApiError::validation(format!(
+            "The test case '{case}' is not defined for the state machine '{machine}' in the mock configuration"
+        ))
+    })
 }
 
 /// What a start request runs: the machine's current definition, a
@@ -201,7 +234,12 @@ pub fn describe(
     if let Some(included) = &input.included_data {
         validate::enum_value("includedData", included.as_str(), IncludedData::VALUES)?;
     }
-    core.arns.check_execution(&input.execution_arn)?;
+    // A Map Run's EXPRESS children are describable, unlike other EXPRESS
+    // executions, so a child ARN is found before the ARN shape is judged.
+    let map_run_arn = map_runs::map_run_of_child(core, &input.execution_arn);
+    if map_run_arn.is_none() {
+        core.arns.check_execution(&input.execution_arn)?;
+    }
     let execution = find(core, &input.execution_arn)?;
     let with_data = input.included_data != Some(IncludedData::MetadataOnly);
     let (redrive_status, redrive_status_reason) = execution.redrive_status(core.now_millis());
@@ -234,24 +272,13 @@ pub fn describe(
         redrive_status_reason,
         state_machine_version_arn: execution.version_arn.as_deref().map(str::to_owned),
         state_machine_alias_arn: execution.alias_arn.as_deref().map(str::to_owned),
-        ..Default::default()
+        map_run_arn,
     }))
 }
 
-/// ListExecutions of one state machine, newest first, optionally by status.
+/// ListExecutions of one state machine, or of one Map Run's children,
+/// newest first, optionally by status and redrive.
 pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecutionsOutput> {
-    if input.map_run_arn.is_some() {
-        return Err(ApiError::validation(
-            "Map runs are not supported by stepworker-local yet",
-        ));
-    }
-    let Some(machine_arn) = input.state_machine_arn.as_deref() else {
-        return Err(ApiError::validation(
-            "Must provide a StateMachine ARN or MapRun ARN",
-        ));
-    };
-    validate::arn("stateMachineArn", machine_arn)?;
-    let (machine_name, qualifier) = core.arns.state_machine_target(machine_arn)?;
     if let Some(status) = &input.status_filter {
         validate::enum_value("statusFilter", status.as_str(), ExecutionStatus::VALUES)?;
     }
@@ -262,6 +289,52 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
             ExecutionRedriveFilter::VALUES,
         )?;
     }
+    let (scope, items) = match (&input.state_machine_arn, &input.map_run_arn) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "Only one of StateMachine ARN or MapRun ARN may be provided",
+            ))
+        }
+        (None, None) => {
+            return Err(ApiError::validation(
+                "Must provide a StateMachine ARN or MapRun ARN",
+            ))
+        }
+        (None, Some(map_run_arn)) => (
+            map_run_arn.as_str(),
+            map_runs::child_executions(core, map_run_arn, |e| list_item(e, &input))?,
+        ),
+        (Some(machine_arn), None) => (
+            machine_arn.as_str(),
+            machine_executions(core, machine_arn, &input)?,
+        ),
+    };
+    let request = PageRequest {
+        scope: format!(
+            "ListExecutions|{scope}|{}|{}",
+            input.status_filter.as_ref().map_or("", |s| s.as_str()),
+            input.redrive_filter.as_ref().map_or("", |f| f.as_str())
+        ),
+        next_token: input.next_token.as_deref(),
+        max_results: input.max_results,
+        token_limits: limits::EXECUTIONS_PAGE_TOKEN,
+    };
+    let page = page(core, request, true, items.into_iter())?;
+    Ok(ListExecutionsOutput {
+        executions: page.items,
+        next_token: page.next_token,
+    })
+}
+
+/// The executions of a state machine (or of the version or alias the ARN
+/// names) that the filters let through, newest first.
+fn machine_executions(
+    core: &Core,
+    machine_arn: &str,
+    input: &ListExecutionsInput,
+) -> ApiResult<Vec<(u64, ExecutionListItem)>> {
+    validate::arn("stateMachineArn", machine_arn)?;
+    let (machine_name, qualifier) = core.arns.state_machine_target(machine_arn)?;
     let registry = core.registry.lock();
     let machine = registry
         .machines
@@ -273,17 +346,7 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
             "This operation is not supported by EXPRESS state machines",
         ));
     }
-    let request = PageRequest {
-        scope: format!(
-            "ListExecutions|{machine_arn}|{}|{}",
-            input.status_filter.as_ref().map_or("", |s| s.as_str()),
-            input.redrive_filter.as_ref().map_or("", |f| f.as_str())
-        ),
-        next_token: input.next_token.as_deref(),
-        max_results: input.max_results,
-        token_limits: limits::EXECUTIONS_PAGE_TOKEN,
-    };
-    let items = registry
+    Ok(registry
         .executions
         .values()
         .rev()
@@ -294,40 +357,34 @@ pub fn list(core: &Arc<Core>, input: ListExecutionsInput) -> ApiResult<ListExecu
             Some(Qualifier::Version(_)) => e.version_arn.as_deref() == Some(machine_arn),
             Some(Qualifier::Alias(_)) => e.alias_arn.as_deref() == Some(machine_arn),
         })
-        .filter_map(|e| {
-            let (status, stop, redrives, redriven) = e.with_state(|s| {
-                let r = &s.redrive;
-                (s.status.clone(), s.stop_millis, r.count, r.last_millis)
-            });
-            let wanted = input.status_filter.as_ref().is_none_or(|f| *f == status)
-                && input.redrive_filter.as_ref().is_none_or(|f| match f {
-                    ExecutionRedriveFilter::Redriven => redrives > 0,
-                    ExecutionRedriveFilter::NotRedriven => redrives == 0,
-                    _ => true,
-                });
-            wanted.then(|| {
-                (
-                    e.seq,
-                    ExecutionListItem {
-                        execution_arn: e.arn.to_string(),
-                        state_machine_arn: e.state_machine_arn.to_string(),
-                        name: e.name.to_string(),
-                        status,
-                        start_date: e.start_date(),
-                        stop_date: stop.map(Timestamp::from_epoch_millis),
-                        redrive_count: Some(redrive_count(redrives)),
-                        redrive_date: redriven.map(Timestamp::from_epoch_millis),
-                        state_machine_version_arn: e.version_arn.as_deref().map(str::to_owned),
-                        state_machine_alias_arn: e.alias_arn.as_deref().map(str::to_owned),
-                        ..Default::default()
-                    },
-                )
-            })
+        .filter_map(|e| list_item(e, input).map(|item| (e.seq, item)))
+        .collect())
+}
+
+/// The list entry of `e`, if the request's filters let it through.
+fn list_item(e: &Execution, input: &ListExecutionsInput) -> Option<ExecutionListItem> {
+    let (status, stop, redrives, redriven) = e.with_state(|s| {
+        let r = &s.redrive;
+        (s.status.clone(), s.stop_millis, r.count, r.last_millis)
+    });
+    let wanted = input.status_filter.as_ref().is_none_or(|f| *f == status)
+        && input.redrive_filter.as_ref().is_none_or(|f| match f {
+            ExecutionRedriveFilter::Redriven => redrives > 0,
+            ExecutionRedriveFilter::NotRedriven => redrives == 0,
+            _ => true,
         });
-    let page = page(core, request, true, items)?;
-    Ok(ListExecutionsOutput {
-        executions: page.items,
-        next_token: page.next_token,
+    wanted.then(|| ExecutionListItem {
+        execution_arn: e.arn.to_string(),
+        state_machine_arn: e.state_machine_arn.to_string(),
+        name: e.name.to_string(),
+        status,
+        start_date: e.start_date(),
+        stop_date: stop.map(Timestamp::from_epoch_millis),
+        redrive_count: Some(redrive_count(redrives)),
+        redrive_date: redriven.map(Timestamp::from_epoch_millis),
+        state_machine_version_arn: e.version_arn.as_deref().map(str::to_owned),
+        state_machine_alias_arn: e.alias_arn.as_deref().map(str::to_owned),
+        ..Default::default()
     })
 }
 

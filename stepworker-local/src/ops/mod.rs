@@ -5,6 +5,7 @@ pub mod activities;
 pub mod aliases;
 pub mod executions;
 pub mod history;
+pub mod map_runs;
 mod page;
 pub mod redrive;
 pub mod state_machines;

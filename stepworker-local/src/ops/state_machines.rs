@@ -312,6 +312,9 @@ pub fn describe_for_execution(
         .execution(&input.execution_arn)
         .cloned()
         .ok_or_else(|| execution_does_not_exist(&input.execution_arn))?;
+    let (map_run_arn, label) = map_run_of_child(core, &input.execution_arn);
+    // A Map Run child runs the item processor under the Map Run's own state
+    // machine (`stateMachine:<machine>/<label>`), which its version holds.
     let version = &execution.version;
     Ok(DescribeStateMachineForExecutionOutput {
         definition: version.definition_text.clone(),
@@ -322,8 +325,26 @@ pub fn describe_for_execution(
         revision_id: Some(version.revision_id.clone()),
         logging_configuration: Some(logging_or_default(version.logging.as_ref())),
         tracing_configuration: version.tracing.clone(),
+        map_run_arn,
+        label,
         ..Default::default()
     })
+}
+
+/// The Map Run ARN and label of a Distributed Map child execution; `None`s
+/// for any other execution, as AWS returns them only for children.
+fn map_run_of_child(core: &Core, execution_arn: &str) -> (Option<String>, Option<String>) {
+    let registry = core.registry.lock();
+    let Some(run) = registry.map_runs.of_child(execution_arn) else {
+        return (None, None);
+    };
+    // Children show `<machine>/<label>`; a machine name cannot hold `/`,
+    // so the label is everything after the first one.
+    let label = run
+        .child_machine_name
+        .split_once('/')
+        .map(|(_, label)| label.to_owned());
+    (Some(run.arn.to_string()), label)
 }
 
 /// `StateMachineDoesNotExist` for `arn`.

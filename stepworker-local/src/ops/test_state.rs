@@ -10,9 +10,14 @@
 //! already made), one a catcher takes gives `CAUGHT_ERROR` and the
 //! catcher's `Next`. `TRACE` adds HTTP request and response data only for
 //! HTTP tasks, which the engine does not run, so it shows what `DEBUG`
-//! shows. Not followed: `variables` and `revealSecrets` are accepted and
-//! change nothing (the engine has no variables yet); Map's
-//! `stateConfiguration` fields are ignored.
+//! shows. JSONata states run with their `Arguments`, `Output`, `Assign`
+//! and `Condition` fields; `variables` (a JSON object) are the variables
+//! the state sees, and `inspectionData.variables` shows them after the
+//! state's `Assign`. For JSONata states `inspectionData` carries
+//! `afterArguments` and leaves out the JSONPath steps (`afterInputPath`,
+//! `afterParameters`, `afterResultSelector`, `afterResultPath`), as the
+//! API reference documents. Not followed: `revealSecrets` is accepted and
+//! changes nothing; Map's `stateConfiguration` fields are ignored.
 
 mod mock;
 mod run;
@@ -26,7 +31,8 @@ use stepworker::model::{
     TestStateOutput,
 };
 
-use crate::asl::{State, StateKind};
+use crate::asl::variables::check_variable_name;
+use crate::asl::{Assignment, State, StateKind, Variables};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::time_format::rfc3339_millis;
@@ -49,9 +55,10 @@ pub fn test_state(core: &Arc<Core>, input: TestStateInput) -> ApiResult<TestStat
     validate::enum_value("inspectionLevel", level.as_str(), InspectionLevel::VALUES)?;
     let raw_text = input.input.as_deref().unwrap_or("{}");
     let raw = validate::json_payload(raw_text, ErrorCode::InvalidExecutionInput, "Input")?;
-    if let Some(variables) = &input.variables {
-        validate::json_payload(variables, ErrorCode::InvalidExecutionInput, "Variables")?;
-    }
+    let variables = match &input.variables {
+        Some(text) => read_variables(text)?,
+        None => Variables::new(),
+    };
     let configuration = input.state_configuration.clone().unwrap_or_default();
     let retry_count = retry_count(&configuration)?;
 
@@ -68,11 +75,38 @@ pub fn test_state(core: &Arc<Core>, input: TestStateInput) -> ApiResult<TestStat
         state: &state,
         input: &raw,
         context: &context,
+        variables: &variables,
         mock: mock.as_ref(),
         retry_count,
         now_millis,
     });
     Ok(answer(report, &level, raw_text))
+}
+
+/// The request's `variables`: a JSON object of variable names and values,
+/// each checked as `Assign` checks it (name, 256 KiB per value).
+fn read_variables(text: &str) -> ApiResult<Variables> {
+    let value = validate::json_payload(text, ErrorCode::InvalidExecutionInput, "Variables")?;
+    let Value::Object(map) = value else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidExecutionInput,
+            "Variables must be a JSON object of variable names and values",
+        ));
+    };
+    for name in map.keys() {
+        check_variable_name(name).map_err(|reason| {
+            ApiError::new(
+                ErrorCode::InvalidExecutionInput,
+                format!("Invalid variable name in Variables: {reason}"),
+            )
+        })?;
+    }
+    let too_large =
+        |e: crate::asl::StatesError| ApiError::new(ErrorCode::InvalidExecutionInput, e.cause);
+    let assignment = Assignment::of(map.into_iter().collect()).map_err(too_large)?;
+    let mut variables = Variables::new();
+    variables.apply(assignment).map_err(too_large)?;
+    Ok(variables)
 }
 
 fn retry_count(configuration: &TestStateConfiguration) -> ApiResult<u32> {
@@ -125,10 +159,12 @@ fn answer(report: Report, level: &InspectionLevel, raw_text: &str) -> TestStateO
             input: Some(raw_text.to_owned()),
             after_input_path: text(steps.after_input_path),
             after_parameters: text(steps.after_parameters),
+            after_arguments: text(steps.after_arguments),
             result: text(steps.result),
             after_result_selector: text(steps.after_result_selector),
             after_result_path: text(steps.after_result_path),
             error_details: steps.error_details,
+            variables: text(steps.variables),
             ..Default::default()
         }
     });

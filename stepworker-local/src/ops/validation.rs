@@ -9,6 +9,7 @@ use stepworker::model::{
     ValidateStateMachineDefinitionResultCode, ValidateStateMachineDefinitionSeverity,
 };
 
+use crate::asl::definition::{definition_warnings, Severity};
 use crate::asl::{express_diagnostics, parse_definition, Diagnostic};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
@@ -17,8 +18,13 @@ use crate::validate::{self, limits};
 /// Diagnostics returned when `maxResults` is absent or 0, and at most.
 const MAX_DIAGNOSTICS: usize = 100;
 
-/// ValidateStateMachineDefinition. Every problem the engine finds is an
-/// ERROR (it reports no warnings), so `severity` changes nothing yet.
+/// ValidateStateMachineDefinition.
+///
+/// `severity` is the minimum level returned: ERROR (the default) returns
+/// only errors, WARNING errors and warnings. `result` is FAIL only when an
+/// error was found, whatever `severity` filtered out of the list, because
+/// warnings never stop CreateStateMachine. `maxResults` (0 or absent: 100)
+/// cuts the list and sets `truncated`.
 pub fn validate_definition(
     _core: &Arc<Core>,
     input: ValidateStateMachineDefinitionInput,
@@ -31,6 +37,10 @@ pub fn validate_definition(
             ValidateStateMachineDefinitionSeverity::VALUES,
         )?;
     }
+    let minimum = match input.severity {
+        Some(ValidateStateMachineDefinitionSeverity::Warning) => Severity::Warning,
+        _ => Severity::Error,
+    };
     let machine_type = input.r#type.unwrap_or(StateMachineType::Standard);
     validate::enum_value("type", machine_type.as_str(), StateMachineType::VALUES)?;
     let limit = match input.max_results {
@@ -43,12 +53,15 @@ pub fn validate_definition(
             ))
         }
     };
-    let found = definition_diagnostics(&input.definition, &machine_type);
-    let result = if found.is_empty() {
-        ValidateStateMachineDefinitionResultCode::Ok
-    } else {
+    let mut found = definition_diagnostics(&input.definition, &machine_type);
+    let result = if found.iter().any(|d| d.severity == Severity::Error) {
         ValidateStateMachineDefinitionResultCode::Fail
+    } else {
+        ValidateStateMachineDefinitionResultCode::Ok
     };
+    if minimum == Severity::Warning {
+        found.extend(definition_warnings(&input.definition));
+    }
     let truncated = found.len() > limit;
     Ok(ValidateStateMachineDefinitionOutput {
         diagnostics: found.into_iter().take(limit).map(to_wire).collect(),
@@ -57,7 +70,8 @@ pub fn validate_definition(
     })
 }
 
-/// Every problem of `definition` as a machine of `machine_type`.
+/// Every ERROR of `definition` as a machine of `machine_type` (the checks
+/// CreateStateMachine makes; warnings come from `definition_warnings`).
 pub fn definition_diagnostics(
     definition: &str,
     machine_type: &StateMachineType,
@@ -74,6 +88,9 @@ fn to_wire(diagnostic: Diagnostic) -> ValidateStateMachineDefinitionDiagnostic {
         code: diagnostic.code.as_str().to_owned(),
         location: diagnostic.location,
         message: diagnostic.message,
-        severity: ValidateStateMachineDefinitionSeverity::Error,
+        severity: match diagnostic.severity {
+            Severity::Error => ValidateStateMachineDefinitionSeverity::Error,
+            Severity::Warning => ValidateStateMachineDefinitionSeverity::Warning,
+        },
     }
 }

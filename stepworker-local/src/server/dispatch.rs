@@ -87,13 +87,12 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
         }
         TestState::NAME => sync::<TestState>(core, body, ops::test_state::test_state),
         RedriveExecution::NAME => sync::<RedriveExecution>(core, body, ops::redrive::redrive),
+        DescribeMapRun::NAME => sync::<DescribeMapRun>(core, body, ops::map_runs::describe),
+        ListMapRuns::NAME => sync::<ListMapRuns>(core, body, ops::map_runs::list),
+        UpdateMapRun::NAME => sync::<UpdateMapRun>(core, body, ops::map_runs::update),
         TagResource::NAME => sync::<TagResource>(core, body, ops::tags::tag),
         UntagResource::NAME => sync::<UntagResource>(core, body, ops::tags::untag),
         ListTagsForResource::NAME => sync::<ListTagsForResource>(core, body, ops::tags::list),
-        known if OPERATION_NAMES.contains(&known) => Err(ApiError::new(
-            ErrorCode::UnknownOperationException,
-            format!("{known} is not supported by stepworker-local yet"),
-        )),
         _ => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("Unknown operation: X-Amz-Target '{target}'"),

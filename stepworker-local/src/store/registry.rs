@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
-use super::{ActivityRecord, StateMachineRecord};
+use super::{ActivityRecord, KeptResults, MapRunTable, StateMachineRecord};
 use crate::execution::Execution;
 
 /// All resources of one engine.
@@ -17,6 +17,11 @@ pub struct Registry {
     pub executions: BTreeMap<u64, Arc<Execution>>,
     /// Execution order numbers by ARN.
     pub execution_by_arn: HashMap<Arc<str>, u64>,
+    /// Map Runs of Distributed Map states.
+    pub map_runs: MapRunTable,
+    /// Results of inline Map iterations and Parallel branches kept for a
+    /// redrive.
+    pub kept_results: KeptResults,
     /// Finished executions, oldest finish first (for retention).
     finished: VecDeque<u64>,
     next_seq: u64,
@@ -78,6 +83,8 @@ impl Registry {
             };
             if let Some(old) = self.executions.remove(&seq) {
                 self.execution_by_arn.remove(&old.arn);
+                self.map_runs.forget_execution(&old.arn);
+                self.kept_results.forget_execution(&old.arn);
                 forgotten.extend(old.with_state(|s| std::mem::take(&mut s.task_ids)));
             }
         }

@@ -1,6 +1,8 @@
 //! The parsed form of Choice rules.
 
+use crate::asl::jsonata::{JsonataExpression, JsonataTemplate};
 use crate::asl::path::Path;
+use crate::asl::variables::Assign;
 
 /// A top-level Choice rule: a condition and the state to go to.
 #[derive(Clone, Debug, PartialEq)]
@@ -9,6 +11,10 @@ pub struct ChoiceRule {
     pub condition: Condition,
     /// `Next`.
     pub next: String,
+    /// `Output` when this rule matches (JSONata).
+    pub output: Option<JsonataTemplate>,
+    /// `Assign` when this rule matches.
+    pub assign: Option<Assign>,
 }
 
 /// A boolean expression over the state input.
@@ -27,6 +33,8 @@ pub enum Condition {
         /// The operator and its operand.
         test: Test,
     },
+    /// A JSONata `Condition` that must give a boolean.
+    Jsonata(JsonataExpression),
 }
 
 /// One comparison on a variable.

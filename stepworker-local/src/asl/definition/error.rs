@@ -23,6 +23,15 @@ pub enum DiagnosticCode {
     InvalidResource,
     /// Nesting goes too deep.
     TooDeeplyNested,
+    /// A JSONPath payload field whose value looks like a path or intrinsic
+    /// call but whose key lacks the `.$` suffix (a warning).
+    NoDollar,
+    /// A static field whose value looks like a path, where a `...Path`
+    /// variant of the field exists (a warning).
+    NoPath,
+    /// A `.$` key inside a Pass state's `Result`, which is never evaluated
+    /// (a warning).
+    PassResultIsStatic,
 }
 
 impl DiagnosticCode {
@@ -38,6 +47,33 @@ impl DiagnosticCode {
             DiagnosticCode::InvalidStateName => "INVALID_STATE_NAME",
             DiagnosticCode::InvalidResource => "INVALID_RESOURCE",
             DiagnosticCode::TooDeeplyNested => "TOO_DEEPLY_NESTED",
+            DiagnosticCode::NoDollar => "NO_DOLLAR",
+            DiagnosticCode::NoPath => "NO_PATH",
+            DiagnosticCode::PassResultIsStatic => "PASS_RESULT_IS_STATIC",
+        }
+    }
+}
+
+/// How serious a diagnostic is.
+///
+/// An ERROR stops CreateStateMachine; a WARNING points at a likely mistake
+/// (AWS lists NO_DOLLAR, NO_PATH and PASS_RESULT_IS_STATIC) but leaves the
+/// definition deployable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// A likely mistake that does not block deployment.
+    Warning,
+    /// The definition cannot be deployed.
+    #[default]
+    Error,
+}
+
+impl Severity {
+    /// The severity as AWS spells it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Warning => "WARNING",
+            Severity::Error => "ERROR",
         }
     }
 }
@@ -51,6 +87,8 @@ impl fmt::Display for DiagnosticCode {
 /// One problem found in a definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// ERROR or WARNING.
+    pub severity: Severity,
     /// The code.
     pub code: DiagnosticCode,
     /// What is wrong.
@@ -60,16 +98,29 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic at `location`.
+    /// An ERROR diagnostic at `location`.
     pub fn new(
         code: DiagnosticCode,
         message: impl Into<String>,
         location: impl Into<String>,
     ) -> Self {
         Self {
+            severity: Severity::Error,
             code,
             message: message.into(),
             location: Some(location.into()),
+        }
+    }
+
+    /// A WARNING diagnostic at `location`.
+    pub fn warning(
+        code: DiagnosticCode,
+        message: impl Into<String>,
+        location: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::new(code, message, location)
         }
     }
 }
@@ -100,6 +151,7 @@ impl DefinitionError {
     pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
         if diagnostics.is_empty() {
             diagnostics.push(Diagnostic {
+                severity: Severity::Error,
                 code: DiagnosticCode::SchemaValidationFailed,
                 message: "The definition is invalid".to_owned(),
                 location: None,

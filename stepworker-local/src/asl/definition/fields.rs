@@ -1,4 +1,4 @@
-//! Which fields each part of a definition may carry (JSONPath states).
+//! Which fields each part of a definition may carry.
 
 /// Top-level definition fields.
 pub(super) const TOP_LEVEL: &[&str] = &[
@@ -20,9 +20,29 @@ pub(super) const ITEM_PROCESSOR: &[&str] = &[
     "QueryLanguage",
 ];
 
-/// Fields AWS knows that this engine does not implement yet: rejected with
-/// a message saying so rather than "not supported by Step Functions".
-pub(super) const PENDING: &[&str] = &["Assign", "Arguments", "Output", "Condition", "Items"];
+/// Fields only JSONPath states may have (AWS rejects them in JSONata
+/// states: `Arguments` and `Output` replace them).
+pub(super) const JSONPATH_ONLY: &[&str] = &[
+    "InputPath",
+    "OutputPath",
+    "ResultPath",
+    "Parameters",
+    "ResultSelector",
+    "Result",
+    "ItemsPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "ErrorPath",
+    "CausePath",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+];
+
+/// Fields only JSONata states may have.
+pub(super) const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
 const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
 
@@ -30,6 +50,8 @@ const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
 pub(super) fn allowed_for(type_name: &str) -> Option<Vec<&'static str>> {
     let specific: &[&str] = match type_name {
         "Pass" => &[
+            "Output",
+            "Assign",
             "Next",
             "End",
             "InputPath",
@@ -39,6 +61,9 @@ pub(super) fn allowed_for(type_name: &str) -> Option<Vec<&'static str>> {
             "Result",
         ],
         "Task" => &[
+            "Arguments",
+            "Output",
+            "Assign",
             "Next",
             "End",
             "InputPath",
@@ -55,8 +80,17 @@ pub(super) fn allowed_for(type_name: &str) -> Option<Vec<&'static str>> {
             "HeartbeatSecondsPath",
             "Credentials",
         ],
-        "Choice" => &["InputPath", "OutputPath", "Choices", "Default"],
+        "Choice" => &[
+            "InputPath",
+            "OutputPath",
+            "Choices",
+            "Default",
+            "Output",
+            "Assign",
+        ],
         "Wait" => &[
+            "Output",
+            "Assign",
             "Next",
             "End",
             "InputPath",
@@ -66,9 +100,12 @@ pub(super) fn allowed_for(type_name: &str) -> Option<Vec<&'static str>> {
             "SecondsPath",
             "TimestampPath",
         ],
-        "Succeed" => &["InputPath", "OutputPath"],
+        "Succeed" => &["InputPath", "OutputPath", "Output"],
         "Fail" => &["Error", "ErrorPath", "Cause", "CausePath"],
         "Parallel" => &[
+            "Arguments",
+            "Output",
+            "Assign",
             "Next",
             "End",
             "InputPath",
@@ -81,6 +118,9 @@ pub(super) fn allowed_for(type_name: &str) -> Option<Vec<&'static str>> {
             "Branches",
         ],
         "Map" => &[
+            "Items",
+            "Output",
+            "Assign",
             "Next",
             "End",
             "InputPath",

@@ -3,20 +3,25 @@
 mod choice_rule;
 mod error;
 mod fields;
+mod language_fields;
 mod parse;
 mod parse_choice;
 mod parse_state;
 mod reader;
+mod scopes;
 mod types;
 mod validate;
+mod warnings;
 
 pub use choice_rule::{
     ChoiceRule, Comparison, Condition, Operand, PatternPiece, Relation, Test, TypeTest, ValueKind,
     WildcardPattern,
 };
-pub use error::{DefinitionError, Diagnostic, DiagnosticCode};
+pub use error::{DefinitionError, Diagnostic, DiagnosticCode, Severity};
 pub use parse::parse_definition;
 pub use types::{
-    Catcher, ChoiceState, Definition, FailState, JitterStrategy, MapState, NumberSource,
-    ProcessorMode, QueryLanguage, Retrier, SecondsSource, State, StateKind, TaskState, WaitState,
+    Catcher, ChoiceState, Definition, FailState, JitterStrategy, MapJsonata, MapState,
+    NumberSource, ProcessorMode, QueryLanguage, Retrier, SecondsSource, State, StateKind,
+    TaskState, WaitState,
 };
+pub use warnings::definition_warnings;

@@ -9,11 +9,12 @@ use super::error::{DefinitionError, Diagnostic, DiagnosticCode};
 use super::fields;
 use super::parse_state::parse_state;
 use super::reader::{schema, Obj, MAX_SECONDS};
+use super::scopes::check_variable_scopes;
 use super::types::{Definition, QueryLanguage};
 use super::validate::check_transitions;
 
 /// Parses and validates a state machine definition (Amazon States
-/// Language, JSONPath query language). Every problem found is reported,
+/// Language, JSONPath and JSONata query languages). Every problem found is reported,
 /// each with AWS's diagnostic code and location.
 pub fn parse_definition(text: &str) -> Result<Definition, DefinitionError> {
     if text.trim().is_empty() {
@@ -38,6 +39,9 @@ pub fn parse_definition(text: &str) -> Result<Definition, DefinitionError> {
         QueryLanguage::JsonPath,
         &mut cx,
     );
+    if let Some(definition) = &definition {
+        check_variable_scopes(definition, &mut cx.diagnostics);
+    }
     match definition {
         Some(definition) if cx.diagnostics.is_empty() => Ok(definition),
         _ => Err(DefinitionError::new(cx.diagnostics)),
@@ -102,7 +106,7 @@ pub(super) fn parse_machine(
         Scope::Branch => "a Parallel branch",
         Scope::ItemProcessor | Scope::Iterator => "a Map item processor",
     };
-    for d in obj.check_fields(allowed, &[], kind) {
+    for d in obj.check_fields(allowed, kind) {
         cx.report(d);
     }
     let query_language = query_language(&obj, inherited).unwrap_or_else(|d| {
@@ -187,8 +191,7 @@ fn parse_states(
     complete.then_some(states)
 }
 
-/// The `QueryLanguage` field, defaulting to `inherited`. JSONata is
-/// recognised but not implemented yet, and says so.
+/// The `QueryLanguage` field, defaulting to `inherited`.
 pub(super) fn query_language(
     obj: &Obj<'_>,
     inherited: QueryLanguage,
@@ -196,10 +199,7 @@ pub(super) fn query_language(
     match obj.opt_str("QueryLanguage")? {
         None => Ok(inherited),
         Some("JSONPath") => Ok(QueryLanguage::JsonPath),
-        Some("JSONata") => Err(schema(
-            "The JSONata query language is not supported by stepworker-local yet",
-            obj.at("QueryLanguage"),
-        )),
+        Some("JSONata") => Ok(QueryLanguage::Jsonata),
         Some(_) => Err(schema(
             "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]",
             obj.at("QueryLanguage"),

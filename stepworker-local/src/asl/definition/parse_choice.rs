@@ -6,13 +6,20 @@ use super::choice_rule::{
     ChoiceRule, Comparison, Condition, Operand, PatternPiece, Relation, Test, TypeTest, ValueKind,
     WildcardPattern,
 };
+use super::language_fields;
 use super::parse::ParseContext;
 use super::reader::{schema, Obj, Read};
+use super::types::QueryLanguage;
+use crate::asl::jsonata::{is_expression, JsonataExpression};
 use crate::asl::path::Path;
 use crate::asl::timestamp::parse_timestamp_nanos;
 
 /// Parses `Choices`; `None` if any rule is unusable (reasons in `cx`).
-pub(super) fn parse_choices(state: &Obj<'_>, cx: &mut ParseContext) -> Option<Vec<ChoiceRule>> {
+pub(super) fn parse_choices(
+    state: &Obj<'_>,
+    language: QueryLanguage,
+    cx: &mut ParseContext,
+) -> Option<Vec<ChoiceRule>> {
     let items = match state.required("Choices") {
         Ok(Value::Array(items)) if !items.is_empty() => items,
         Ok(_) => {
@@ -27,19 +34,77 @@ pub(super) fn parse_choices(state: &Obj<'_>, cx: &mut ParseContext) -> Option<Ve
     let mut rules = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let location = format!("{}/{i}", state.at("Choices"));
-        match top_level_rule(item, location) {
-            Ok(rule) => rules.push(rule),
+        let before = cx.diagnostics.len();
+        match top_level_rule(item, location, language, cx) {
+            Ok(rule) if cx.diagnostics.len() == before => rules.push(rule),
+            Ok(_) => {}
             Err(d) => cx.report(d),
         }
     }
     (rules.len() == items.len()).then_some(rules)
 }
 
-fn top_level_rule(value: &Value, location: String) -> Read<ChoiceRule> {
+fn top_level_rule(
+    value: &Value,
+    location: String,
+    language: QueryLanguage,
+    cx: &mut ParseContext,
+) -> Read<ChoiceRule> {
     let obj = Obj::new(value, location, "A Choice rule")?;
     let next = obj.required_str("Next")?.to_owned();
-    let condition = condition(&obj, 0)?;
-    Ok(ChoiceRule { condition, next })
+    let assign = language_fields::assign(&obj, language, cx);
+    let (condition, output) = match language {
+        QueryLanguage::Jsonata => {
+            for d in obj.check_fields(
+                &["Condition", "Next", "Output", "Assign", "Comment"],
+                "JSONata Choice rules",
+            ) {
+                cx.report(d);
+            }
+            let output = language_fields::jsonata_template(&obj, "Output", cx);
+            (jsonata_condition(&obj)?, output)
+        }
+        QueryLanguage::JsonPath => {
+            for key in ["Condition", "Output"] {
+                if obj.has(key) {
+                    return Err(schema(
+                        format!("The field '{key}' is not supported in Choice rules when the QueryLanguage is JSONPath"),
+                        obj.at(key),
+                    ));
+                }
+            }
+            (condition(&obj, 0)?, None)
+        }
+    };
+    Ok(ChoiceRule {
+        condition,
+        next,
+        output,
+        assign,
+    })
+}
+
+/// A JSONata rule's `Condition`: a `{% %}` expression (its value must be a
+/// boolean at run time).
+fn jsonata_condition(obj: &Obj<'_>) -> Read<Condition> {
+    let text = obj.required_str("Condition")?;
+    if !is_expression(text) {
+        return Err(schema(
+            "The value for the field 'Condition' must be a JSONata expression \"{% ... %}\"",
+            obj.at("Condition"),
+        ));
+    }
+    match JsonataExpression::parse_field(text) {
+        Ok(Some(expression)) => Ok(Condition::Jsonata(expression)),
+        Ok(None) => Err(schema(
+            "The field 'Condition' is empty",
+            obj.at("Condition"),
+        )),
+        Err(e) => Err(schema(
+            format!("The value for the field 'Condition' is not a valid JSONata expression: {e}"),
+            obj.at("Condition"),
+        )),
+    }
 }
 
 fn nested_rule(value: &Value, location: String, depth: usize) -> Read<Condition> {
@@ -64,7 +129,7 @@ fn condition(obj: &Obj<'_>, depth: usize) -> Read<Condition> {
     let operators: Vec<&String> = obj
         .map
         .keys()
-        .filter(|k| !matches!(k.as_str(), "Variable" | "Next" | "Comment"))
+        .filter(|k| !matches!(k.as_str(), "Variable" | "Next" | "Comment" | "Assign"))
         .collect();
     let [operator] = operators.as_slice() else {
         return Err(schema(

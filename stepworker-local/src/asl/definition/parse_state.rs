@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::error::{Diagnostic, DiagnosticCode};
 use super::fields;
+use super::language_fields::{self, check_language_fields};
 use super::parse::{parse_machine, query_language, ParseContext, Scope};
 use super::parse_choice::parse_choices;
 use super::reader::{schema, Obj, Read, MAX_SECONDS};
@@ -53,12 +54,15 @@ pub(super) fn parse_state(
     };
     let before = cx.diagnostics.len();
     let kind_label = format!("states of type '{type_name}'");
-    for d in obj.check_fields(&allowed, fields::PENDING, &kind_label) {
+    for d in obj.check_fields(&allowed, &kind_label) {
         cx.report(d);
     }
+    let language = query_language(&obj, inherited).unwrap_or(inherited);
+    check_language_fields(&obj, name, language, cx);
     let state = StateParser {
         obj: &obj,
         name,
+        language,
         cx,
     }
     .parse(type_name, inherited);
@@ -71,6 +75,7 @@ pub(super) fn parse_state(
 struct StateParser<'o, 'a, 'c> {
     obj: &'o Obj<'a>,
     name: &'o str,
+    language: QueryLanguage,
     cx: &'c mut ParseContext,
 }
 
@@ -99,13 +104,17 @@ impl<'a> StateParser<'_, 'a, '_> {
         let result_selector = self.template("ResultSelector");
         let retry = self.retriers();
         let catch = self.catchers();
+        let jsonata = query_language == QueryLanguage::Jsonata;
+        let arguments = language_fields::jsonata_template(obj, "Arguments", self.cx);
+        let output = language_fields::jsonata_template(obj, "Output", self.cx);
+        let assign = language_fields::assign(obj, query_language, self.cx);
         let kind = match type_name {
             "Pass" => Some(StateKind::Pass {
                 result: obj.get("Result").cloned(),
             }),
             "Task" => self.task().map(StateKind::Task),
             "Choice" => {
-                let choices = parse_choices(obj, self.cx);
+                let choices = parse_choices(obj, query_language, self.cx);
                 let default = self
                     .take(obj.opt_str("Default"))
                     .flatten()
@@ -114,6 +123,7 @@ impl<'a> StateParser<'_, 'a, '_> {
                     StateKind::Choice(super::types::ChoiceState { choices, default })
                 })
             }
+            "Wait" if jsonata => self.wait_jsonata().map(StateKind::Wait),
             "Wait" => self.wait().map(StateKind::Wait),
             "Succeed" => Some(StateKind::Succeed),
             "Fail" => self.fail().map(StateKind::Fail),
@@ -142,6 +152,9 @@ impl<'a> StateParser<'_, 'a, '_> {
             retry,
             catch,
             query_language,
+            arguments,
+            output,
+            assign,
         })
     }
 
@@ -264,7 +277,6 @@ impl<'a> StateParser<'_, 'a, '_> {
                     "JitterStrategy",
                     "Comment",
                 ],
-                &[],
                 "a Retrier",
             ) {
                 self.cx.report(d);
@@ -309,8 +321,14 @@ impl<'a> StateParser<'_, 'a, '_> {
         let mut catchers = Vec::new();
         for (_, entry) in self.entries("Catch") {
             for d in entry.check_fields(
-                &["ErrorEquals", "Next", "ResultPath", "Comment"],
-                fields::PENDING,
+                &[
+                    "ErrorEquals",
+                    "Next",
+                    "ResultPath",
+                    "Comment",
+                    "Output",
+                    "Assign",
+                ],
                 "a Catcher",
             ) {
                 self.cx.report(d);
@@ -320,11 +338,15 @@ impl<'a> StateParser<'_, 'a, '_> {
             let result_path = self
                 .take(entry.reference_path_or_null("ResultPath"))
                 .unwrap_or(None);
+            let output = language_fields::jsonata_template(&entry, "Output", self.cx);
+            let assign = language_fields::assign(&entry, self.language, self.cx);
             if let Some(next) = next {
                 catchers.push(Catcher {
                     error_equals,
                     next,
                     result_path,
+                    output,
+                    assign,
                 });
             }
         }
@@ -333,6 +355,9 @@ impl<'a> StateParser<'_, 'a, '_> {
 
     fn seconds_source(&mut self, literal: &str, path: &str, min: u64) -> Option<SecondsSource> {
         let obj = self.obj;
+        if let Some(expression) = language_fields::jsonata_expression(obj, literal, self.cx) {
+            return Some(SecondsSource::Expression(expression));
+        }
         self.take(obj.exclusive(literal, path));
         if let Some(seconds) = self.take(obj.opt_int(literal, min, MAX_SECONDS)).flatten() {
             return Some(SecondsSource::Literal(seconds));
@@ -370,6 +395,29 @@ impl<'a> StateParser<'_, 'a, '_> {
             heartbeat,
             credentials: obj.get("Credentials").cloned(),
         })
+    }
+
+    /// A JSONata Wait: `Seconds` or `Timestamp`, each a literal or an
+    /// expression.
+    fn wait_jsonata(&mut self) -> Option<WaitState> {
+        let obj = self.obj;
+        if obj.has("Seconds") == obj.has("Timestamp") {
+            self.cx.report(schema(
+                "Exactly one of the fields [Seconds, Timestamp] is required",
+                obj.here(),
+            ));
+            return None;
+        }
+        let key = if obj.has("Seconds") {
+            "Seconds"
+        } else {
+            "Timestamp"
+        };
+        match language_fields::jsonata_expression(obj, key, self.cx) {
+            Some(e) if key == "Seconds" => Some(WaitState::SecondsExpression(e)),
+            Some(e) => Some(WaitState::TimestampExpression(e)),
+            None => self.wait(),
+        }
     }
 
     fn wait(&mut self) -> Option<WaitState> {
@@ -433,15 +481,19 @@ impl<'a> StateParser<'_, 'a, '_> {
         let obj = self.obj;
         self.take(obj.exclusive("Error", "ErrorPath"));
         self.take(obj.exclusive("Cause", "CausePath"));
+        let error_expression = language_fields::jsonata_expression(obj, "Error", self.cx);
+        let cause_expression = language_fields::jsonata_expression(obj, "Cause", self.cx);
         let error = self.take(obj.opt_str("Error")).flatten().map(str::to_owned);
         let cause = self.take(obj.opt_str("Cause")).flatten().map(str::to_owned);
         let error_path = self.expression("ErrorPath");
         let cause_path = self.expression("CausePath");
         Some(FailState {
-            error,
+            error: error.filter(|_| error_expression.is_none()),
             error_path,
-            cause,
+            cause: cause.filter(|_| cause_expression.is_none()),
             cause_path,
+            error_expression,
+            cause_expression,
         })
     }
 
@@ -471,6 +523,10 @@ impl<'a> StateParser<'_, 'a, '_> {
 
     fn number_source(&mut self, literal: &str, path: &str, max: f64) -> Option<NumberSource> {
         let obj = self.obj;
+        if self.language == QueryLanguage::Jsonata {
+            // Read by `MapJsonata`, where a number may be an expression.
+            return None;
+        }
         self.take(obj.exclusive(literal, path));
         if let Some(n) = self.take(obj.opt_number(literal, 0.0, max)).flatten() {
             return Some(NumberSource::Literal(n));
@@ -507,7 +563,13 @@ impl<'a> StateParser<'_, 'a, '_> {
             .take(obj.opt_path("ItemsPath"))
             .flatten()
             .unwrap_or_else(Path::root);
-        let item_selector = self.template("ItemSelector").or(legacy_selector);
+        let jsonata = (self.language == QueryLanguage::Jsonata)
+            .then(|| Box::new(language_fields::map_jsonata(obj, self.cx)));
+        let item_selector = if jsonata.is_some() {
+            None
+        } else {
+            self.template("ItemSelector").or(legacy_selector)
+        };
         let max_concurrency = self.number_source("MaxConcurrency", "MaxConcurrencyPath", f64::MAX);
         let tolerated_failure_count = self.number_source(
             "ToleratedFailureCount",
@@ -533,6 +595,7 @@ impl<'a> StateParser<'_, 'a, '_> {
             item_batcher: obj.get("ItemBatcher").cloned(),
             result_writer: obj.get("ResultWriter").cloned(),
             label,
+            jsonata,
         })
     }
 
@@ -548,7 +611,7 @@ impl<'a> StateParser<'_, 'a, '_> {
         let Some(config) = self.take(Obj::new(config, location, "ProcessorConfig")) else {
             return (ProcessorMode::Inline, None);
         };
-        for d in config.check_fields(&["Mode", "ExecutionType"], &[], "ProcessorConfig") {
+        for d in config.check_fields(&["Mode", "ExecutionType"], "ProcessorConfig") {
             self.cx.report(d);
         }
         let mode = match self.take(config.opt_str("Mode")).flatten() {

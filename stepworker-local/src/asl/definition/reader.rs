@@ -53,19 +53,16 @@ impl<'a> Obj<'a> {
         self.map.contains_key(key)
     }
 
-    /// Rejects fields not in `allowed`; `pending` lists fields AWS knows
-    /// that this engine does not implement yet (they get a clearer message).
-    pub fn check_fields(&self, allowed: &[&str], pending: &[&str], kind: &str) -> Vec<Diagnostic> {
+    /// Rejects fields not in `allowed` for a `kind` (named in the message).
+    pub fn check_fields(&self, allowed: &[&str], kind: &str) -> Vec<Diagnostic> {
         self.map
             .keys()
             .filter(|key| !allowed.contains(&key.as_str()))
             .map(|key| {
-                let message = if pending.contains(&key.as_str()) {
-                    format!("The field '{key}' is not supported by stepworker-local yet")
-                } else {
-                    format!("The field '{key}' is not supported by Step Functions for {kind}")
-                };
-                schema(message, self.at(key))
+                schema(
+                    format!("The field '{key}' is not supported by Step Functions for {kind}"),
+                    self.at(key),
+                )
             })
             .collect()
     }

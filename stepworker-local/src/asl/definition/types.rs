@@ -11,8 +11,10 @@ use serde_json::Value;
 
 use super::choice_rule::ChoiceRule;
 use crate::asl::expression::Expression;
+use crate::asl::jsonata::{JsonataExpression, JsonataTemplate};
 use crate::asl::path::{Path, ReferencePath};
 use crate::asl::template::Template;
+use crate::asl::variables::Assign;
 
 /// The query language of a definition or state (`QueryLanguage`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,9 +91,20 @@ pub struct State {
     pub catch: Vec<Catcher>,
     /// The effective query language (the state's own or the definition's).
     pub query_language: QueryLanguage,
+    /// `Arguments` (JSONata Task and Parallel).
+    pub arguments: Option<JsonataTemplate>,
+    /// `Output` (JSONata).
+    pub output: Option<JsonataTemplate>,
+    /// `Assign` (both query languages).
+    pub assign: Option<Assign>,
 }
 
 impl State {
+    /// True for a state using JSONata.
+    pub fn is_jsonata(&self) -> bool {
+        self.query_language == QueryLanguage::Jsonata
+    }
+
     /// True if the execution ends after this state (End, Succeed, Fail).
     pub fn is_terminal(&self) -> bool {
         self.end || matches!(self.kind, StateKind::Succeed | StateKind::Fail(_))
@@ -148,6 +161,8 @@ pub enum SecondsSource {
     Literal(u64),
     /// A Reference Path to read at run time.
     Path(Path),
+    /// A JSONata expression (JSONata states).
+    Expression(JsonataExpression),
 }
 
 /// The Task-specific fields.
@@ -183,6 +198,10 @@ pub enum WaitState {
     SecondsPath(Path),
     /// `TimestampPath`.
     TimestampPath(Path),
+    /// `Seconds` as a JSONata expression.
+    SecondsExpression(JsonataExpression),
+    /// `Timestamp` as a JSONata expression.
+    TimestampExpression(JsonataExpression),
 }
 
 /// The Fail-specific fields.
@@ -196,6 +215,10 @@ pub struct FailState {
     pub cause: Option<String>,
     /// `CausePath` (a path or an intrinsic function call).
     pub cause_path: Option<Expression>,
+    /// `Error` as a JSONata expression.
+    pub error_expression: Option<JsonataExpression>,
+    /// `Cause` as a JSONata expression.
+    pub cause_expression: Option<JsonataExpression>,
 }
 
 /// Inline or distributed Map processing (`ItemProcessor.ProcessorConfig.Mode`).
@@ -244,6 +267,24 @@ pub struct MapState {
     pub result_writer: Option<Value>,
     /// `Label`.
     pub label: Option<String>,
+    /// The JSONata forms of the fields above, for a JSONata Map state.
+    pub jsonata: Option<Box<MapJsonata>>,
+}
+
+/// The fields of a JSONata Map state that take JSONata values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MapJsonata {
+    /// `Items`: an array, or an expression giving one (the state input
+    /// when absent).
+    pub items: Option<JsonataTemplate>,
+    /// `ItemSelector`.
+    pub item_selector: Option<JsonataTemplate>,
+    /// `MaxConcurrency`: a number or an expression.
+    pub max_concurrency: Option<JsonataTemplate>,
+    /// `ToleratedFailureCount`: a number or an expression.
+    pub tolerated_failure_count: Option<JsonataTemplate>,
+    /// `ToleratedFailurePercentage`: a number or an expression.
+    pub tolerated_failure_percentage: Option<JsonataTemplate>,
 }
 
 /// How a retrier randomizes its delay.
@@ -282,4 +323,8 @@ pub struct Catcher {
     pub next: String,
     /// `ResultPath`: `Some($)` when absent, `None` when `null`.
     pub result_path: Option<ReferencePath>,
+    /// `Output` (JSONata).
+    pub output: Option<JsonataTemplate>,
+    /// `Assign`.
+    pub assign: Option<Assign>,
 }

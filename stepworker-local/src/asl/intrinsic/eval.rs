@@ -6,12 +6,13 @@ use super::ast::{Argument, FormatPiece, IntrinsicCall};
 use super::error::IntrinsicError;
 use super::function::Function;
 use super::functions::{array, encoding, json, math, text};
+use crate::asl::path::DataScope;
 
 /// Evaluates `call` against the state input and the context object.
 pub fn evaluate(
     call: &IntrinsicCall,
     input: &Value,
-    context: &Value,
+    context: &dyn DataScope,
 ) -> Result<Value, IntrinsicError> {
     // Format is special: a literal template keeps its escaped braces apart
     // from its placeholders, which evaluating it to a string would lose.
@@ -58,11 +59,15 @@ fn apply(function: Function, args: Vec<Value>) -> Result<Value, IntrinsicError> 
     }
 }
 
-fn argument_value(arg: &Argument, input: &Value, context: &Value) -> Result<Value, IntrinsicError> {
+fn argument_value(
+    arg: &Argument,
+    input: &Value,
+    context: &dyn DataScope,
+) -> Result<Value, IntrinsicError> {
     match arg {
         Argument::Literal(value) => Ok(value.clone()),
         Argument::Path(path) => path.select(input, context).map_err(|_| {
-            IntrinsicError::new(format!(
+            IntrinsicError::path_not_found(format!(
                 "the JSONPath '{}' could not be found in the input",
                 path.as_str()
             ))
@@ -83,7 +88,7 @@ fn argument_value(arg: &Argument, input: &Value, context: &Value) -> Result<Valu
 fn format_call(
     call: &IntrinsicCall,
     input: &Value,
-    context: &Value,
+    context: &dyn DataScope,
 ) -> Result<Value, IntrinsicError> {
     let (template, rest) = call
         .args

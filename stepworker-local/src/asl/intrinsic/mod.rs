@@ -4,7 +4,7 @@ mod ast;
 mod error;
 mod eval;
 mod function;
-mod functions;
+pub(crate) mod functions;
 mod parse;
 
 pub use ast::{Argument, FormatPiece, IntrinsicCall};

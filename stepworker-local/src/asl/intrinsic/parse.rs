@@ -29,9 +29,11 @@ impl fmt::Display for IntrinsicParseError {
 
 impl std::error::Error for IntrinsicParseError {}
 
-/// AWS allows up to 10 intrinsic functions nested in one field; the limit
-/// also keeps hostile input from exhausting the stack.
-const MAX_DEPTH: usize = 10;
+/// AWS allows up to 10 intrinsic functions nested in one field, the
+/// outermost call included (its nine-call example counts the outer
+/// `States.Format`); the limit also keeps hostile input from exhausting the
+/// stack.
+const MAX_CALLS_DEEP: usize = 10;
 
 /// True if `text` looks like an intrinsic call (`States.` prefix); used to
 /// choose between path and intrinsic parsing.
@@ -93,7 +95,8 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, depth: usize) -> Result<IntrinsicCall, IntrinsicParseError> {
-        if depth > MAX_DEPTH {
+        // `depth` counts the calls around this one.
+        if depth >= MAX_CALLS_DEEP {
             return Err(self.error("calls are nested too deeply"));
         }
         let name_len = self

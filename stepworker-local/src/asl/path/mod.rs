@@ -3,6 +3,8 @@
 
 mod query;
 mod reference;
+mod scope;
 
 pub use query::{Path, PathError, PathNotFound, PathRoot};
 pub use reference::{ReferencePath, ReferencePathError, Segment, SetError};
+pub use scope::{DataScope, Scope};

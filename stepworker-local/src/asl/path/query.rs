@@ -1,5 +1,5 @@
-//! Paths that read data: `$...` on the state input or `$$...` on the
-//! context object, definite or not.
+//! Paths that read data: `$...` on the state input, `$$...` on the
+//! context object or `$name...` on a workflow variable, definite or not.
 //!
 //! AWS evaluates Paths with Jayway JsonPath. A *definite* path (one that is
 //! also a Reference Path: only members and indexes) yields the single node
@@ -17,6 +17,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::reference::ReferencePath;
+use super::scope::DataScope;
 
 /// Which document a path reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub enum PathRoot {
     Input,
     /// `$$`: the context object.
     Context,
+    /// `$name`: a workflow variable (its name is [`Path::variable`]).
+    Variable,
 }
 
 #[derive(Clone)]
@@ -38,6 +41,8 @@ enum Selector {
 pub struct Path {
     text: String,
     root: PathRoot,
+    /// The variable name of a `$name` path.
+    variable: Option<String>,
     selector: Selector,
 }
 
@@ -75,15 +80,23 @@ impl Path {
         Self {
             text: "$".to_owned(),
             root: PathRoot::Input,
+            variable: None,
             selector: Selector::Definite(ReferencePath::root()),
         }
     }
 
-    /// Parses a path starting with `$` or `$$`.
+    /// Parses a path starting with `$`, `$$` or `$name`.
     pub fn parse(text: &str) -> Result<Self, PathError> {
+        let mut variable = None;
         let (root, body) = match text.strip_prefix("$$") {
             Some(rest) => (PathRoot::Context, format!("${rest}")),
-            None => (PathRoot::Input, text.to_owned()),
+            None => match split_variable(text) {
+                Some((name, rest)) => {
+                    variable = Some(name.to_owned());
+                    (PathRoot::Variable, format!("${rest}"))
+                }
+                None => (PathRoot::Input, text.to_owned()),
+            },
         };
         if !body.starts_with('$') {
             return Err(PathError {
@@ -103,8 +116,14 @@ impl Path {
         Ok(Self {
             text: text.to_owned(),
             root,
+            variable,
             selector,
         })
+    }
+
+    /// The variable a `$name` path reads.
+    pub fn variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// True if `text` looks like a path (starts with `$`); used to tell
@@ -139,10 +158,17 @@ impl Path {
 
     /// Evaluates the path: the node for a definite path, an array of all
     /// matches for an indefinite one.
-    pub fn select(&self, input: &Value, context: &Value) -> Result<Value, PathNotFound> {
+    pub fn select(&self, input: &Value, scope: &dyn DataScope) -> Result<Value, PathNotFound> {
         let doc = match self.root {
             PathRoot::Input => input,
-            PathRoot::Context => context,
+            PathRoot::Context => scope.context(),
+            PathRoot::Variable => self
+                .variable
+                .as_deref()
+                .and_then(|name| scope.variable(name))
+                .ok_or_else(|| PathNotFound {
+                    path: self.text.clone(),
+                })?,
         };
         match &self.selector {
             Selector::Definite(reference) => {
@@ -158,9 +184,24 @@ impl Path {
 
     /// Like [`Path::select`], but `None` instead of an error when a
     /// definite path names nothing (for `IsPresent`).
-    pub fn select_optional(&self, input: &Value, context: &Value) -> Option<Value> {
-        self.select(input, context).ok()
+    pub fn select_optional(&self, input: &Value, scope: &dyn DataScope) -> Option<Value> {
+        self.select(input, scope).ok()
     }
+}
+
+/// `("name", ".rest")` for a `$name.rest` path: a `$` directly followed
+/// by a variable name (a letter or `_`, then letters, digits and `_`).
+fn split_variable(text: &str) -> Option<(&str, &str)> {
+    let after = text.strip_prefix('$')?;
+    let first = after.chars().next()?;
+    if !(first.is_alphabetic() || first == '_') {
+        return None;
+    }
+    let end = after
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(after.len(), |(i, _)| i);
+    Some((&after[..end], &after[end..]))
 }
 
 impl fmt::Debug for Path {
@@ -226,6 +267,30 @@ mod tests {
     }
 
     #[test]
+    fn dollar_name_reads_a_variable() {
+        let mut variables = crate::asl::variables::Variables::new();
+        let assignment = crate::asl::variables::Assignment::of(vec![(
+            "order".into(),
+            json!({"items": [{"id": 4}]}),
+        )])
+        .expect("small");
+        variables.apply(assignment).expect("fits");
+        let context = json!({});
+        let scope = super::super::Scope {
+            context: &context,
+            variables: &variables,
+        };
+        let read = |text: &str| Path::parse(text).expect("valid").select(&json!({}), &scope);
+        assert_eq!(read("$order.items[0].id"), Ok(json!(4)));
+        assert_eq!(read("$order.items[*].id"), Ok(json!([4])));
+        assert!(read("$missing").is_err());
+        assert_eq!(
+            Path::parse("$order").expect("valid").root_kind(),
+            PathRoot::Variable
+        );
+    }
+
+    #[test]
     fn malformed_paths_are_rejected() {
         for bad in [
             "",
@@ -234,6 +299,7 @@ mod tests {
             "$[?(@.x >)]",
             "$$$",
             "$.a..",
+            "$x y",
             "States.Format('x')",
         ] {
             assert!(Path::parse(bad).is_err(), "{bad:?} should be rejected");

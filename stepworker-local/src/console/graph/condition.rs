@@ -14,6 +14,7 @@ fn render(condition: &Condition, nested: bool) -> String {
         Condition::And(parts) => join(parts, " && ", nested),
         Condition::Or(parts) => join(parts, " || ", nested),
         Condition::Not(inner) => format!("!({})", render(inner, false)),
+        Condition::Jsonata(expression) => expression.text().to_owned(),
         Condition::Test { variable, test } => {
             let variable = variable.as_str();
             match test {

@@ -3,14 +3,16 @@
 //!
 //! The state's work never happens here: a Task, Parallel or Map state
 //! takes its result (or error) from the request's mock, and a Wait state
-//! checks its deadline without waiting.
+//! checks its deadline without waiting. Both query languages run through
+//! the same entry points as an execution's states, so `$name` variables,
+//! `Assign` and JSONata fields behave as they do in a state machine.
 
 use serde_json::Value;
 use stepworker::model::{InspectionErrorDetails, TestExecutionStatus};
 
 use super::mock::MockOutcome;
-use crate::asl::path::{Path, ReferencePath};
-use crate::asl::{self, State, StateKind, StatesError};
+use crate::asl::path::{DataScope, Path, ReferencePath};
+use crate::asl::{self, Assign, Assignment, Finished, Scope, State, StateKind, StatesError};
 
 /// One trial of a state.
 pub struct Trial<'a> {
@@ -20,6 +22,8 @@ pub struct Trial<'a> {
     pub input: &'a Value,
     /// The context object `$$`.
     pub context: &'a Value,
+    /// The variables visible to the state (the request's `variables`).
+    pub variables: &'a asl::Variables,
     /// Stand-in for the work of a Task, Parallel or Map state.
     pub mock: Option<&'a MockOutcome>,
     /// Retries the matching retrier already made (`retrierRetryCount`).
@@ -28,22 +32,36 @@ pub struct Trial<'a> {
     pub now_millis: i64,
 }
 
+impl Trial<'_> {
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            context: self.context,
+            variables: self.variables,
+        }
+    }
+}
+
 /// What each processing step produced; `None` for steps not reached or
-/// that the state type does not have.
+/// that the state type or query language does not have.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Inspection {
-    /// After `InputPath`.
+    /// After `InputPath` (JSONPath).
     pub after_input_path: Option<Value>,
-    /// After `Parameters`.
+    /// After `Parameters` (JSONPath).
     pub after_parameters: Option<Value>,
+    /// After `Arguments` (JSONata).
+    pub after_arguments: Option<Value>,
     /// The state's result.
     pub result: Option<Value>,
-    /// After `ResultSelector`.
+    /// After `ResultSelector` (JSONPath).
     pub after_result_selector: Option<Value>,
-    /// After `ResultPath`.
+    /// After `ResultPath` (JSONPath).
     pub after_result_path: Option<Value>,
     /// Which retrier or catcher handled the error.
     pub error_details: Option<InspectionErrorDetails>,
+    /// Every variable visible after the state's `Assign`; `None` when
+    /// there are none.
+    pub variables: Option<Value>,
 }
 
 /// How the trial ended.
@@ -66,17 +84,15 @@ pub struct Report {
 /// Runs `trial` to its report.
 pub fn run(trial: &Trial) -> Report {
     let mut inspection = Inspection::default();
+    let mut variables = trial.variables.clone();
     let ending = steps(trial, &mut inspection);
     let mut report = match ending {
-        Ending::Go(output) => success(trial.state, output),
-        Ending::Choose(next, output) => Report {
-            next_state: Some(next),
-            ..success(trial.state, output)
-        },
+        Ending::Go(finished) => settle(trial.state, None, finished, &mut variables),
+        Ending::Choose(next, finished) => settle(trial.state, Some(next), finished, &mut variables),
         Ending::Fail { error, cause } => failure(error, cause),
         Ending::Fault(e) => failure(Some(e.error), Some(e.cause)),
         Ending::WorkFailed { error, retriable } => {
-            handle_error(trial, error, retriable, &mut inspection)
+            handle_error(trial, error, retriable, &mut inspection, &mut variables)
         }
     };
     if let Some(output) = &report.output {
@@ -84,16 +100,17 @@ pub fn run(trial: &Trial) -> Report {
             report = failure(Some(e.error), Some(e.cause));
         }
     }
+    inspection.variables = (!variables.is_empty()).then(|| Value::Object(variables.visible()));
     report.inspection = inspection;
     report
 }
 
 /// Where the processing steps led.
 enum Ending {
-    /// Output, then `Next` or the end.
-    Go(Value),
-    /// A Choice state's pick and its output.
-    Choose(String, Value),
+    /// Output (and assignment), then `Next` or the end.
+    Go(Finished),
+    /// A Choice state's pick, its output and assignment.
+    Choose(String, Finished),
     /// A Fail state.
     Fail {
         error: Option<String>,
@@ -107,27 +124,38 @@ enum Ending {
 }
 
 fn steps(trial: &Trial, inspection: &mut Inspection) -> Ending {
-    let (state, raw, ctx) = (trial.state, trial.input, trial.context);
-    let after_input_path = match after_input_path(state, raw, ctx) {
-        Ok(value) => value,
-        Err(e) => return fault_or_work_failure(state, e),
-    };
-    inspection.after_input_path = Some(after_input_path.clone());
+    let (state, raw, scope) = (trial.state, trial.input, trial.scope());
+    if !state.is_jsonata() {
+        // AWS: the JSONPath steps are not reported for JSONata states.
+        match after_input_path(state, raw, &scope) {
+            Ok(value) => inspection.after_input_path = Some(value),
+            Err(e) => return fault_or_work_failure(state, e),
+        }
+    }
     let processed = match &state.kind {
         StateKind::Fail(_) => {
-            return match asl::fail_error_cause(state, raw) {
+            return match asl::fail_any(state, raw, scope) {
                 Ok((error, cause)) => Ending::Fail { error, cause },
                 Err(e) => Ending::Fault(e),
             }
         }
-        StateKind::Choice(_) => asl::choose_next(state, raw, ctx).and_then(|next| {
-            let output = asl::state_output(state, raw, after_input_path, ctx)?;
-            Ok(Ending::Choose(next.to_owned(), output))
+        StateKind::Choice(_) => asl::choose_any(state, raw, scope).and_then(|(next, rule)| {
+            // A matched rule's Output/Assign apply; the state's own apply
+            // when the Default is taken.
+            let (output, assign) = match rule {
+                Some(rule) => (rule.output.as_ref(), rule.assign.as_ref()),
+                None => (state.output.as_ref(), state.assign.as_ref()),
+            };
+            let finished = asl::finish_state(state, raw.clone(), None, output, assign, scope)?;
+            Ok(Ending::Choose(next.to_owned(), finished))
         }),
-        StateKind::Wait(_) => asl::wait_until_millis(state, raw, trial.now_millis)
-            .and_then(|_| asl::state_output(state, raw, after_input_path, ctx))
+        StateKind::Wait(_) => asl::wait_until_any(state, raw, trial.now_millis, scope)
+            .and_then(|_| finish(state, raw, None, scope))
             .map(Ending::Go),
-        StateKind::Succeed => asl::state_output(state, raw, after_input_path, ctx).map(Ending::Go),
+        StateKind::Succeed => {
+            asl::finish_state(state, raw.clone(), None, state.output.as_ref(), None, scope)
+                .map(Ending::Go)
+        }
         StateKind::Pass { .. } => pass(trial, inspection),
         StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_) => {
             return work(trial, inspection)
@@ -136,22 +164,48 @@ fn steps(trial: &Trial, inspection: &mut Inspection) -> Ending {
     processed.unwrap_or_else(Ending::Fault)
 }
 
+/// Output and `Assign` with the state's own fields.
+fn finish(
+    state: &State,
+    raw: &Value,
+    result: Option<Value>,
+    scope: Scope<'_>,
+) -> Result<Finished, StatesError> {
+    asl::finish_state(
+        state,
+        raw.clone(),
+        result,
+        state.output.as_ref(),
+        state.assign.as_ref(),
+        scope,
+    )
+}
+
 fn pass(trial: &Trial, inspection: &mut Inspection) -> Result<Ending, StatesError> {
-    let (state, raw, ctx) = (trial.state, trial.input, trial.context);
-    inspection.after_parameters = Some(asl::effective_input(state, raw, ctx)?);
-    let result = asl::pass_result(state, raw, ctx)?;
+    let (state, raw, scope) = (trial.state, trial.input, trial.scope());
+    if state.is_jsonata() {
+        // A JSONata Pass state has no result: `Output` (or its input) is
+        // its output.
+        return finish(state, raw, None, scope).map(Ending::Go);
+    }
+    inspection.after_parameters = Some(asl::effective_input(state, raw, &scope)?);
+    let result = asl::pass_result(state, raw, &scope)?;
     inspection.result = Some(result.clone());
-    let placed = place_result(state, raw, result, ctx)?;
+    let assignment = assign_jsonpath(state.assign.as_ref(), &result, &scope)?;
+    let placed = place_result(state, raw, result, &scope)?;
     inspection.after_result_path = Some(placed.clone());
-    narrow_output(state, raw, placed, ctx).map(Ending::Go)
+    let output = narrow_output(state, raw, placed, &scope)?;
+    Ok(Ending::Go(Finished { output, assignment }))
 }
 
 /// A Task, Parallel or Map state with its mocked work.
 fn work(trial: &Trial, inspection: &mut Inspection) -> Ending {
-    let (state, raw, ctx) = (trial.state, trial.input, trial.context);
-    // A Map state applies its ItemSelector per item, not Parameters.
+    let (state, raw, scope) = (trial.state, trial.input, trial.scope());
+    // A Map state applies its ItemSelector per item, not Parameters or
+    // Arguments.
     if !matches!(state.kind, StateKind::Map(_)) {
-        match asl::effective_input(state, raw, ctx) {
+        match asl::effective_input_any(state, raw, scope) {
+            Ok(value) if state.is_jsonata() => inspection.after_arguments = Some(value),
             Ok(value) => inspection.after_parameters = Some(value),
             Err(error) => {
                 return Ending::WorkFailed {
@@ -178,7 +232,12 @@ fn work(trial: &Trial, inspection: &mut Inspection) -> Ending {
         }
     };
     inspection.result = Some(result.clone());
-    process_result(trial, result, inspection).unwrap_or_else(|error| Ending::WorkFailed {
+    let processed = if state.is_jsonata() {
+        finish(state, raw, Some(result), scope).map(Ending::Go)
+    } else {
+        process_result(trial, result, inspection)
+    };
+    processed.unwrap_or_else(|error| Ending::WorkFailed {
         error,
         retriable: false,
     })
@@ -189,15 +248,57 @@ fn process_result(
     result: Value,
     inspection: &mut Inspection,
 ) -> Result<Ending, StatesError> {
-    let (state, raw, ctx) = (trial.state, trial.input, trial.context);
+    let (state, raw, scope) = (trial.state, trial.input, trial.scope());
     let selected = match &state.result_selector {
-        Some(template) => template.render(&result, ctx)?,
+        Some(template) => template.render(&result, &scope)?,
         None => result,
     };
     inspection.after_result_selector = Some(selected.clone());
-    let placed = place_result(state, raw, selected, ctx)?;
+    let assignment = assign_jsonpath(state.assign.as_ref(), &selected, &scope)?;
+    let placed = place_result(state, raw, selected, &scope)?;
     inspection.after_result_path = Some(placed.clone());
-    narrow_output(state, raw, placed, ctx).map(Ending::Go)
+    let output = narrow_output(state, raw, placed, &scope)?;
+    Ok(Ending::Go(Finished { output, assignment }))
+}
+
+/// A JSONPath `Assign` reading `data` (the result after `ResultSelector`).
+fn assign_jsonpath(
+    assign: Option<&Assign>,
+    data: &Value,
+    scope: &dyn DataScope,
+) -> Result<Option<Assignment>, StatesError> {
+    assign.map(|a| a.evaluate_jsonpath(data, scope)).transpose()
+}
+
+/// The report of a state that finished: its assignment stored, then its
+/// output and next state.
+fn settle(
+    state: &State,
+    next: Option<String>,
+    finished: Finished,
+    variables: &mut asl::Variables,
+) -> Report {
+    if let Err(e) = store(finished.assignment, variables) {
+        return failure(Some(e.error), Some(e.cause));
+    }
+    let report = success(state, finished.output);
+    match next {
+        Some(next) => Report {
+            next_state: Some(next),
+            ..report
+        },
+        None => report,
+    }
+}
+
+fn store(
+    assignment: Option<Assignment>,
+    variables: &mut asl::Variables,
+) -> Result<(), StatesError> {
+    match assignment {
+        Some(assignment) => variables.apply(assignment),
+        None => Ok(()),
+    }
 }
 
 /// Retry, then Catch, then failure, as the runner decides them, but
@@ -207,6 +308,7 @@ fn handle_error(
     error: StatesError,
     retriable: bool,
     inspection: &mut Inspection,
+    variables: &mut asl::Variables,
 ) -> Report {
     let state = trial.state;
     if retriable {
@@ -227,7 +329,19 @@ fn handle_error(
         return failure(Some(reported), Some(error.cause));
     };
     let catch_index = state.catch.iter().position(|c| std::ptr::eq(c, catcher));
-    match asl::catch_output(catcher, trial.input, &error.error, &error.cause) {
+    let caught = asl::catch_state(
+        state,
+        catcher,
+        trial.input,
+        &error.error,
+        &error.cause,
+        trial.scope(),
+    )
+    .and_then(|finished| {
+        store(finished.assignment, variables)?;
+        Ok(finished.output)
+    });
+    match caught {
         Ok(output) => {
             inspection.error_details = Some(InspectionErrorDetails {
                 catch_index: catch_index.and_then(|i| i32::try_from(i).ok()),
@@ -268,12 +382,16 @@ fn fault_or_work_failure(state: &State, error: StatesError) -> Ending {
 }
 
 /// `InputPath` alone: the state's effective input without `Parameters`.
-fn after_input_path(state: &State, raw: &Value, ctx: &Value) -> Result<Value, StatesError> {
+fn after_input_path(
+    state: &State,
+    raw: &Value,
+    scope: &dyn DataScope,
+) -> Result<Value, StatesError> {
     let stage = State {
         parameters: None,
         ..state.clone()
     };
-    asl::effective_input(&stage, raw, ctx)
+    asl::effective_input(&stage, raw, scope)
 }
 
 /// `ResultPath` alone, on a result that already went through `ResultSelector`.
@@ -281,14 +399,14 @@ fn place_result(
     state: &State,
     raw: &Value,
     selected: Value,
-    ctx: &Value,
+    scope: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     let stage = State {
         result_selector: None,
         output_path: Some(Path::root()),
         ..state.clone()
     };
-    asl::state_output(&stage, raw, selected, ctx)
+    asl::state_output(&stage, raw, selected, scope)
 }
 
 /// `OutputPath` alone, on the value `ResultPath` produced.
@@ -296,14 +414,14 @@ fn narrow_output(
     state: &State,
     raw: &Value,
     placed: Value,
-    ctx: &Value,
+    scope: &dyn DataScope,
 ) -> Result<Value, StatesError> {
     let stage = State {
         result_selector: None,
         result_path: Some(ReferencePath::root()),
         ..state.clone()
     };
-    asl::state_output(&stage, raw, placed, ctx)
+    asl::state_output(&stage, raw, placed, scope)
 }
 
 fn success(state: &State, output: Value) -> Report {

@@ -56,6 +56,28 @@ pub fn integer(function: &str, args: &[Value], index: usize) -> Result<i64, Intr
         .ok_or_else(|| wrong_type(function, index, "an integer", value))
 }
 
+/// The argument at `index` as an integer, a fractional number rounded to
+/// the nearest integer with halves rounded up (AWS guide: ArrayRange,
+/// ArrayPartition, MathAdd and MathRandom "round it off to the nearest
+/// integer"; AWS gives 2 for 1.5 and -1 for -1.5).
+pub fn rounded_integer(
+    function: &str,
+    args: &[Value],
+    index: usize,
+) -> Result<i64, IntrinsicError> {
+    let value = arg(function, args, index)?;
+    value
+        .as_i64()
+        .or_else(|| {
+            value
+                .as_f64()
+                .map(|f| (f + 0.5).floor())
+                .filter(|f| f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| wrong_type(function, index, "a number", value))
+}
+
 /// The argument at `index` as a boolean.
 pub fn boolean(function: &str, args: &[Value], index: usize) -> Result<bool, IntrinsicError> {
     let value = arg(function, args, index)?;

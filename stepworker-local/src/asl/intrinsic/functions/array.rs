@@ -13,7 +13,7 @@ const MAX_RANGE_LEN: usize = 1000;
 /// last one possibly shorter.
 pub fn partition(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
     let items = args::array(name, a, 0)?;
-    let size = args::integer(name, a, 1)?;
+    let size = args::rounded_integer(name, a, 1)?;
     let size = usize::try_from(size)
         .ok()
         .filter(|s| *s > 0)
@@ -37,9 +37,9 @@ pub fn contains(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
 
 /// `States.ArrayRange(start, end, step)`: from `start` to `end` inclusive.
 pub fn range(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
-    let start = args::integer(name, a, 0)?;
-    let end = args::integer(name, a, 1)?;
-    let step = args::integer(name, a, 2)?;
+    let start = args::rounded_integer(name, a, 0)?;
+    let end = args::rounded_integer(name, a, 1)?;
+    let step = args::rounded_integer(name, a, 2)?;
     if step == 0 {
         return Err(IntrinsicError::new(format!(
             "{name}: the step must not be 0"

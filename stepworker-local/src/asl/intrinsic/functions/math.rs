@@ -5,21 +5,31 @@ use serde_json::Value;
 use super::args;
 use crate::asl::intrinsic::error::IntrinsicError;
 
-/// `States.MathAdd(a, b)` on integers.
+/// `States.MathAdd(a, b)` on integers; AWS accepts arguments in the range
+/// of a 32-bit signed integer only.
 pub fn add(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
-    let left = args::integer(name, a, 0)?;
-    let right = args::integer(name, a, 1)?;
-    left.checked_add(right)
-        .map(Value::from)
-        .ok_or_else(|| IntrinsicError::new(format!("{name}: the sum overflows")))
+    let left = int32_argument(name, a, 0)?;
+    let right = int32_argument(name, a, 1)?;
+    Ok(Value::from(left + right))
+}
+
+fn int32_argument(name: &str, a: &[Value], index: usize) -> Result<i64, IntrinsicError> {
+    let value = args::rounded_integer(name, a, index)?;
+    if i32::try_from(value).is_err() {
+        return Err(IntrinsicError::new(format!(
+            "{name}: argument {} ({value}) is outside -2147483648..2147483647",
+            index + 1
+        )));
+    }
+    Ok(value)
 }
 
 /// `States.MathRandom(start, end[, seed])`: an integer with
 /// `start <= n < end` (we read AWS's "between start and end" as a
 /// half-open range). A seed makes the result repeatable.
 pub fn random(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
-    let start = args::integer(name, a, 0)?;
-    let end = args::integer(name, a, 1)?;
+    let start = args::rounded_integer(name, a, 0)?;
+    let end = args::rounded_integer(name, a, 1)?;
     if start >= end {
         return Err(IntrinsicError::new(format!(
             "{name}: the start ({start}) must be less than the end ({end})"

@@ -1,0 +1,120 @@
+//! What a JSONata expression sees: `$states` and the workflow variables.
+
+use indexmap::IndexMap;
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
+use jsonata_core::value::JValue;
+use serde_json::Value;
+
+use super::convert::{from_jvalue, to_jvalue};
+use super::error::Site;
+use super::expression::JsonataExpression;
+use super::functions;
+use crate::asl::states_error::StatesError;
+use crate::asl::variables::Variables;
+
+/// Longest a single expression may run: a runaway expression fails its
+/// state instead of holding an execution.
+const TIMEOUT_MILLIS: u64 = 5_000;
+/// Deepest evaluation stack (recursive functions).
+const MAX_STACK_DEPTH: usize = 1_000;
+/// Longest sequence an expression may build.
+const MAX_SEQUENCE_LENGTH: usize = 1_000_000;
+
+/// The members of the reserved `$states` variable.
+///
+/// AWS: `input` is the state's raw input, `result` the Task/Parallel/Map
+/// result (when it succeeded), `errorOutput` the error output (only in a
+/// Catch), `context` the context object.
+#[derive(Clone, Copy, Debug)]
+pub struct StatesBinding<'a> {
+    /// `$states.input`.
+    pub input: &'a Value,
+    /// `$states.result`.
+    pub result: Option<&'a Value>,
+    /// `$states.errorOutput`.
+    pub error_output: Option<&'a Value>,
+    /// `$states.context`.
+    pub context: &'a Value,
+}
+
+/// The environment of the expressions of one state at one step
+/// (`Arguments`, or `Output` with `Assign`): `$states` is converted once
+/// and shared by every expression evaluated in it.
+pub struct JsonataEnv<'a> {
+    states: JValue,
+    variables: &'a Variables,
+}
+
+impl<'a> JsonataEnv<'a> {
+    /// The environment of one state's expressions.
+    pub fn new(binding: StatesBinding<'_>, variables: &'a Variables) -> Self {
+        let mut states = IndexMap::with_capacity(4);
+        states.insert("input".to_owned(), to_jvalue(binding.input));
+        if let Some(result) = binding.result {
+            states.insert("result".to_owned(), to_jvalue(result));
+        }
+        if let Some(error_output) = binding.error_output {
+            states.insert("errorOutput".to_owned(), to_jvalue(error_output));
+        }
+        states.insert("context".to_owned(), to_jvalue(binding.context));
+        Self {
+            states: JValue::object(states),
+            variables,
+        }
+    }
+
+    /// The value of `expression` in field `field`; `None` when undefined.
+    pub fn evaluate(
+        &self,
+        expression: &JsonataExpression,
+        field: &str,
+    ) -> Result<Option<Value>, StatesError> {
+        let mut context = Context::new();
+        context.bind("states".to_owned(), self.states.clone());
+        for name in expression.variables() {
+            if name == "states" {
+                continue;
+            }
+            if let Some(value) = self.variables.get(name) {
+                context.bind(name.clone(), to_jvalue(value));
+            }
+        }
+        let options = EvaluatorOptions {
+            timeout_ms: Some(TIMEOUT_MILLIS),
+            max_stack_depth: Some(MAX_STACK_DEPTH),
+            max_sequence_length: Some(MAX_SEQUENCE_LENGTH),
+            ..EvaluatorOptions::default()
+        };
+        let mut evaluator = Evaluator::with_options(context, options);
+        functions::install(&mut evaluator);
+        evaluator
+            .evaluate(expression.ast(), &JValue::Null)
+            .map(|value| from_jvalue(&value))
+            .map_err(|e| self.site(expression, field).failed(&e))
+    }
+
+    /// Like [`JsonataEnv::evaluate`], failing when the value is undefined.
+    pub fn value(&self, expression: &JsonataExpression, field: &str) -> Result<Value, StatesError> {
+        self.evaluate(expression, field)?
+            .ok_or_else(|| self.site(expression, field).undefined())
+    }
+
+    /// An error for `expression` in `field` that produced `got` where the
+    /// field needs `wanted`.
+    pub fn wrong_type(
+        &self,
+        expression: &JsonataExpression,
+        field: &str,
+        wanted: &str,
+        got: &Value,
+    ) -> StatesError {
+        self.site(expression, field).wrong_type(wanted, got)
+    }
+
+    fn site<'s>(&'s self, expression: &'s JsonataExpression, field: &'s str) -> Site<'s> {
+        Site {
+            field,
+            expression: expression.text(),
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! JSONata (`QueryLanguage: JSONata`): `{% %}` expressions in state fields,
+//! evaluated with the `jsonata-core` crate plus the functions AWS adds.
+
+mod convert;
+mod detect;
+mod env;
+mod error;
+mod expression;
+mod functions;
+mod template;
+
+pub use detect::{expression_body, is_expression};
+pub use env::{JsonataEnv, StatesBinding};
+pub use expression::{JsonataExpression, JsonataSyntaxError};
+pub use template::{JsonataTemplate, TemplateSyntaxError};

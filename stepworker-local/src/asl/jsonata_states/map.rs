@@ -1,0 +1,104 @@
+//! Map items and limits in either language.
+
+use serde_json::{json, Value};
+
+use super::env;
+use crate::asl::definition::{MapJsonata, MapState, State};
+use crate::asl::jsonata::JsonataTemplate;
+use crate::asl::map::{map_iteration_inputs, map_limits, MapLimits};
+use crate::asl::path::Scope;
+use crate::asl::states_error::StatesError;
+
+/// The input of every iteration. JSONata: `Items` (the state input when
+/// absent) must be an array; `ItemSelector` sees the item as
+/// `$states.context.Map.Item.Value` and its index as `...Index`.
+pub fn map_inputs(
+    state: &State,
+    map: &MapState,
+    raw: &Value,
+    scope: Scope<'_>,
+) -> Result<Vec<Value>, StatesError> {
+    let Some(jsonata) = &map.jsonata else {
+        return map_iteration_inputs(state, map, raw, scope);
+    };
+    let items = match &jsonata.items {
+        Some(items) => items.render(&env(raw, None, None, scope), "Items")?,
+        None => raw.clone(),
+    };
+    let Value::Array(items) = items else {
+        return Err(StatesError::query_evaluation(
+            "Items",
+            format!(
+                "The field 'Items' of the state '{}' must give a JSON array, got {items}",
+                state.name
+            ),
+        ));
+    };
+    let Some(selector) = &jsonata.item_selector else {
+        return Ok(items);
+    };
+    let mut context = scope.context.clone();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            if let Value::Object(root) = &mut context {
+                root.insert(
+                    "Map".into(),
+                    json!({"Item": {"Index": index, "Value": item}}),
+                );
+            }
+            let item_scope = Scope {
+                context: &context,
+                variables: scope.variables,
+            };
+            selector.render(&env(raw, None, None, item_scope), "ItemSelector")
+        })
+        .collect()
+}
+
+/// `MaxConcurrency` and the tolerated failure thresholds.
+pub fn map_limits_any(
+    state: &State,
+    map: &MapState,
+    raw: &Value,
+    scope: Scope<'_>,
+) -> Result<MapLimits, StatesError> {
+    let Some(jsonata) = &map.jsonata else {
+        return map_limits(state, map, raw, &scope);
+    };
+    let MapJsonata {
+        max_concurrency,
+        tolerated_failure_count,
+        tolerated_failure_percentage,
+        ..
+    } = jsonata.as_ref();
+    let env = env(raw, None, None, scope);
+    let number = |template: &Option<JsonataTemplate>, field: &str, max: f64| {
+        let Some(template) = template else {
+            return Ok(None);
+        };
+        let value = template.render(&env, field)?;
+        match value.as_f64().filter(|n| (0.0..=max).contains(n)) {
+            Some(n) => Ok(Some(n)),
+            None => Err(StatesError::query_evaluation(
+                field,
+                format!(
+                    "The field '{field}' of the state '{}' must give a number between 0 and {max}, got {value}",
+                    state.name
+                ),
+            )),
+        }
+    };
+    Ok(MapLimits {
+        max_concurrency: number(max_concurrency, "MaxConcurrency", f64::MAX)?
+            .map_or(0, |n| n as u64),
+        tolerated_count: number(tolerated_failure_count, "ToleratedFailureCount", f64::MAX)?
+            .map(|n| n as u64),
+        tolerated_percentage: number(
+            tolerated_failure_percentage,
+            "ToleratedFailurePercentage",
+            100.0,
+        )?,
+    })
+}
