@@ -26,15 +26,15 @@ fn mock_config() -> MockConfig {
         },
         "MockedResponses": {
             "MockedLambdaSuccess": { "0": { "Return": {
-                "StatusCode": 200, "Payload": { "StatusCode": 200, "body": "Hello from Lambda!" } } } },
+                "StatusCode": 200, "Payload": { "StatusCode": 200, "body": "resized 3 images" } } } },
             "LambdaMockedResourceNotReady": { "0": { "Throw": {
-                "Error": "Lambda.ResourceNotReadyException", "Cause": "Lambda resource is not ready." } } },
+                "Error": "Lambda.ResourceNotReadyException", "Cause": "the function is still being created" } } },
             "MockedSQSSuccess": { "0": { "Return": {
-                "MD5OfMessageBody": "3bcb6e8e", "MessageId": "3bcb6e8e-8b51" } } },
+                "MD5OfMessageBody": "md5-of-body", "MessageId": "msg-0001" } } },
             "MockedLambdaRetry": {
-                "0": { "Throw": { "Error": "Lambda.ResourceNotReadyException", "Cause": "Lambda resource is not ready." } },
-                "1-2": { "Throw": { "Error": "Lambda.TimeoutException", "Cause": "Lambda timed out." } },
-                "3": { "Return": { "StatusCode": 200, "Payload": { "StatusCode": 200, "body": "Hello from Lambda!" } } }
+                "0": { "Throw": { "Error": "Lambda.ResourceNotReadyException", "Cause": "the function is still being created" } },
+                "1-2": { "Throw": { "Error": "Lambda.TimeoutException", "Cause": "the function ran past its timeout" } },
+                "3": { "Return": { "StatusCode": 200, "Payload": { "StatusCode": 200, "body": "resized 3 images" } } }
             },
             "MockedOnlySecondCall": { "1": { "Return": {} } }
         }
@@ -96,7 +96,7 @@ async fn a_mocked_lambda_returns_its_payload_and_writes_task_events() {
         serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
     assert_eq!(
         output,
-        json!({"MD5OfMessageBody": "3bcb6e8e", "MessageId": "3bcb6e8e-8b51"})
+        json!({"MD5OfMessageBody": "md5-of-body", "MessageId": "msg-0001"})
     );
     assert_eq!(
         done["stateMachineArn"], machine,
@@ -129,7 +129,7 @@ async fn a_mocked_lambda_returns_its_payload_and_writes_task_events() {
     .expect("json");
     assert_eq!(
         sqs_parameters["MessageBody"],
-        json!({"body": "Hello from Lambda!"})
+        json!({"body": "resized 3 images"})
     );
 
     let succeeded = events_of(&history, "TaskSucceeded");
@@ -184,7 +184,7 @@ async fn throws_are_retried_through_the_invocation_ranges_until_the_return() {
     let first = events_of(&history, "TaskFailed")[0];
     assert_eq!(
         first["taskFailedEventDetails"]["cause"],
-        "Lambda resource is not ready."
+        "the function is still being created"
     );
     assert_eq!(first["taskFailedEventDetails"]["resourceType"], "lambda");
     // Four attempts at the Lambda state, one at the SQS state.

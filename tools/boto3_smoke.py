@@ -1,5 +1,10 @@
 #!/usr/bin/env python3
-"""boto3 drives a full activity workflow against a running stepworker-local.
+"""boto3 drives workflows against a running stepworker-local.
+
+An activity workflow end to end, then a JSONata workflow whose service
+integrations answer from the mock file the engine was started with
+(stepworker-local/tests/fixtures/MockConfigFile.json) and whose
+.waitForTaskToken step is finished with the token from the history.
 
 Usage: boto3_smoke.py http://127.0.0.1:PORT
 Exits non-zero with a message on the first mismatch.
@@ -60,7 +65,63 @@ def main(endpoint: str) -> None:
         check(False, "a missing execution was described")
     except sfn.exceptions.ExecutionDoesNotExist:
         pass
+    mocked_integrations(sfn)
     print("boto3 smoke: OK")
+
+
+def mocked_integrations(sfn) -> None:
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "LambdaState",
+        "States": {
+            "LambdaState": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "resize", "Payload": "{% $states.input %}"},
+                "Assign": {"body": "{% $states.result.Payload.body %}"},
+                "Next": "SQSState",
+            },
+            "SQSState": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Arguments": {"QueueUrl": "q", "MessageBody": "{% $body %}"},
+                "Next": "Approve",
+            },
+            "Approve": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Arguments": {"QueueUrl": "q", "MessageBody": {"token": "{% $states.context.Task.Token %}"}},
+                "Output": {"body": "{% $body %}", "approved": "{% $states.result.approved %}"},
+                "End": True,
+            },
+        },
+    }
+    machine_arn = sfn.create_state_machine(
+        name="LambdaSQSIntegration",
+        definition=json.dumps(definition),
+        roleArn="arn:aws:iam::123456789012:role/sfn",
+    )["stateMachineArn"]
+    execution_arn = sfn.start_execution(
+        stateMachineArn=machine_arn + "#HappyPath", input=json.dumps({"images": 3})
+    )["executionArn"]
+
+    token = None
+    deadline = time.monotonic() + 10
+    while token is None and time.monotonic() < deadline:
+        for event in sfn.get_execution_history(executionArn=execution_arn)["events"]:
+            details = event.get("taskScheduledEventDetails")
+            if details and details["resource"] == "sendMessage.waitForTaskToken":
+                token = json.loads(details["parameters"])["MessageBody"]["token"]
+        time.sleep(0.02)
+    check(token is not None, "no TaskScheduled event carried the task token")
+    sfn.send_task_success(taskToken=token, output=json.dumps({"approved": True}))
+
+    described = wait_finished(sfn, execution_arn)
+    check(described["status"] == "SUCCEEDED", f"mocked workflow: {described}")
+    check(
+        json.loads(described["output"]) == {"body": "resized 3 images", "approved": True},
+        f"mocked workflow output: {described.get('output')}",
+    )
 
 
 def wait_finished(sfn, execution_arn: str) -> dict:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Wire-compatibility check: boto3 (the official Python SDK) drives a full
-# activity workflow against the stepworker-local binary over loopback.
+# Wire-compatibility check: boto3 (the official Python SDK) drives an activity
+# workflow and a mocked service-integration workflow against the
+# stepworker-local binary over loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,8 @@ fi
 cargo build --locked -p stepworker-local --bin stepworker-local
 port=$((20000 + RANDOM % 20000))
 log="$(mktemp)"
-target/debug/stepworker-local --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+target/debug/stepworker-local --host 127.0.0.1 --port "$port" \
+  --mock-config stepworker-local/tests/fixtures/MockConfigFile.json >"$log" 2>&1 &
 engine=$!
 trap 'kill "$engine" 2>/dev/null || true; wait "$engine" 2>/dev/null || true' EXIT
 

@@ -100,7 +100,7 @@ async fn run_happy_path(endpoint: &str) {
             );
             let output = described.output.expect("output");
             assert!(
-                output.contains("3bcb6e8e-8b51-4375-b0bc-1a59812c6e51"),
+                output.contains("msg-0001-stepworker-fixture"),
                 "{output}"
             );
             return;
