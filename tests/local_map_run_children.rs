@@ -182,6 +182,39 @@ async fn children_of_an_execution_without_test_case_have_no_mocks() {
         )
         .await;
     let execution = api.start_execution(&machine, json!({ "items": [1] })).await;
+    let map_run = map_run_of(&api, &execution).await;
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "FAILED", "{done}");
+    let kids = children(&api, &map_run).await;
+    assert_eq!(kids.len(), 1, "{kids:?}");
+    let child = api.finished(&kids[0]).await;
+    assert_eq!(child["status"], "FAILED", "{child}");
+    let cause = child["cause"].as_str().unwrap_or_default();
+    assert!(cause.contains("Call"), "{child}");
+}
+
+// EXPRESS children (`express:<machine>/<label>:...`) are Map Run children
+// too: described like STANDARD ones, as DescribeExecution describes them.
+#[tokio::test]
+async fn an_express_child_is_described_too() {
+    let api = Api::start().await;
+    let mut processor = processor(json!({ "Echo": { "Type": "Pass", "End": true } }), "Echo");
+    processor["ProcessorConfig"]["ExecutionType"] = json!("EXPRESS");
+    let machine = api
+        .machine("express-children", distributed(&processor, json!({})))
+        .await;
+    let execution = api.start_execution(&machine, json!({ "items": [1] })).await;
+    let map_run = map_run_of(&api, &execution).await;
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let kids = children(&api, &map_run).await;
+    assert_eq!(kids.len(), 1, "{kids:?}");
+    assert!(
+        kids[0].contains(":express:express-children/Items:"),
+        "{kids:?}"
+    );
+    let described = describe_for_execution(&api, &kids[0]).await;
+    assert_eq!(described["mapRunArn"], map_run.as_str());
+    assert_eq!(described["label"], "Items");
+    assert_eq!(described["stateMachineArn"], format!("{machine}/Items"));
 }

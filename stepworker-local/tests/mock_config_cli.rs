@@ -99,10 +99,7 @@ async fn run_happy_path(endpoint: &str) {
                 "{described:?}"
             );
             let output = described.output.expect("output");
-            assert!(
-                output.contains("msg-0001-stepworker-fixture"),
-                "{output}"
-            );
+            assert!(output.contains("msg-0001-stepworker-fixture"), "{output}");
             return;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

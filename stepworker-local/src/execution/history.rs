@@ -63,8 +63,9 @@ pub enum EventKind {
         name: Arc<str>,
         /// State output.
         output: Arc<str>,
-        /// The variables the state assigned, each as JSON text.
-        assigned_variables: Option<BTreeMap<String, String>>,
+        /// The variables the state assigned, boxed: most states assign
+        /// nothing, and every event pays for the largest variant.
+        assigned_variables: Option<Box<AssignedVariables>>,
     },
     /// `ParallelStateStarted` or `MapStateStarted`: the branches or
     /// iterations begin.
@@ -106,15 +107,9 @@ pub enum EventKind {
     },
     /// `ActivityScheduleFailed`.
     ActivityScheduleFailed(ErrorCause),
-    /// `EvaluationFailed`: an expression of a JSONata state failed.
-    EvaluationFailed {
-        /// The state's name.
-        state: Arc<str>,
-        /// The field whose expression failed (`Arguments`, `Output`, ...).
-        location: Option<String>,
-        /// The error (`States.QueryEvaluationError`) and its cause.
-        failure: ErrorCause,
-    },
+    /// `EvaluationFailed`: an expression of a JSONata state failed (boxed,
+    /// as rare and larger than the common events).
+    EvaluationFailed(Box<EvaluationFailure>),
     /// `ActivityStarted`.
     ActivityStarted {
         /// `workerName` of the poll that took the task.
@@ -129,8 +124,9 @@ pub enum EventKind {
     ActivityFailed(ErrorCause),
     /// `ActivityTimedOut`.
     ActivityTimedOut(ErrorCause),
-    /// A `Task*` or `LambdaFunction*` event of a service integration.
-    Service(ServiceEvent),
+    /// A `Task*` or `LambdaFunction*` event of a service integration
+    /// (boxed, as larger than the common events).
+    Service(Box<ServiceEvent>),
     /// `ExecutionSucceeded`.
     ExecutionSucceeded {
         /// Execution output.
@@ -150,6 +146,21 @@ pub enum EventKind {
     /// `MapRunStarted`, `MapRunSucceeded`, `MapRunFailed`, `MapRunAborted`
     /// or `MapRunRedriven`: a Distributed Map state's Map Run.
     MapRun(MapRunStep),
+}
+
+/// The variables a state assigned: name -> value as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AssignedVariables(pub BTreeMap<String, String>);
+
+/// What an `EvaluationFailed` event records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationFailure {
+    /// The state's name.
+    pub state: Arc<str>,
+    /// The field whose expression failed (`Arguments`, `Output`, ...).
+    pub location: Option<String>,
+    /// The error (`States.QueryEvaluationError`) and its cause.
+    pub failure: ErrorCause,
 }
 
 /// The moments of a Map Run that the parent's history records.
@@ -256,7 +267,7 @@ impl Event {
                 assigned_variables,
             } => {
                 let (output, output_details) = data(output, include_data);
-                let assigned = assigned_variables.clone();
+                let assigned = assigned_variables.as_deref().map(|a| a.0.clone());
                 event.state_exited_event_details = Some(StateExitedEventDetails {
                     name: name.to_string(),
                     output,
@@ -328,11 +339,12 @@ impl Event {
                     });
                 "ActivityScheduleFailed".into()
             }
-            EventKind::EvaluationFailed {
-                state,
-                location,
-                failure,
-            } => {
+            EventKind::EvaluationFailed(evaluation) => {
+                let EvaluationFailure {
+                    state,
+                    location,
+                    failure,
+                } = &**evaluation;
                 event.evaluation_failed_event_details = Some(EvaluationFailedEventDetails {
                     cause: failure.cause.clone(),
                     error: failure.error.clone(),
@@ -500,5 +512,18 @@ impl History {
     /// All events, oldest first.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+}
+#[cfg(test)]
+mod tests {
+    /// Every retained execution keeps all its events, so the common events
+    /// must stay small: rare or large payloads are boxed.
+    #[test]
+    fn events_stay_compact() {
+        assert!(
+            std::mem::size_of::<super::EventKind>() <= 64,
+            "EventKind grew to {} bytes",
+            std::mem::size_of::<super::EventKind>()
+        );
     }
 }

@@ -80,7 +80,7 @@ impl Runner {
             written.extend(events.submitted());
         }
         for event in written {
-            if self.record(EventKind::Service(event)).is_none() {
+            if self.record(EventKind::Service(Box::new(event))).is_none() {
                 if let Ready::Callback(wait) = ready {
                     wait.abandon(self);
                 }
@@ -147,7 +147,7 @@ impl Runner {
             Ok(result) => events.succeeded(result.text.clone()),
             Err(e) => events.failed(ErrorCause::new(e.error.clone(), e.cause.clone())),
         };
-        if self.record(EventKind::Service(event)).is_none() {
+        if self.record(EventKind::Service(Box::new(event))).is_none() {
             return Attempt::Halted;
         }
         Attempt::Done(result.map(|payload| payload.value))
@@ -155,7 +155,7 @@ impl Runner {
 
     /// Records the end of a called-back task; `None` if the execution ended.
     pub(super) fn record_service(&self, event: ServiceEvent) -> Option<i64> {
-        self.record(EventKind::Service(event))
+        self.record(EventKind::Service(Box::new(event)))
     }
 }
 

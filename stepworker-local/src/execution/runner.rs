@@ -11,7 +11,7 @@ use stepworker::model::StateMachineType;
 use tokio::sync::watch;
 
 use super::context::Context;
-use super::history::{ErrorCause, EventKind};
+use super::history::{AssignedVariables, ErrorCause, EvaluationFailure, EventKind};
 use super::record::{Execution, Outcome};
 use super::redrive::ResumePoint;
 use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
@@ -453,7 +453,10 @@ impl Runner {
                 Ok(output) => output,
                 Err(e) => return WalkEnd::Failed(error_cause(e)),
             };
-            let assigned_variables = self.exit_assigned.take();
+            let assigned_variables = self
+                .exit_assigned
+                .take()
+                .map(|assigned| Box::new(AssignedVariables(assigned)));
             if self
                 .record(EventKind::StateExited {
                     state_type,
@@ -652,11 +655,11 @@ impl Runner {
     /// failure event of a task, so a caught evaluation error still shows.
     fn record_evaluation_failed(&self, state: &State, location: String, failure: ErrorCause) {
         if state.is_jsonata() {
-            self.record(EventKind::EvaluationFailed {
+            self.record(EventKind::EvaluationFailed(Box::new(EvaluationFailure {
                 state: state.name.clone(),
                 location: Some(location),
                 failure,
-            });
+            })));
         }
     }
 }

@@ -305,14 +305,20 @@ pub fn describe_for_execution(
 ) -> ApiResult<DescribeStateMachineForExecutionOutput> {
     validate::arn("executionArn", &input.execution_arn)?;
     check_included_data(input.included_data.as_ref())?;
-    core.arns.check_execution(&input.execution_arn)?;
+    let child_of = map_run_and_label(core, &input.execution_arn);
+    // Map Run children, EXPRESS ones included, are described as
+    // DescribeExecution describes them; any other ARN must name a STANDARD
+    // execution of this engine.
+    if child_of.is_none() {
+        core.arns.check_execution(&input.execution_arn)?;
+    }
     let execution = core
         .registry
         .lock()
         .execution(&input.execution_arn)
         .cloned()
         .ok_or_else(|| execution_does_not_exist(&input.execution_arn))?;
-    let (map_run_arn, label) = map_run_of_child(core, &input.execution_arn);
+    let (map_run_arn, label) = child_of.unzip();
     // A Map Run child runs the item processor under the Map Run's own state
     // machine (`stateMachine:<machine>/<label>`), which its version holds.
     let version = &execution.version;
@@ -331,20 +337,18 @@ pub fn describe_for_execution(
     })
 }
 
-/// The Map Run ARN and label of a Distributed Map child execution; `None`s
+/// The Map Run ARN and label of a Distributed Map child execution; `None`
 /// for any other execution, as AWS returns them only for children.
-fn map_run_of_child(core: &Core, execution_arn: &str) -> (Option<String>, Option<String>) {
+fn map_run_and_label(core: &Core, execution_arn: &str) -> Option<(String, String)> {
     let registry = core.registry.lock();
-    let Some(run) = registry.map_runs.of_child(execution_arn) else {
-        return (None, None);
-    };
+    let run = registry.map_runs.of_child(execution_arn)?;
     // Children show `<machine>/<label>`; a machine name cannot hold `/`,
     // so the label is everything after the first one.
     let label = run
         .child_machine_name
         .split_once('/')
-        .map(|(_, label)| label.to_owned());
-    (Some(run.arn.to_string()), label)
+        .map_or_else(String::new, |(_, label)| label.to_owned());
+    Some((run.arn.to_string(), label))
 }
 
 /// `StateMachineDoesNotExist` for `arn`.
