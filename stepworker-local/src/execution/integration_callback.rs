@@ -6,10 +6,11 @@ use tokio::sync::mpsc;
 
 use super::history::ErrorCause;
 use super::integration_events::EventsFor;
+use super::report_wait::{after, Deadlines, Reported};
 use super::retrying::Attempt;
 use super::runner::Runner;
 use crate::activities::{Closed, TaskEvent};
-use crate::asl::{errors, StatesError, TaskTimeouts};
+use crate::asl::{StatesError, TaskTimeouts};
 
 /// A callback task whose token is good, with the channel its reports
 /// arrive on.
@@ -61,78 +62,21 @@ impl Runner {
         events: &EventsFor<'_>,
     ) -> Attempt {
         let started_at = self.now();
-        let after = |seconds: Option<u64>, from: i64| {
-            seconds
-                .map(|s| from.saturating_add(s.saturating_mul(1000) as i64))
-                .unwrap_or(i64::MAX)
+        let deadlines = Deadlines {
+            timeout_at: after(wait.timeouts.timeout_secs, started_at),
+            // The heartbeat clock runs from the moment the token went out.
+            heartbeat_at: after(wait.timeouts.heartbeat_secs, started_at),
+            heartbeat_seconds: wait.timeouts.heartbeat_secs,
         };
-        let timeout_at = after(wait.timeouts.timeout_secs, started_at);
-        // The heartbeat clock runs from the moment the token went out.
-        let mut heartbeat_at = after(wait.timeouts.heartbeat_secs, started_at);
-        let execution_deadline = self.deadline.unwrap_or(i64::MAX);
-        let attempt = loop {
-            let next_deadline = timeout_at.min(heartbeat_at).min(execution_deadline);
-            let woke_by_timer = tokio::select! {
-                biased;
-                event = wait.events.recv() => match event {
-                    Some(event) => match self.on_callback(event, events) {
-                        Reported::Heartbeat(at) => {
-                            heartbeat_at = after(wait.timeouts.heartbeat_secs, at);
-                            false
-                        }
-                        Reported::End(attempt) => break attempt,
-                    },
-                    None => break Attempt::Halted,
-                },
-                _ = self.halted() => break Attempt::Halted,
-                _ = self.core.clock.sleep_until(next_deadline), if next_deadline < i64::MAX => true,
-            };
-            if !woke_by_timer {
-                continue;
-            }
-            // A report that arrived with the timer wins over it.
-            let mut ended = None;
-            while let Ok(event) = wait.events.try_recv() {
-                match self.on_callback(event, events) {
-                    Reported::Heartbeat(at) => {
-                        heartbeat_at = after(wait.timeouts.heartbeat_secs, at)
-                    }
-                    Reported::End(attempt) => {
-                        ended = Some(attempt);
-                        break;
-                    }
-                }
-            }
-            if let Some(attempt) = ended {
-                break attempt;
-            }
-            let now = self.now();
-            let expired = if now >= execution_deadline {
-                None
-            } else if now >= timeout_at {
-                Some(errors::TIMEOUT)
-            } else if now >= heartbeat_at {
-                Some(errors::HEARTBEAT_TIMEOUT)
-            } else {
-                continue;
-            };
-            if !self.core.tasks.close(wait.task_id, Closed::TimedOut) {
-                // A report closed it first; its event is in the channel.
-                continue;
-            }
-            let Some(error) = expired else {
-                self.time_out();
-                break Attempt::Halted;
-            };
-            let details = ErrorCause {
-                error: Some(errors::reported_name(error).to_owned()),
-                cause: None,
-            };
-            if self.record_service(events.timed_out(details)).is_none() {
-                break Attempt::Halted;
-            }
-            break Attempt::Done(Err(StatesError::new(error, "")));
-        };
+        let attempt = self
+            .wait_for_report(
+                wait.task_id,
+                &mut wait.events,
+                deadlines,
+                |runner, report| runner.on_callback(report, events),
+                |runner, details| runner.record_service(events.timed_out(details)),
+            )
+            .await;
         forget_open(self, wait.task_id);
         if matches!(attempt, Attempt::Halted) {
             self.core.tasks.close(wait.task_id, Closed::ExecutionEnded);
@@ -164,12 +108,4 @@ impl Runner {
             None => Reported::End(Attempt::Halted),
         }
     }
-}
-
-/// What one report did to the wait.
-enum Reported {
-    /// The heartbeat clock restarts at this time.
-    Heartbeat(i64),
-    /// The attempt is over.
-    End(Attempt),
 }

@@ -14,6 +14,7 @@ mod map_run_items;
 mod parallel;
 mod record;
 mod redrive;
+mod report_wait;
 mod retrying;
 mod runner;
 mod task;

@@ -8,10 +8,11 @@ use tokio::sync::mpsc;
 
 use super::history::{ErrorCause, EventKind};
 use super::integration_resource;
+use super::report_wait::{after, Deadlines, Reported};
 use super::retrying::Attempt;
 use super::runner::{Payload, Runner};
 use crate::activities::{Closed, QueuedTask, TaskEvent};
-use crate::asl::{errors, State, StateKind, StatesError};
+use crate::asl::{State, StateKind, StatesError};
 use crate::stats::Stats;
 
 /// Everything needed to schedule one attempt.
@@ -118,94 +119,33 @@ impl Runner {
 
     /// Waits for the worker's result, a timeout, or the execution's end.
     async fn wait_for_worker(&self, mut task: Scheduled) -> Attempt {
-        let scheduled_at = self.now();
-        let timeout_at = task
-            .timeout_seconds
-            .map(|s| scheduled_at.saturating_add(s.saturating_mul(1000) as i64))
-            .unwrap_or(i64::MAX);
-        let execution_deadline = self.deadline.unwrap_or(i64::MAX);
-        // The heartbeat clock starts when a worker takes the task.
-        let mut heartbeat_at = i64::MAX;
-        loop {
-            let next_deadline = timeout_at.min(heartbeat_at).min(execution_deadline);
-            let woke_by_timer = tokio::select! {
-                biased;
-                event = task.events.recv() => match event {
-                    Some(event) => {
-                        if let Some(attempt) = self.on_task_event(event, &mut heartbeat_at, task.heartbeat_seconds) {
-                            return attempt;
-                        }
-                        false
-                    }
-                    None => return Attempt::Halted,
-                },
-                _ = self.halted() => return Attempt::Halted,
-                _ = self.core.clock.sleep_until(next_deadline), if next_deadline < i64::MAX => true,
-            };
-            if !woke_by_timer {
-                continue;
-            }
-            // Events that arrived with the timer win over it: a heartbeat
-            // or result sent before the deadline is honoured.
-            while let Ok(event) = task.events.try_recv() {
-                if let Some(attempt) =
-                    self.on_task_event(event, &mut heartbeat_at, task.heartbeat_seconds)
-                {
-                    return attempt;
-                }
-            }
-            let now = self.now();
-            let expired = if now >= execution_deadline {
-                None
-            } else if now >= timeout_at {
-                Some(errors::TIMEOUT)
-            } else if now >= heartbeat_at {
-                Some(errors::HEARTBEAT_TIMEOUT)
-            } else {
-                continue;
-            };
-            if !self.core.tasks.close(task.task_id, Closed::TimedOut) {
-                // A report closed it first; its event is in the channel.
-                continue;
-            }
-            let Some(error) = expired else {
-                self.time_out();
-                return Attempt::Halted;
-            };
-            self.record(EventKind::ActivityTimedOut(ErrorCause {
-                error: Some(errors::reported_name(error).to_owned()),
-                cause: None,
-            }));
-            return Attempt::Done(Err(StatesError::new(error, "")));
-        }
+        let deadlines = Deadlines {
+            timeout_at: after(task.timeout_seconds, self.now()),
+            // The heartbeat clock starts when a worker takes the task.
+            heartbeat_at: i64::MAX,
+            heartbeat_seconds: task.heartbeat_seconds,
+        };
+        self.wait_for_report(
+            task.task_id,
+            &mut task.events,
+            deadlines,
+            Self::on_task_event,
+            |runner, details| runner.record(EventKind::ActivityTimedOut(details)),
+        )
+        .await
     }
 
-    /// Applies one worker event; `Some` when the attempt is over.
-    fn on_task_event(
-        &self,
-        event: TaskEvent,
-        heartbeat_at: &mut i64,
-        heartbeat_seconds: Option<u64>,
-    ) -> Option<Attempt> {
-        let arm = |at: i64| {
-            heartbeat_seconds
-                .map(|s| at.saturating_add(s.saturating_mul(1000) as i64))
-                .unwrap_or(i64::MAX)
-        };
+    /// Applies one worker event.
+    fn on_task_event(&self, event: TaskEvent) -> Reported {
         match event {
             TaskEvent::Started {
                 worker_name,
                 at_millis,
-            } => {
-                *heartbeat_at = arm(at_millis);
-                self.record(EventKind::ActivityStarted { worker_name })
-                    .map(|_| None)
-                    .unwrap_or(Some(Attempt::Halted))
-            }
-            TaskEvent::Heartbeat { at_millis } => {
-                *heartbeat_at = arm(at_millis);
-                None
-            }
+            } => match self.record(EventKind::ActivityStarted { worker_name }) {
+                Some(_) => Reported::Heartbeat(at_millis),
+                None => Reported::End(Attempt::Halted),
+            },
+            TaskEvent::Heartbeat { at_millis } => Reported::Heartbeat(at_millis),
             TaskEvent::Succeeded { output } => {
                 let text: Arc<str> = Arc::from(output);
                 if self
@@ -214,12 +154,12 @@ impl Runner {
                     })
                     .is_none()
                 {
-                    return Some(Attempt::Halted);
+                    return Reported::End(Attempt::Halted);
                 }
                 let parsed = serde_json::from_str(&text).map_err(|e| {
                     StatesError::runtime(format!("The task output is not valid JSON: {e}"))
                 });
-                Some(Attempt::Done(parsed))
+                Reported::End(Attempt::Done(parsed))
             }
             TaskEvent::Failed { error, cause } => {
                 let details = ErrorCause {
@@ -227,9 +167,9 @@ impl Runner {
                     cause: cause.clone(),
                 };
                 if self.record(EventKind::ActivityFailed(details)).is_none() {
-                    return Some(Attempt::Halted);
+                    return Reported::End(Attempt::Halted);
                 }
-                Some(Attempt::Done(Err(StatesError::new(
+                Reported::End(Attempt::Done(Err(StatesError::new(
                     error.unwrap_or_default(),
                     cause.unwrap_or_default(),
                 ))))
