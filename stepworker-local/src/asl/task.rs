@@ -19,7 +19,7 @@ pub struct TaskTimeouts {
 
 /// Resolves the Task's timeouts. The `...Path` forms read the input after
 /// `InputPath` and must name a positive integer (else `States.Runtime`).
-/// Paths that read variables (`$name`) need [`task_timeouts_in`].
+/// Paths that read variables (`$name`) need `task_timeouts_in`.
 pub fn task_timeouts(task: &State, raw_input: &Value) -> Result<TaskTimeouts, StatesError> {
     task_timeouts_in(task, raw_input, &Value::Null)
 }

@@ -78,10 +78,28 @@ fn partition(args: &[JValue]) -> HostFnResult {
     )
 }
 
-/// `$range(start, end, step)`: `end` included, at most 1,000 items.
+/// Longest `$range`. AWS caps `$range` only through its evaluation memory
+/// limit (reported near 870,000 numbers), not at the intrinsic's 1,000.
+const MAX_JSONATA_RANGE: usize = 1_000_000;
+
+/// `$range(start, end, step)`: `end` included; non-integer arguments are
+/// truncated toward zero, as AWS does (`$range(-1.7, 2, 1)` is
+/// `[-1, 0, 1, 2]`).
 fn range(args: &[JValue]) -> HostFnResult {
     arity("range", args, 3, 3)?;
-    from_intrinsic("range", array::range("$range", &json_args(args)))
+    let mut bounds = [0i64; 3];
+    for (slot, arg) in bounds.iter_mut().zip(args) {
+        *slot = arg
+            .as_f64()
+            .filter(|n| n.is_finite())
+            .map(|n| n.trunc() as i64)
+            .ok_or_else(|| failure("range", "the arguments must be numbers"))?;
+    }
+    let [start, end, step] = bounds;
+    from_intrinsic(
+        "range",
+        array::integer_range("$range", start, end, step, MAX_JSONATA_RANGE),
+    )
 }
 
 /// `$hash(data, algorithm)`: lowercase hex digest of a string.
@@ -164,6 +182,19 @@ fn eval_unsupported(_args: &[JValue]) -> HostFnResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_truncates_and_is_not_capped_at_the_intrinsic_limit() {
+        let numbers = |v: &[f64]| v.iter().map(|n| JValue::Number(*n)).collect::<Vec<_>>();
+        let small = range(&numbers(&[-1.7, 2.0, 1.0])).expect("a range");
+        assert_eq!(from_jvalue(&small), Some(serde_json::json!([-1, 0, 1, 2])));
+        let large = range(&numbers(&[1.0, 200_000.0, 1.0])).expect("a large range");
+        assert_eq!(
+            from_jvalue(&large).and_then(|v| v.as_array().map(Vec::len)),
+            Some(200_000)
+        );
+        assert!(range(&numbers(&[0.0, 2_000_000.0, 1.0])).is_err());
+    }
 
     #[test]
     fn seeded_random_matches_java_util_random() {

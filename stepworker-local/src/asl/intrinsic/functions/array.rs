@@ -40,6 +40,19 @@ pub fn range(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
     let start = args::rounded_integer(name, a, 0)?;
     let end = args::rounded_integer(name, a, 1)?;
     let step = args::rounded_integer(name, a, 2)?;
+    integer_range(name, start, end, step, MAX_RANGE_LEN)
+}
+
+/// The integers from `start` to `end` inclusive by `step`, refused past
+/// `max_len` elements (the intrinsic's documented 1,000; JSONata's `$range`
+/// has no such cap on AWS).
+pub(crate) fn integer_range(
+    name: &str,
+    start: i64,
+    end: i64,
+    step: i64,
+    max_len: usize,
+) -> Result<Value, IntrinsicError> {
     if step == 0 {
         return Err(IntrinsicError::new(format!(
             "{name}: the step must not be 0"
@@ -48,9 +61,9 @@ pub fn range(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
     let mut out = Vec::new();
     let mut current = start;
     while (step > 0 && current <= end) || (step < 0 && current >= end) {
-        if out.len() == MAX_RANGE_LEN {
+        if out.len() == max_len {
             return Err(IntrinsicError::new(format!(
-                "{name}: the range would have more than {MAX_RANGE_LEN} elements"
+                "{name}: the range would have more than {max_len} elements"
             )));
         }
         out.push(Value::from(current));
