@@ -29,6 +29,10 @@ struct Args {
     /// Executions left waiting on an activity for the RSS figure.
     #[arg(long, default_value_t = 10_000)]
     waiting: usize,
+    /// Measure only the RSS figure, in a process that ran no throughput
+    /// load first (whose retained executions would otherwise count).
+    #[arg(long)]
+    rss_only: bool,
 }
 
 /// A JSON 1.0 caller for one endpoint.
@@ -84,6 +88,10 @@ async fn main() -> Result<()> {
         args.concurrency,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+
+    if args.rss_only {
+        return rss_with_waiting(engine, &engine_caller, args.waiting).await;
+    }
 
     let ceiling = requests_per_second(
         &ceiling_caller,
@@ -158,11 +166,16 @@ async fn main() -> Result<()> {
         p99.as_secs_f64() / c99.as_secs_f64()
     );
 
+    rss_with_waiting(engine, &engine_caller, args.waiting).await
+}
+
+/// Prints the process RSS before and after leaving `waiting` executions
+/// waiting on an activity, then stops the engine.
+async fn rss_with_waiting(engine: LocalEngine, caller: &Caller, waiting: usize) -> Result<()> {
     let rss_before = rss_mib();
-    waiting_executions(&engine, &engine_caller, args.waiting).await?;
+    waiting_executions(&engine, caller, waiting).await?;
     println!(
-        "RSS with {} executions waiting on an activity: {:.1} MiB (before: {:.1} MiB)",
-        args.waiting,
+        "RSS with {waiting} executions waiting on an activity: {:.1} MiB (before: {:.1} MiB)",
         rss_mib(),
         rss_before
     );
