@@ -58,6 +58,7 @@ impl StateMachineHandle {
             input: serde_json::to_string(input),
             name: None,
             trace_header: None,
+            test_case: None,
         }
     }
 
@@ -128,6 +129,7 @@ pub struct StartExecution<'a> {
     input: serde_json::Result<String>,
     name: Option<String>,
     trace_header: Option<String>,
+    test_case: Option<String>,
 }
 
 impl StartExecution<'_> {
@@ -145,14 +147,27 @@ impl StartExecution<'_> {
         self
     }
 
+    /// Runs the execution with the mocked service responses of test case
+    /// `name` of the mock configuration, on stepworker-local or AWS Step
+    /// Functions Local (the state machine ARN gets the `#name` suffix
+    /// they read). The AWS service itself refuses such an ARN.
+    pub fn test_case(mut self, name: impl Into<String>) -> Self {
+        self.test_case = Some(name.into());
+        self
+    }
+
     /// Starts the execution.
     pub async fn send(self) -> Result<Execution, ExecutionError> {
         let input = self.input.map_err(ExecutionError::Input)?;
+        let arn = match &self.test_case {
+            Some(case) => format!("{}#{case}", self.machine.arn),
+            None => self.machine.arn.clone(),
+        };
         let started = self
             .machine
             .client
             .start_execution()
-            .state_machine_arn(&self.machine.arn)
+            .state_machine_arn(arn)
             .input(input)
             .set_name(self.name)
             .set_trace_header(self.trace_header)
