@@ -376,3 +376,22 @@ async fn jsonpath_failures_write_no_evaluation_failed_event() {
     );
     assert_eq!(events_of(&history, "ExecutionFailed").len(), 1);
 }
+
+#[tokio::test]
+async fn thrown_errors_carry_the_jsonata_code_after_aws_sentence() {
+    let api = Api::start().await;
+    let definition = machine(
+        json!({"P": {"Type": "Pass", "End": true, "Output": {"v": [1, "{% $abs('x') %}"]}}}),
+        "P",
+    );
+    let done = run(&api, definition, json!({})).await;
+    assert_eq!(done["error"], "States.QueryEvaluationError");
+    let cause = done["cause"].as_str().expect("cause");
+    // Array members are named with `[i]`, as AWS names them.
+    assert!(
+        cause.contains(
+            "The JSONata expression '$abs('x')' specified for the field 'Output/v[1]' threw an error during evaluation. T0410:"
+        ),
+        "{cause}"
+    );
+}

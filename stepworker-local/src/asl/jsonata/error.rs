@@ -14,10 +14,17 @@ pub(super) struct Site<'a> {
 impl Site<'_> {
     /// The expression threw.
     pub fn failed(&self, error: &EvaluatorError) -> StatesError {
-        // AWS's sentence, then JSONata's own `CODE: message`.
+        // AWS's sentence, then JSONata's own message: after ". " when it
+        // opens with a JSONata code (`T0410: ...`), after ": " when it does
+        // not (our own functions' messages), as AWS joins them.
+        let message = error.message();
+        let separator = if has_jsonata_code(message) {
+            ". "
+        } else {
+            ": "
+        };
         self.error(format!(
-            "threw an error during evaluation. {}",
-            error.message()
+            "threw an error during evaluation{separator}{message}"
         ))
     }
 
@@ -42,5 +49,29 @@ impl Site<'_> {
                 self.expression, self.field
             ),
         )
+    }
+}
+
+/// True for a message that opens with a JSONata error code: a capital
+/// letter, four digits and a colon (`T0410:`, `D3086:`).
+fn has_jsonata_code(message: &str) -> bool {
+    let bytes = message.as_bytes();
+    bytes.len() > 5
+        && bytes[0].is_ascii_uppercase()
+        && bytes[1..5].iter().all(u8::is_ascii_digit)
+        && bytes[5] == b':'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_jsonata_code;
+
+    #[test]
+    fn recognises_jsonata_codes() {
+        assert!(has_jsonata_code("T0410: Argument 1 must be Number"));
+        assert!(has_jsonata_code("D3086: Invalid character in picture"));
+        assert!(!has_jsonata_code("$partition: the size must be positive"));
+        assert!(!has_jsonata_code("T041: short"));
+        assert!(!has_jsonata_code(""));
     }
 }

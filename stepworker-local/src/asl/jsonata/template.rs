@@ -68,7 +68,7 @@ impl JsonataTemplate {
             JsonataTemplate::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| item.render(env, &format!("{field}/{i}")))
+                .map(|(i, item)| item.render(env, &format!("{field}[{i}]")))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
         }
