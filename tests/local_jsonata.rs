@@ -255,10 +255,6 @@ async fn jsonpath_fields_and_bad_expressions_are_rejected_at_definition_time() {
             json!({"Type": "Pass", "End": true, "Output": {"a.$": "$.b"}}),
             "a.$",
         ),
-        (
-            json!({"Type": "Pass", "End": true, "Output": "{% 1 + %}"}),
-            "Output",
-        ),
         // AWS documents `Result` as JSONPath only: a JSONata Pass state
         // shapes its output with `Output`.
         (
@@ -281,6 +277,20 @@ async fn jsonpath_fields_and_bad_expressions_are_rejected_at_definition_time() {
         );
         assert!(error.message.contains(field), "{field}: {}", error.message);
     }
+    // An expression that does not parse: AWS's code, the parser's message
+    // without its JSONata code, and the field's location.
+    let error = api
+        .err(
+            "CreateStateMachine",
+            json!({"name": "bad", "roleArn": api::ROLE, "definition": machine(
+                json!({"Main": {"Type": "Pass", "End": true, "Output": "{% 1 + %}"}}), "Main").to_string()}),
+        )
+        .await;
+    assert_eq!(error.name(), "InvalidDefinition");
+    assert_eq!(
+        error.message,
+        "Invalid State Machine Definition: 'INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output'"
+    );
 }
 
 #[tokio::test]

@@ -23,6 +23,25 @@ fn rejection(definition: Value) -> Vec<(DiagnosticCode, String)> {
         .collect()
 }
 
+/// Asserts a SCHEMA_VALIDATION_FAILED diagnostic saying `message` at
+/// `location`.
+fn schema_message_at(definition: Value, message: &str, location: &str) {
+    let error = parse(definition).expect_err("definition must be rejected");
+    let found: Vec<(DiagnosticCode, &str, Option<&str>)> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), d.location.as_deref()))
+        .collect();
+    assert!(
+        found.contains(&(
+            DiagnosticCode::SchemaValidationFailed,
+            message,
+            Some(location)
+        )),
+        "expected '{message}' at {location}, got {found:?}"
+    );
+}
+
 fn schema_failure_at(definition: Value, location: &str) {
     let found = rejection(definition);
     assert!(
@@ -147,7 +166,8 @@ fn the_invalid_definition_message_names_code_message_and_location() {
     assert_eq!(error.location(), Some("/States/A/Next"));
     assert_eq!(
         error.to_string(),
-        "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Foo at /States/A/Next'"
+        "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Foo at /States/A/Next, \
+         MISSING_END_STATE: Workflow has no terminal state'"
     );
 }
 
@@ -164,9 +184,10 @@ fn text_that_is_not_a_definition() {
     schema_failure_at(json!([1, 2]), "/");
     schema_failure_at(json!({"States": {"A": {"Type": "Succeed"}}}), "/");
     schema_failure_at(json!({"StartAt": "A", "States": {}}), "/States");
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "Bogus": 1, "States": {"A": {"Type": "Succeed"}}}),
-        "/Bogus",
+        "Field 'Bogus' is not supported",
+        "/",
     );
 }
 
@@ -187,7 +208,7 @@ fn start_at_and_every_target_must_exist() {
         [
             (
                 DiagnosticCode::MissingTransitionTarget,
-                "/States/C/Choices/0/Next".to_owned()
+                "/States/C/Choices[0]/Next".to_owned()
             ),
             (
                 DiagnosticCode::MissingTransitionTarget,
@@ -195,7 +216,7 @@ fn start_at_and_every_target_must_exist() {
             ),
             (
                 DiagnosticCode::MissingTransitionTarget,
-                "/States/T/Catch/0/Next".to_owned()
+                "/States/T/Catch[0]/Next".to_owned()
             ),
         ]
     );
@@ -225,7 +246,7 @@ fn transitions_inside_branches_are_scoped_to_the_branch() {
         "Outside": {"Type": "Succeed"}}}));
     assert!(found.contains(&(
         DiagnosticCode::MissingTransitionTarget,
-        "/States/P/Branches/0/States/B/Next".into()
+        "/States/P/Branches[0]/States/B/Next".into()
     )));
 }
 
@@ -258,41 +279,69 @@ fn terminal_rules() {
         "/States/A",
     );
     // Succeed and Fail take neither; Choice takes no End.
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Succeed", "End": true}}}),
-        "/States/A/End",
+        "Field 'End' is not supported",
+        "/States/A",
     );
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Fail", "Next": "A"}}}),
-        "/States/A/Next",
+        "Field 'Next' is not supported",
+        "/States/A",
     );
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "C", "States": {"C": {"Type": "Choice", "End": true,
             "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "S"}]}, "S": {"Type": "Succeed"}}}),
-        "/States/C/End",
+        "Field 'End' is not supported",
+        "/States/C",
     );
-    // A loop with no way out.
-    let found = rejection(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}));
-    assert_eq!(found, [(DiagnosticCode::MissingEndState, "/States".into())]);
+    // A loop with no way out: one diagnostic, with no location, and no
+    // "not reachable" for the state nothing leads to.
+    let error = parse(json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"},
+        "Orphan": {"Type": "Pass", "Next": "A"}}}))
+    .expect_err("no terminal state");
+    let found: Vec<(DiagnosticCode, &str, Option<&str>)> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), d.location.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            DiagnosticCode::MissingEndState,
+            "Workflow has no terminal state",
+            None
+        )]
+    );
 }
 
 #[test]
 fn fields_not_allowed_for_the_state_type() {
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Retry": []}}}),
-        "/States/A/Retry",
+        "Field 'Retry' is not supported",
+        "/States/A",
     );
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 1, "End": true, "Catch": []}}}),
-        "/States/A/Catch",
+        "Field 'Catch' is not supported",
+        "/States/A",
     );
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Succeed", "ResultPath": "$.x"}}}),
-        "/States/A/ResultPath",
+        "Field 'ResultPath' is not supported",
+        "/States/A",
     );
-    schema_failure_at(
+    schema_message_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Resource": ACTIVITY}}}),
-        "/States/A/Resource",
+        "Field 'Resource' is not supported",
+        "/States/A",
+    );
+    schema_message_at(
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "TimeoutSeconds": 5}}}),
+        "Field 'TimeoutSeconds' is not supported",
+        "/States/A",
     );
     schema_failure_at(
         json!({"StartAt": "A", "States": {"A": {"Type": "Teleport", "End": true}}}),
@@ -313,39 +362,39 @@ fn choice_rules_are_checked() {
     schema_failure_at(choice(json!([])), "/States/C/Choices");
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "StringEquals": 1, "Next": "S"}])),
-        "/States/C/Choices/0/StringEquals",
+        "/States/C/Choices[0]/StringEquals",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "NumericEquals": "1", "Next": "S"}])),
-        "/States/C/Choices/0/NumericEquals",
+        "/States/C/Choices[0]/NumericEquals",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "TimestampEquals": "yesterday", "Next": "S"}])),
-        "/States/C/Choices/0/TimestampEquals",
+        "/States/C/Choices[0]/TimestampEquals",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "StringEqualsPath": "nope", "Next": "S"}])),
-        "/States/C/Choices/0/StringEqualsPath",
+        "/States/C/Choices[0]/StringEqualsPath",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "Next": "S"}])),
-        "/States/C/Choices/0",
+        "/States/C/Choices[0]",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "IsNull": true, "IsString": true, "Next": "S"}])),
-        "/States/C/Choices/0",
+        "/States/C/Choices[0]",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$.a", "IsNull": true}])),
-        "/States/C/Choices/0",
+        "/States/C/Choices[0]",
     );
     schema_failure_at(
         choice(json!([{"Not": {"Variable": "$.a", "IsNull": true, "Next": "S"}, "Next": "S"}])),
-        "/States/C/Choices/0/Not/Next",
+        "/States/C/Choices[0]/Not/Next",
     );
     schema_failure_at(
         choice(json!([{"Variable": "$..a[", "IsNull": true, "Next": "S"}])),
-        "/States/C/Choices/0/Variable",
+        "/States/C/Choices[0]/Variable",
     );
 }
 
@@ -360,35 +409,36 @@ fn retry_and_catch_rules() {
     };
     schema_failure_at(
         task(json!({"Retry": [{"ErrorEquals": ["States.ALL", "Other"]}]})),
-        "/States/T/Retry/0/ErrorEquals",
+        "/States/T/Retry[0]/ErrorEquals",
     );
     schema_failure_at(
         task(json!({"Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["Other"]}]})),
-        "/States/T/Retry/0",
+        "/States/T/Retry[0]",
     );
     schema_failure_at(
         task(json!({"Retry": [{"ErrorEquals": []}]})),
-        "/States/T/Retry/0/ErrorEquals",
+        "/States/T/Retry[0]/ErrorEquals",
     );
     schema_failure_at(
         task(json!({"Retry": [{"ErrorEquals": ["E"], "BackoffRate": 0.5}]})),
-        "/States/T/Retry/0/BackoffRate",
+        "/States/T/Retry[0]/BackoffRate",
     );
     schema_failure_at(
         task(json!({"Retry": [{"ErrorEquals": ["E"], "JitterStrategy": "HALF"}]})),
-        "/States/T/Retry/0/JitterStrategy",
+        "/States/T/Retry[0]/JitterStrategy",
     );
-    schema_failure_at(
+    schema_message_at(
         task(json!({"Retry": [{"ErrorEquals": ["E"], "Bogus": 1}]})),
-        "/States/T/Retry/0/Bogus",
+        "Field 'Bogus' is not supported",
+        "/States/T/Retry[0]",
     );
     schema_failure_at(
         task(json!({"Catch": [{"ErrorEquals": ["E"]}]})),
-        "/States/T/Catch/0",
+        "/States/T/Catch[0]",
     );
     schema_failure_at(
         task(json!({"Catch": [{"ErrorEquals": ["E"], "Next": "H", "ResultPath": "$.a[*]"}]})),
-        "/States/T/Catch/0/ResultPath",
+        "/States/T/Catch[0]/ResultPath",
     );
 }
 
@@ -495,8 +545,9 @@ fn jsonata_states_and_assign_parse_and_jsonpath_fields_are_rejected_in_jsonata()
     )
     .expect_err("OutputPath is JSONPath-only");
     assert_eq!(error.location(), Some("/States/A/OutputPath"));
-    let error = parse(json!({"StartAt": "A", "States": {
-        "A": {"Type": "Pass", "End": true, "Output": {"a": 1}}}}))
-    .expect_err("Output is JSONata-only");
-    assert_eq!(error.location(), Some("/States/A/Output"));
+    schema_message_at(
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Output": {"a": 1}}}}),
+        "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage",
+        "/States/A",
+    );
 }

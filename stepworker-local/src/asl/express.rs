@@ -30,7 +30,7 @@ fn collect(definition: &Definition, at: &str, found: &mut Vec<Diagnostic>) {
             }
             StateKind::Parallel { branches } => {
                 for (i, branch) in branches.iter().enumerate() {
-                    collect(branch, &format!("{location}/Branches/{i}"), found);
+                    collect(branch, &format!("{location}/Branches[{i}]"), found);
                 }
             }
             StateKind::Map(map) => collect(
@@ -76,8 +76,8 @@ mod tests {
         assert_eq!(
             locations,
             [
-                "/States/P/Branches/0/States/A/Resource",
-                "/States/P/Branches/1/States/B/Resource"
+                "/States/P/Branches[0]/States/A/Resource",
+                "/States/P/Branches[1]/States/B/Resource"
             ]
         );
     }

@@ -32,6 +32,12 @@ pub enum DiagnosticCode {
     /// A `.$` key inside a Pass state's `Result`, which is never evaluated
     /// (a warning).
     PassResultIsStatic,
+    /// A `{% %}` expression the JSONata parser refuses.
+    InvalidJsonataExpression,
+    /// A JSONata expression that parses but reads something Step Functions
+    /// does not offer there (a bare top-level name, `$states.errorOutput`
+    /// outside a Catch).
+    UnsupportedJsonataExpression,
 }
 
 impl DiagnosticCode {
@@ -50,6 +56,8 @@ impl DiagnosticCode {
             DiagnosticCode::NoDollar => "NO_DOLLAR",
             DiagnosticCode::NoPath => "NO_PATH",
             DiagnosticCode::PassResultIsStatic => "PASS_RESULT_IS_STATIC",
+            DiagnosticCode::InvalidJsonataExpression => "INVALID_JSONATA_EXPRESSION",
+            DiagnosticCode::UnsupportedJsonataExpression => "UNSUPPORTED_JSONATA_EXPRESSION",
         }
     }
 }
@@ -109,6 +117,17 @@ impl Diagnostic {
             code,
             message: message.into(),
             location: Some(location.into()),
+        }
+    }
+
+    /// An ERROR diagnostic about the definition as a whole, which AWS
+    /// reports with no location at all (MISSING_END_STATE).
+    pub fn unlocated(code: DiagnosticCode, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
         }
     }
 
@@ -226,5 +245,25 @@ mod tests {
         );
         assert_eq!(error.code(), DiagnosticCode::MissingTransitionTarget);
         assert_eq!(error.location(), Some("/States/pass1/Next"));
+    }
+
+    #[test]
+    fn a_diagnostic_without_location_has_no_at_clause() {
+        let error = DefinitionError::new(vec![
+            Diagnostic::new(
+                DiagnosticCode::MissingTransitionTarget,
+                "Missing 'Next' target: NOPE",
+                "/States/A/Next",
+            ),
+            Diagnostic::unlocated(
+                DiagnosticCode::MissingEndState,
+                "Workflow has no terminal state",
+            ),
+        ]);
+        assert_eq!(
+            error.to_string(),
+            "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: NOPE \
+             at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state'"
+        );
     }
 }

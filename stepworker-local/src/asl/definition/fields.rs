@@ -11,14 +11,11 @@ pub(super) const TOP_LEVEL: &[&str] = &[
 ];
 /// Parallel branch fields.
 pub(super) const BRANCH: &[&str] = &["StartAt", "States", "Comment", "QueryLanguage"];
-/// Map `ItemProcessor` fields (`Iterator` takes the same minus ProcessorConfig).
-pub(super) const ITEM_PROCESSOR: &[&str] = &[
-    "StartAt",
-    "States",
-    "Comment",
-    "ProcessorConfig",
-    "QueryLanguage",
-];
+/// Map `ItemProcessor` fields. AWS refuses `QueryLanguage` here: the states
+/// inside take the machine's language.
+pub(super) const ITEM_PROCESSOR: &[&str] = &["StartAt", "States", "Comment", "ProcessorConfig"];
+/// Legacy Map `Iterator` fields.
+pub(super) const ITERATOR: &[&str] = &["StartAt", "States", "Comment"];
 
 /// Fields only JSONPath states may have (AWS rejects them in JSONata
 /// states: `Arguments` and `Output` replace them).

@@ -4,6 +4,8 @@
 use serde_json::Value;
 
 use super::fields;
+use super::jsonata_checks::{check_field, ErrorOutput};
+use super::location;
 use super::parse::ParseContext;
 use super::reader::{schema, Obj};
 use super::types::{MapJsonata, QueryLanguage};
@@ -13,24 +15,35 @@ use crate::asl::variables::Assign;
 /// Reports fields the state's query language does not allow.
 ///
 /// AWS rejects the JSONPath fields in a JSONata state (and the reverse)
-/// with `SCHEMA_VALIDATION_FAILED`; the message names the state and field.
+/// with `SCHEMA_VALIDATION_FAILED`. A JSONata-only field in a JSONPath state
+/// is reported at the state, in AWS's words; a JSONPath-only field in a
+/// JSONata state at the field.
 pub(super) fn check_language_fields(
     obj: &Obj<'_>,
     state: &str,
     language: QueryLanguage,
     cx: &mut ParseContext,
 ) {
-    let (forbidden, language_name) = match language {
-        QueryLanguage::Jsonata => (fields::JSONPATH_ONLY, "JSONata"),
-        QueryLanguage::JsonPath => (fields::JSONATA_ONLY, "JSONPath"),
-    };
-    for key in obj.map.keys().filter(|k| forbidden.contains(&k.as_str())) {
-        cx.report(schema(
-            format!(
-                "The field '{key}' of the state '{state}' is not supported when the QueryLanguage is {language_name}"
-            ),
-            obj.at(key),
-        ));
+    match language {
+        QueryLanguage::JsonPath => {
+            for key in obj.map.keys() {
+                if fields::JSONATA_ONLY.contains(&key.as_str()) {
+                    cx.report(jsonata_only(key, obj.here()));
+                }
+            }
+        }
+        QueryLanguage::Jsonata => {
+            for key in obj.map.keys() {
+                if fields::JSONPATH_ONLY.contains(&key.as_str()) {
+                    cx.report(schema(
+                        format!(
+                            "The field '{key}' of the state '{state}' is not supported when the QueryLanguage is JSONata"
+                        ),
+                        obj.at(key),
+                    ));
+                }
+            }
+        }
     }
     if language == QueryLanguage::Jsonata {
         for key in ["Arguments", "Output", "Assign", "ItemSelector"] {
@@ -60,38 +73,38 @@ fn check_no_dollar_keys(value: &Value, location: &str, state: &str, cx: &mut Par
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_no_dollar_keys(item, &format!("{location}/{i}"), state, cx);
+                check_no_dollar_keys(item, &location::element(location, i), state, cx);
             }
         }
         _ => {}
     }
 }
 
-fn syntax_error(location: String, key: &str, message: impl std::fmt::Display) -> super::Diagnostic {
+/// A JSONata-only field in a state whose language is JSONPath, as AWS
+/// words it.
+pub(super) fn jsonata_only(key: &str, location: String) -> super::Diagnostic {
     schema(
-        format!("The value for the field '{key}' is not a valid JSONata expression: {message}"),
+        format!(
+            "The QueryLanguage is set to 'JSONPath', but field '{key}' is only supported for the 'JSONata' QueryLanguage"
+        ),
         location,
     )
 }
 
-/// The field `key` as a JSONata template, when present.
+/// The field `key` as a JSONata template, when present; its expressions
+/// are checked as AWS checks them (see `jsonata_checks`).
 pub(super) fn jsonata_template(
     obj: &Obj<'_>,
     key: &str,
+    error_output: ErrorOutput,
     cx: &mut ParseContext,
 ) -> Option<JsonataTemplate> {
     let value = obj.get(key)?;
-    match JsonataTemplate::compile(value) {
-        Ok(template) => Some(template),
-        Err(e) => {
-            cx.report(syntax_error(
-                format!("{}{}", obj.at(key), e.pointer),
-                key,
-                e.error,
-            ));
-            None
-        }
+    if !check_field(value, &obj.at(key), error_output, cx) {
+        return None;
     }
+    // Every expression parsed above, so compiling cannot fail on syntax.
+    JsonataTemplate::compile(value).ok()
 }
 
 /// The field `key` when it is a `{% %}` string.
@@ -100,29 +113,33 @@ pub(super) fn jsonata_expression(
     key: &str,
     cx: &mut ParseContext,
 ) -> Option<JsonataExpression> {
-    let text = obj.get(key)?.as_str().filter(|t| is_expression(t))?;
-    match JsonataExpression::parse_field(text) {
-        Ok(expression) => expression,
-        Err(e) => {
-            cx.report(syntax_error(obj.at(key), key, e));
-            None
-        }
+    let value = obj.get(key)?;
+    let text = value.as_str().filter(|t| is_expression(t))?;
+    if !check_field(value, &obj.at(key), ErrorOutput::Unavailable, cx) {
+        return None;
     }
+    JsonataExpression::parse_field(text).ok().flatten()
 }
 
 /// The `Assign` field, when present.
 pub(super) fn assign(
     obj: &Obj<'_>,
     language: QueryLanguage,
+    error_output: ErrorOutput,
     cx: &mut ParseContext,
 ) -> Option<Assign> {
     let value = obj.get("Assign")?;
+    if language == QueryLanguage::Jsonata
+        && !check_field(value, &obj.at("Assign"), error_output, cx)
+    {
+        return None;
+    }
     match Assign::compile(value, language) {
         Ok(assign) => Some(assign),
         Err(e) => {
             cx.report(schema(
                 e.message,
-                format!("{}{}", obj.at("Assign"), e.pointer),
+                format!("{}{}", obj.at("Assign"), location::below(value, &e.pointer)),
             ));
             None
         }
@@ -152,7 +169,7 @@ fn number(obj: &Obj<'_>, key: &str, max: f64, cx: &mut ParseContext) -> Option<J
 
 /// The JSONata fields of a Map state.
 pub(super) fn map_jsonata(obj: &Obj<'_>, cx: &mut ParseContext) -> MapJsonata {
-    let items = jsonata_template(obj, "Items", cx);
+    let items = jsonata_template(obj, "Items", ErrorOutput::Unavailable, cx);
     if let Some(JsonataTemplate::Literal(value)) = &items {
         if !value.is_array() {
             cx.report(obj.wrong_type("Items", "an array or a JSONata expression"));
@@ -160,7 +177,7 @@ pub(super) fn map_jsonata(obj: &Obj<'_>, cx: &mut ParseContext) -> MapJsonata {
     }
     MapJsonata {
         items,
-        item_selector: jsonata_template(obj, "ItemSelector", cx),
+        item_selector: jsonata_template(obj, "ItemSelector", ErrorOutput::Unavailable, cx),
         max_concurrency: number(obj, "MaxConcurrency", f64::MAX, cx),
         tolerated_failure_count: number(obj, "ToleratedFailureCount", f64::MAX, cx),
         tolerated_failure_percentage: number(obj, "ToleratedFailurePercentage", 100.0, cx),

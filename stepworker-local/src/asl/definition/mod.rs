@@ -3,7 +3,9 @@
 mod choice_rule;
 mod error;
 mod fields;
+mod jsonata_checks;
 mod language_fields;
+mod location;
 mod parse;
 mod parse_choice;
 mod parse_state;

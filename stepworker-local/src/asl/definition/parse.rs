@@ -68,6 +68,9 @@ pub(super) struct ParseContext {
     pub diagnostics: Vec<Diagnostic>,
     /// State names seen in any scope: AWS requires them unique machine-wide.
     pub state_names: HashSet<String>,
+    /// The language the top level declares, which every nested scope's
+    /// states start from.
+    pub machine_language: QueryLanguage,
 }
 
 impl ParseContext {
@@ -98,21 +101,26 @@ pub(super) fn parse_machine(
     };
     let allowed = match scope {
         Scope::TopLevel => fields::TOP_LEVEL,
-        Scope::Branch | Scope::Iterator => fields::BRANCH,
+        Scope::Branch => fields::BRANCH,
         Scope::ItemProcessor => fields::ITEM_PROCESSOR,
+        Scope::Iterator => fields::ITERATOR,
     };
-    let kind = match scope {
-        Scope::TopLevel => "a state machine",
-        Scope::Branch => "a Parallel branch",
-        Scope::ItemProcessor | Scope::Iterator => "a Map item processor",
-    };
-    for d in obj.check_fields(allowed, kind) {
+    for d in obj.check_fields(allowed) {
         cx.report(d);
     }
-    let query_language = query_language(&obj, inherited).unwrap_or_else(|d| {
+    let declared = query_language(&obj, inherited).unwrap_or_else(|d| {
         cx.report(d);
         inherited
     });
+    // AWS: the states of a Parallel branch or Map item processor take the
+    // machine's language, whatever the Parallel, the Map or the branch
+    // declares (measured, floci-io/floci #2968); only the top level sets it.
+    let query_language = if scope == Scope::TopLevel {
+        cx.machine_language = declared;
+        declared
+    } else {
+        cx.machine_language
+    };
     let start_at = obj.required_str("StartAt").map_err(|d| cx.report(d)).ok();
     let comment = obj
         .opt_str("Comment")

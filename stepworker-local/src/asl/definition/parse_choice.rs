@@ -6,7 +6,9 @@ use super::choice_rule::{
     ChoiceRule, Comparison, Condition, Operand, PatternPiece, Relation, Test, TypeTest, ValueKind,
     WildcardPattern,
 };
+use super::jsonata_checks::{check_parsed, invalid_expression, ErrorOutput};
 use super::language_fields;
+use super::location;
 use super::parse::ParseContext;
 use super::reader::{schema, Obj, Read};
 use super::types::QueryLanguage;
@@ -33,7 +35,7 @@ pub(super) fn parse_choices(
     };
     let mut rules = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let location = format!("{}/{i}", state.at("Choices"));
+        let location = location::element(&state.at("Choices"), i);
         let before = cx.diagnostics.len();
         match top_level_rule(item, location, language, cx) {
             Ok(rule) if cx.diagnostics.len() == before => rules.push(rule),
@@ -52,25 +54,20 @@ fn top_level_rule(
 ) -> Read<ChoiceRule> {
     let obj = Obj::new(value, location, "A Choice rule")?;
     let next = obj.required_str("Next")?.to_owned();
-    let assign = language_fields::assign(&obj, language, cx);
+    let assign = language_fields::assign(&obj, language, ErrorOutput::Unavailable, cx);
     let (condition, output) = match language {
         QueryLanguage::Jsonata => {
-            for d in obj.check_fields(
-                &["Condition", "Next", "Output", "Assign", "Comment"],
-                "JSONata Choice rules",
-            ) {
+            for d in obj.check_fields(&["Condition", "Next", "Output", "Assign", "Comment"]) {
                 cx.report(d);
             }
-            let output = language_fields::jsonata_template(&obj, "Output", cx);
-            (jsonata_condition(&obj)?, output)
+            let output =
+                language_fields::jsonata_template(&obj, "Output", ErrorOutput::Unavailable, cx);
+            (jsonata_condition(&obj, cx)?, output)
         }
         QueryLanguage::JsonPath => {
             for key in ["Condition", "Output"] {
                 if obj.has(key) {
-                    return Err(schema(
-                        format!("The field '{key}' is not supported in Choice rules when the QueryLanguage is JSONPath"),
-                        obj.at(key),
-                    ));
+                    return Err(language_fields::jsonata_only(key, obj.here()));
                 }
             }
             (condition(&obj, 0)?, None)
@@ -86,7 +83,7 @@ fn top_level_rule(
 
 /// A JSONata rule's `Condition`: a `{% %}` expression (its value must be a
 /// boolean at run time).
-fn jsonata_condition(obj: &Obj<'_>) -> Read<Condition> {
+fn jsonata_condition(obj: &Obj<'_>, cx: &mut ParseContext) -> Read<Condition> {
     let text = obj.required_str("Condition")?;
     if !is_expression(text) {
         return Err(schema(
@@ -94,16 +91,14 @@ fn jsonata_condition(obj: &Obj<'_>) -> Read<Condition> {
             obj.at("Condition"),
         ));
     }
+    let location = obj.at("Condition");
     match JsonataExpression::parse_field(text) {
-        Ok(Some(expression)) => Ok(Condition::Jsonata(expression)),
-        Ok(None) => Err(schema(
-            "The field 'Condition' is empty",
-            obj.at("Condition"),
-        )),
-        Err(e) => Err(schema(
-            format!("The value for the field 'Condition' is not a valid JSONata expression: {e}"),
-            obj.at("Condition"),
-        )),
+        Ok(Some(expression)) => {
+            check_parsed(&expression, &location, ErrorOutput::Unavailable, cx);
+            Ok(Condition::Jsonata(expression))
+        }
+        Ok(None) => Err(schema("The field 'Condition' is empty", location)),
+        Err(e) => Err(invalid_expression(e, location)),
     }
 }
 
@@ -153,7 +148,9 @@ fn condition(obj: &Obj<'_>, depth: usize) -> Read<Condition> {
             let inner = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| nested_rule(item, format!("{}/{i}", obj.at(operator)), depth + 1))
+                .map(|(i, item)| {
+                    nested_rule(item, location::element(&obj.at(operator), i), depth + 1)
+                })
                 .collect::<Read<Vec<_>>>()?;
             Ok(if operator == "And" {
                 Condition::And(inner)

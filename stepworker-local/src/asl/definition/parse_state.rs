@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::error::{Diagnostic, DiagnosticCode};
 use super::fields;
+use super::jsonata_checks::ErrorOutput;
 use super::language_fields::{self, check_language_fields};
+use super::location;
 use super::parse::{parse_machine, query_language, ParseContext, Scope};
 use super::parse_choice::parse_choices;
 use super::reader::{schema, Obj, Read, MAX_SECONDS};
@@ -16,6 +18,7 @@ use super::types::{
 };
 use crate::asl::errors;
 use crate::asl::expression::Expression;
+use crate::asl::jsonata::JsonataTemplate;
 use crate::asl::path::Path;
 use crate::asl::template::Template;
 use crate::asl::timestamp::parse_timestamp_millis;
@@ -53,11 +56,16 @@ pub(super) fn parse_state(
         return None;
     };
     let before = cx.diagnostics.len();
-    let kind_label = format!("states of type '{type_name}'");
-    for d in obj.check_fields(&allowed, &kind_label) {
+    for d in obj.check_fields(&allowed) {
         cx.report(d);
     }
     let language = query_language(&obj, inherited).unwrap_or(inherited);
+    if cx.machine_language == QueryLanguage::Jsonata && language == QueryLanguage::JsonPath {
+        cx.report(schema(
+            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+            obj.here(),
+        ));
+    }
     check_language_fields(&obj, name, language, cx);
     let state = StateParser {
         obj: &obj,
@@ -105,9 +113,10 @@ impl<'a> StateParser<'_, 'a, '_> {
         let retry = self.retriers();
         let catch = self.catchers();
         let jsonata = query_language == QueryLanguage::Jsonata;
-        let arguments = language_fields::jsonata_template(obj, "Arguments", self.cx);
-        let output = language_fields::jsonata_template(obj, "Output", self.cx);
-        let assign = language_fields::assign(obj, query_language, self.cx);
+        let arguments = self.jsonata_template("Arguments");
+        let output = self.jsonata_template("Output");
+        let assign =
+            language_fields::assign(obj, query_language, ErrorOutput::Unavailable, self.cx);
         let kind = match type_name {
             "Pass" => Some(StateKind::Pass {
                 result: obj.get("Result").cloned(),
@@ -180,12 +189,18 @@ impl<'a> StateParser<'_, 'a, '_> {
         (next, end)
     }
 
+    /// A state-level JSONata field (never reads `$states.errorOutput`).
+    fn jsonata_template(&mut self, key: &str) -> Option<JsonataTemplate> {
+        language_fields::jsonata_template(self.obj, key, ErrorOutput::Unavailable, self.cx)
+    }
+
     fn template(&mut self, key: &str) -> Option<Template> {
         let value = self.obj.get(key)?;
         match Template::compile(value) {
             Ok(template) => Some(template),
             Err(e) => {
-                let location = format!("{}{}", self.obj.at(key), e.pointer);
+                let location =
+                    format!("{}{}", self.obj.at(key), location::below(value, &e.pointer));
                 self.cx.report(schema(e.message, location));
                 None
             }
@@ -241,7 +256,7 @@ impl<'a> StateParser<'_, 'a, '_> {
         for (i, item) in items.iter().enumerate() {
             match Obj::new(
                 item,
-                format!("{}/{i}", obj.at(key)),
+                location::element(&obj.at(key), i),
                 &format!("Each '{key}' entry"),
             ) {
                 Ok(entry) => out.push((i, entry)),
@@ -267,18 +282,15 @@ impl<'a> StateParser<'_, 'a, '_> {
     fn retriers(&mut self) -> Vec<Retrier> {
         let mut retriers = Vec::new();
         for (_, entry) in self.entries("Retry") {
-            for d in entry.check_fields(
-                &[
-                    "ErrorEquals",
-                    "IntervalSeconds",
-                    "MaxAttempts",
-                    "BackoffRate",
-                    "MaxDelaySeconds",
-                    "JitterStrategy",
-                    "Comment",
-                ],
-                "a Retrier",
-            ) {
+            for d in entry.check_fields(&[
+                "ErrorEquals",
+                "IntervalSeconds",
+                "MaxAttempts",
+                "BackoffRate",
+                "MaxDelaySeconds",
+                "JitterStrategy",
+                "Comment",
+            ]) {
                 self.cx.report(d);
             }
             let error_equals = self.error_equals(&entry);
@@ -320,17 +332,14 @@ impl<'a> StateParser<'_, 'a, '_> {
     fn catchers(&mut self) -> Vec<Catcher> {
         let mut catchers = Vec::new();
         for (_, entry) in self.entries("Catch") {
-            for d in entry.check_fields(
-                &[
-                    "ErrorEquals",
-                    "Next",
-                    "ResultPath",
-                    "Comment",
-                    "Output",
-                    "Assign",
-                ],
-                "a Catcher",
-            ) {
+            for d in entry.check_fields(&[
+                "ErrorEquals",
+                "Next",
+                "ResultPath",
+                "Comment",
+                "Output",
+                "Assign",
+            ]) {
                 self.cx.report(d);
             }
             let error_equals = self.error_equals(&entry);
@@ -338,8 +347,16 @@ impl<'a> StateParser<'_, 'a, '_> {
             let result_path = self
                 .take(entry.reference_path_or_null("ResultPath"))
                 .unwrap_or(None);
-            let output = language_fields::jsonata_template(&entry, "Output", self.cx);
-            let assign = language_fields::assign(&entry, self.language, self.cx);
+            // A catcher's Output and Assign are where `$states.errorOutput`
+            // exists.
+            let output = language_fields::jsonata_template(
+                &entry,
+                "Output",
+                ErrorOutput::Available,
+                self.cx,
+            );
+            let assign =
+                language_fields::assign(&entry, self.language, ErrorOutput::Available, self.cx);
             if let Some(next) = next {
                 catchers.push(Catcher {
                     error_equals,
@@ -509,7 +526,7 @@ impl<'a> StateParser<'_, 'a, '_> {
         };
         let mut branches = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let location = format!("{}/{i}", obj.at("Branches"));
+            let location = location::element(&obj.at("Branches"), i);
             branches.push(parse_machine(
                 item,
                 location,
@@ -611,7 +628,7 @@ impl<'a> StateParser<'_, 'a, '_> {
         let Some(config) = self.take(Obj::new(config, location, "ProcessorConfig")) else {
             return (ProcessorMode::Inline, None);
         };
-        for d in config.check_fields(&["Mode", "ExecutionType"], "ProcessorConfig") {
+        for d in config.check_fields(&["Mode", "ExecutionType"]) {
             self.cx.report(d);
         }
         let mode = match self.take(config.opt_str("Mode")).flatten() {

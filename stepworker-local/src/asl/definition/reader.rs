@@ -53,17 +53,14 @@ impl<'a> Obj<'a> {
         self.map.contains_key(key)
     }
 
-    /// Rejects fields not in `allowed` for a `kind` (named in the message).
-    pub fn check_fields(&self, allowed: &[&str], kind: &str) -> Vec<Diagnostic> {
+    /// Rejects fields not in `allowed`, each reported as AWS does: at this
+    /// object (the state, for a state's fields), `Field 'X' is not
+    /// supported`.
+    pub fn check_fields(&self, allowed: &[&str]) -> Vec<Diagnostic> {
         self.map
             .keys()
             .filter(|key| !allowed.contains(&key.as_str()))
-            .map(|key| {
-                schema(
-                    format!("The field '{key}' is not supported by Step Functions for {kind}"),
-                    self.at(key),
-                )
-            })
+            .map(|key| schema(format!("Field '{key}' is not supported"), self.here()))
             .collect()
     }
 

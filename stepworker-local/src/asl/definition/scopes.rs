@@ -55,7 +55,7 @@ fn check(definition: &Definition, location: &str, outer: &[&str], out: &mut Vec<
         match &state.kind {
             StateKind::Parallel { branches } => {
                 for (i, branch) in branches.iter().enumerate() {
-                    check(branch, &format!("{at}/Branches/{i}"), &visible, out);
+                    check(branch, &format!("{at}/Branches[{i}]"), &visible, out);
                 }
             }
             StateKind::Map(map) => {

@@ -1,8 +1,12 @@
 //! Transition checks on a parsed (sub-)definition: every target exists,
 //! every state is reachable, and some state ends the execution.
 //!
-//! AWS reports an unreachable state under MISSING_TRANSITION_TARGET with
-//! the message `State "X" is not reachable.`; we follow that.
+//! As measured on AWS (floci-io/floci #2786): a dangling target reads
+//! `Missing 'Next' target: X` whatever field holds it (`Default` and a
+//! catcher's `Next` included); a definition with no terminal state gets one
+//! MISSING_END_STATE with no location, after any dangling targets, and no
+//! unreachable-state diagnostics; an unreachable state is reported under
+//! MISSING_TRANSITION_TARGET as `State "X" is not reachable.`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,22 +38,20 @@ pub(super) fn check_transitions(
     let mut found_missing = false;
     for (_, target, at) in transitions(definition, location) {
         if !definition.states.contains_key(target) {
-            let what = at.rsplit('/').next().unwrap_or("Next").to_owned();
-            out.push(missing(&what, target, at));
+            out.push(missing("Next", target, at));
             found_missing = true;
         }
     }
-    // Terminal and reachability checks are only meaningful once every
-    // target exists.
-    if found_missing {
-        return;
-    }
     if !definition.states.values().any(|s| s.is_terminal()) {
-        out.push(Diagnostic::new(
+        out.push(Diagnostic::unlocated(
             DiagnosticCode::MissingEndState,
             "Workflow has no terminal state",
-            format!("{location}/States"),
         ));
+        return;
+    }
+    // Reachability is only meaningful once every target exists.
+    if found_missing {
+        return;
     }
     let reachable = reachable_states(definition, location);
     for name in definition.states.keys() {
@@ -75,7 +77,7 @@ fn transitions<'d>(definition: &'d Definition, location: &str) -> Vec<(&'d str, 
             edges.push((
                 name.as_str(),
                 catcher.next.as_str(),
-                format!("{base}/Catch/{i}/Next"),
+                format!("{base}/Catch[{i}]/Next"),
             ));
         }
         if let StateKind::Choice(choice) = &state.kind {
@@ -83,7 +85,7 @@ fn transitions<'d>(definition: &'d Definition, location: &str) -> Vec<(&'d str, 
                 edges.push((
                     name.as_str(),
                     rule.next.as_str(),
-                    format!("{base}/Choices/{i}/Next"),
+                    format!("{base}/Choices[{i}]/Next"),
                 ));
             }
             if let Some(default) = &choice.default {

@@ -97,7 +97,7 @@ fn state(
         }
         for (i, catcher) in array(obj.get("Catch")).iter().enumerate() {
             if let Some(assign) = catcher.get("Assign") {
-                no_dollar(assign, &format!("{location}/Catch/{i}/Assign"), 0, out);
+                no_dollar(assign, &format!("{location}/Catch[{i}]/Assign"), 0, out);
             }
         }
         match obj.get("Type").and_then(Value::as_str) {
@@ -113,7 +113,7 @@ fn state(
             }
             Some("Choice") => {
                 for (i, rule) in array(obj.get("Choices")).iter().enumerate() {
-                    let at = format!("{location}/Choices/{i}");
+                    let at = format!("{location}/Choices[{i}]");
                     if let Some(assign) = rule.get("Assign") {
                         no_dollar(assign, &format!("{at}/Assign"), 0, out);
                     }
@@ -126,7 +126,7 @@ fn state(
     for (i, branch) in array(obj.get("Branches")).iter().enumerate() {
         machine(
             branch,
-            &format!("{location}/Branches/{i}"),
+            &format!("{location}/Branches[{i}]"),
             language,
             depth + 1,
             out,
@@ -177,7 +177,7 @@ fn no_dollar(value: &Value, location: &str, depth: usize, out: &mut Vec<Diagnost
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                no_dollar(item, &format!("{location}/{i}"), depth + 1, out);
+                no_dollar(item, &format!("{location}[{i}]"), depth + 1, out);
             }
         }
         _ => {}
@@ -208,7 +208,7 @@ fn static_result(value: &Value, location: &str, depth: usize, out: &mut Vec<Diag
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                static_result(item, &format!("{location}/{i}"), depth + 1, out);
+                static_result(item, &format!("{location}[{i}]"), depth + 1, out);
             }
         }
         _ => {}
@@ -228,7 +228,7 @@ fn choice_rule(rule: &Value, location: &str, depth: usize, out: &mut Vec<Diagnos
         for (i, nested) in array(obj.get(combinator)).iter().enumerate() {
             choice_rule(
                 nested,
-                &format!("{location}/{combinator}/{i}"),
+                &format!("{location}/{combinator}[{i}]"),
                 depth + 1,
                 out,
             );
@@ -326,7 +326,7 @@ mod tests {
                 (DiagnosticCode::NoDollar, "/States/A/Parameters/call".into()),
                 (
                     DiagnosticCode::NoDollar,
-                    "/States/A/Parameters/nested/0/context".into()
+                    "/States/A/Parameters/nested[0]/context".into()
                 ),
             ]
         );
@@ -362,7 +362,7 @@ mod tests {
             vec![
                 (
                     DiagnosticCode::NoPath,
-                    "/States/C/Choices/0/Not/StringEquals".into()
+                    "/States/C/Choices[0]/Not/StringEquals".into()
                 ),
                 (DiagnosticCode::NoPath, "/States/F/Cause".into()),
             ]
@@ -385,7 +385,7 @@ mod tests {
             warnings,
             vec![(
                 DiagnosticCode::NoDollar,
-                "/States/P/Branches/1/States/B/Parameters/x".into()
+                "/States/P/Branches[1]/States/B/Parameters/x".into()
             )]
         );
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use jsonata_core::ast::AstNode;
 
 use super::detect::expression_body;
+use super::references::ContextReads;
 
 /// A JSONata expression parsed at definition time, so running a state
 /// never parses text.
@@ -14,6 +15,7 @@ pub struct JsonataExpression {
     text: String,
     ast: Arc<AstNode>,
     variables: Vec<String>,
+    reads: ContextReads,
 }
 
 /// Why an expression does not parse.
@@ -53,10 +55,11 @@ impl JsonataExpression {
             });
         }
         let ast = jsonata_core::parser::parse(body).map_err(|e| JsonataSyntaxError {
-            message: e.to_string(),
+            message: aws_parse_message(&e.to_string()),
         })?;
         Ok(Self {
             text: body.to_owned(),
+            reads: ContextReads::of(&ast),
             ast: Arc::new(ast),
             variables: referenced_variables(body),
         })
@@ -65,6 +68,19 @@ impl JsonataExpression {
     /// The expression as written, without `{% %}`.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The distinct bare names (or `$`) the expression reads from the
+    /// top-level context, which Step Functions does not provide, in the
+    /// order written.
+    pub fn top_level_references(&self) -> &[String] {
+        &self.reads.top_level_names
+    }
+
+    /// True when the expression reads `$states.errorOutput`, which exists
+    /// only in a Catch's `Output` and `Assign`.
+    pub fn reads_error_output(&self) -> bool {
+        self.reads.error_output
     }
 
     pub(super) fn ast(&self) -> &AstNode {
@@ -88,6 +104,102 @@ impl PartialEq for JsonataExpression {
     fn eq(&self, other: &Self) -> bool {
         self.text == other.text
     }
+}
+
+/// The parser's message worded as AWS reports it: without the JSONata
+/// error code (`S0207: `) and with tokens written as the symbols jsonata-js
+/// prints (`Expected "]", got ","` rather than `Expected RightBracket, got
+/// Comma`).
+fn aws_parse_message(message: &str) -> String {
+    let message = message.strip_prefix("Invalid syntax: ").unwrap_or(message);
+    let message = strip_error_code(message);
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some((before, token, after)) = next_token_name(rest) {
+        out.push_str(before);
+        match token_symbol(token) {
+            Some(symbol) => {
+                out.push('"');
+                out.push_str(symbol);
+                out.push('"');
+            }
+            None => out.push_str(token),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `S0207: text` gives `text`; a message with no code is kept.
+fn strip_error_code(message: &str) -> &str {
+    let bytes = message.as_bytes();
+    let coded = bytes.len() > 7
+        && bytes[0].is_ascii_uppercase()
+        && bytes[1..5].iter().all(u8::is_ascii_digit)
+        && &bytes[5..7] == b": ";
+    if coded {
+        &message[7..]
+    } else {
+        message
+    }
+}
+
+/// Words that name a token in the parser's messages follow one of these.
+const TOKEN_MARKERS: [&str; 3] = ["Expected ", "got ", "The symbol "];
+
+/// The text up to the next word that follows a token marker, that word,
+/// and the text after it.
+fn next_token_name(text: &str) -> Option<(&str, &str, &str)> {
+    let (at, marker) = TOKEN_MARKERS
+        .iter()
+        .filter_map(|m| text.find(m).map(|i| (i, *m)))
+        .min_by_key(|(i, _)| *i)?;
+    let start = at + marker.len();
+    let end = text[start..]
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .map_or(text.len(), |n| start + n);
+    Some((&text[..start], &text[start..end], &text[end..]))
+}
+
+/// The symbol of a jsonata-core token name.
+fn token_symbol(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "LeftParen" => "(",
+        "RightParen" => ")",
+        "LeftBracket" => "[",
+        "RightBracket" => "]",
+        "LeftBrace" => "{",
+        "RightBrace" => "}",
+        "Comma" => ",",
+        "Semicolon" => ";",
+        "Colon" => ":",
+        "ColonEqual" => ":=",
+        "Dot" => ".",
+        "DotDot" => "..",
+        "Question" => "?",
+        "QuestionQuestion" => "??",
+        "QuestionColon" => "?:",
+        "Plus" => "+",
+        "Minus" => "-",
+        "Star" => "*",
+        "StarStar" => "**",
+        "Slash" => "/",
+        "Percent" => "%",
+        "Equal" => "=",
+        "NotEqual" => "!=",
+        "LessThan" => "<",
+        "LessThanOrEqual" => "<=",
+        "GreaterThan" => ">",
+        "GreaterThanOrEqual" => ">=",
+        "Ampersand" => "&",
+        "TildeArrow" => "~>",
+        "Caret" => "^",
+        "Pipe" => "|",
+        "Hash" => "#",
+        "At" => "@",
+        _ => return None,
+    })
 }
 
 /// Deepest bracket nesting accepted.
@@ -161,5 +273,31 @@ mod tests {
         assert_eq!(JsonataExpression::parse_field("plain"), Ok(None));
         assert!(JsonataExpression::parse_field("{% 1 + %}").is_err());
         assert!(JsonataExpression::parse_field("{%  %}").is_err());
+    }
+
+    fn parse_error(body: &str) -> String {
+        match JsonataExpression::parse(body) {
+            Err(e) => e.message,
+            Ok(_) => panic!("{body} parsed"),
+        }
+    }
+
+    #[test]
+    fn parse_errors_read_as_aws_words_them() {
+        assert_eq!(parse_error("1 +"), "Unexpected end of expression");
+        assert_eq!(parse_error("$x :="), "Unexpected end of expression");
+        assert_eq!(parse_error("a[1,2)"), "Expected \"]\", got \",\"");
+        assert_eq!(
+            parse_error("\"unterminated"),
+            "String literal must be terminated by a matching quote"
+        );
+        assert_eq!(
+            parse_error("{\"a\":}"),
+            "The symbol \"}\" cannot be used as a unary operator"
+        );
+        assert_eq!(
+            parse_error("($x := 1"),
+            "Expected \")\" before end of expression"
+        );
     }
 }

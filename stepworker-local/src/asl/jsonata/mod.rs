@@ -7,6 +7,7 @@ mod env;
 mod error;
 mod expression;
 mod functions;
+mod references;
 mod template;
 
 pub use detect::{expression_body, is_expression};
