@@ -1,5 +1,7 @@
 //! What a JSONata expression sees: `$states` and the workflow variables.
 
+use std::cell::OnceCell;
+
 use indexmap::IndexMap;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
 use jsonata_core::value::JValue;
@@ -9,6 +11,7 @@ use super::convert::{from_jvalue, to_jvalue};
 use super::error::Site;
 use super::expression::JsonataExpression;
 use super::functions;
+use super::references::StatesReads;
 use crate::asl::states_error::StatesError;
 use crate::asl::variables::Variables;
 
@@ -38,29 +41,60 @@ pub struct StatesBinding<'a> {
 }
 
 /// The environment of the expressions of one state at one step
-/// (`Arguments`, or `Output` with `Assign`): `$states` is converted once
-/// and shared by every expression evaluated in it.
+/// (`Arguments`, or `Output` with `Assign`). Each member of `$states` is
+/// converted the first time an expression reads it and shared by every
+/// later expression: most read only `$states.input`, and the context object
+/// repeats the execution input.
 pub struct JsonataEnv<'a> {
-    states: JValue,
+    binding: StatesBinding<'a>,
+    input: OnceCell<JValue>,
+    result: OnceCell<Option<JValue>>,
+    error_output: OnceCell<Option<JValue>>,
+    context: OnceCell<JValue>,
     variables: &'a Variables,
 }
 
 impl<'a> JsonataEnv<'a> {
     /// The environment of one state's expressions.
-    pub fn new(binding: StatesBinding<'_>, variables: &'a Variables) -> Self {
-        let mut states = IndexMap::with_capacity(4);
-        states.insert("input".to_owned(), to_jvalue(binding.input));
-        if let Some(result) = binding.result {
-            states.insert("result".to_owned(), to_jvalue(result));
-        }
-        if let Some(error_output) = binding.error_output {
-            states.insert("errorOutput".to_owned(), to_jvalue(error_output));
-        }
-        states.insert("context".to_owned(), to_jvalue(binding.context));
+    pub fn new(binding: StatesBinding<'a>, variables: &'a Variables) -> Self {
         Self {
-            states: JValue::object(states),
+            binding,
+            input: OnceCell::new(),
+            result: OnceCell::new(),
+            error_output: OnceCell::new(),
+            context: OnceCell::new(),
             variables,
         }
+    }
+
+    /// `$states` with the members `reads` needs.
+    fn states(&self, reads: StatesReads) -> JValue {
+        let mut states = IndexMap::with_capacity(4);
+        if reads.whole || reads.input {
+            let input = self.input.get_or_init(|| to_jvalue(self.binding.input));
+            states.insert("input".to_owned(), input.clone());
+        }
+        if reads.whole || reads.result {
+            let result = self
+                .result
+                .get_or_init(|| self.binding.result.map(to_jvalue));
+            if let Some(result) = result {
+                states.insert("result".to_owned(), result.clone());
+            }
+        }
+        if reads.whole || reads.error_output {
+            let error_output = self
+                .error_output
+                .get_or_init(|| self.binding.error_output.map(to_jvalue));
+            if let Some(error_output) = error_output {
+                states.insert("errorOutput".to_owned(), error_output.clone());
+            }
+        }
+        if reads.whole || reads.context {
+            let context = self.context.get_or_init(|| to_jvalue(self.binding.context));
+            states.insert("context".to_owned(), context.clone());
+        }
+        JValue::object(states)
     }
 
     /// The value of `expression` in field `field`; `None` when undefined.
@@ -70,7 +104,7 @@ impl<'a> JsonataEnv<'a> {
         field: &str,
     ) -> Result<Option<Value>, StatesError> {
         let mut context = Context::new();
-        context.bind("states".to_owned(), self.states.clone());
+        context.bind("states".to_owned(), self.states(expression.states_reads()));
         for name in expression.variables() {
             if name == "states" {
                 continue;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use jsonata_core::ast::AstNode;
 
 use super::detect::expression_body;
-use super::references::ContextReads;
+use super::references::{ContextReads, StatesReads};
 
 /// A JSONata expression parsed at definition time, so running a state
 /// never parses text.
@@ -85,6 +85,11 @@ impl JsonataExpression {
 
     pub(super) fn ast(&self) -> &AstNode {
         &self.ast
+    }
+
+    /// The members of `$states` the expression reads.
+    pub(super) fn states_reads(&self) -> StatesReads {
+        self.reads.states
     }
 
     /// Names the expression may read as `$name` (a superset: a name bound

@@ -23,6 +23,38 @@ pub(super) struct ContextReads {
     pub top_level_names: Vec<String>,
     /// True when some path starts `$states.errorOutput`.
     pub error_output: bool,
+    /// The members of `$states` the expression reads.
+    pub states: StatesReads,
+}
+
+/// Which members of `$states` an expression reads, so evaluating it
+/// converts only those (the context object repeats the execution input).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatesReads {
+    /// `$states.input`.
+    pub input: bool,
+    /// `$states.result`.
+    pub result: bool,
+    /// `$states.errorOutput`.
+    pub error_output: bool,
+    /// `$states.context`.
+    pub context: bool,
+    /// `$states` itself (passed whole, rebound, or read with a computed
+    /// member): every member is needed.
+    pub whole: bool,
+}
+
+impl StatesReads {
+    fn member(&mut self, name: &str) {
+        match name {
+            "input" => self.input = true,
+            "result" => self.result = true,
+            "errorOutput" => self.error_output = true,
+            "context" => self.context = true,
+            // Any other member is undefined whatever we bind.
+            _ => {}
+        }
+    }
 }
 
 impl ContextReads {
@@ -54,6 +86,7 @@ impl ContextReads {
             // `$` alone is the context item; `$$` (ParentVariable) is left
             // alone: AWS words that case differently and it was not measured.
             AstNode::Variable(name) if top && name.is_empty() => self.name("$"),
+            AstNode::Variable(name) if name == "states" => self.states.whole = true,
             AstNode::Path { steps } => self.path(steps, top),
             AstNode::Binary { lhs, rhs, .. } => {
                 self.node(lhs, top);
@@ -116,12 +149,27 @@ impl ContextReads {
     }
 
     fn path(&mut self, steps: &[PathStep], top: bool) {
-        if let [first, second, ..] = steps {
-            let from_states = matches!(&first.node, AstNode::Variable(v) if v == "states");
-            let error_output = matches!(&second.node, AstNode::Name(n) if n == "errorOutput");
-            self.error_output |= from_states && error_output;
+        let from_states = steps
+            .first()
+            .is_some_and(|first| matches!(&first.node, AstNode::Variable(v) if v == "states"));
+        // `$states.<member>...`: only that member is read. Anything else
+        // that starts at `$states` (alone, with a filter) reads it whole,
+        // through the variable visit below.
+        let member = match steps {
+            [first, second, ..] if from_states && first.stages.is_empty() => match &second.node {
+                AstNode::Name(name) => Some(name.as_str()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(name) = member {
+            self.error_output |= name == "errorOutput";
+            self.states.member(name);
         }
         for (i, step) in steps.iter().enumerate() {
+            if i == 0 && member.is_some() {
+                continue;
+            }
             self.node(&step.node, top && i == 0);
             for stage in &step.stages {
                 if let Stage::Filter(predicate) = stage {
@@ -144,6 +192,38 @@ mod tests {
     }
 
     #[test]
+    fn only_the_members_of_states_an_expression_reads_are_needed() {
+        let members = |body: &str| {
+            let r = reads(body).states;
+            (r.input, r.result, r.error_output, r.context, r.whole)
+        };
+        assert_eq!(
+            members("$states.input.x"),
+            (true, false, false, false, false)
+        );
+        assert_eq!(
+            members("$states.context.Execution.Id & $states.input.a"),
+            (true, false, false, true, false)
+        );
+        assert_eq!(
+            members("$states.input.items[price > $states.result.min]"),
+            (true, true, false, false, false)
+        );
+        assert_eq!(members("$states.errorOutput.Cause").2, true);
+        assert_eq!(members("42"), (false, false, false, false, false));
+        // Whole uses: the object itself, a computed member, a rebinding.
+        for body in [
+            "$states",
+            "$keys($states)",
+            "$lookup($states, 'input')",
+            "($s := $states; $s.input)",
+            "$states[0].input",
+        ] {
+            assert!(members(body).4, "{body}");
+        }
+    }
+
+    #[test]
     fn ordinary_step_functions_expressions_read_nothing_at_the_top_level() {
         for body in [
             "$states.input.x",
@@ -161,7 +241,9 @@ mod tests {
             "[1, 2, 3][$ > 1]",
             "'phone'",
         ] {
-            assert_eq!(reads(body), ContextReads::default(), "{body}");
+            let found = reads(body);
+            assert!(found.top_level_names.is_empty(), "{body}: {found:?}");
+            assert!(!found.error_output, "{body}");
         }
     }
 

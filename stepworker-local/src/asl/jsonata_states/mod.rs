@@ -22,9 +22,9 @@ use super::path::Scope;
 /// The JSONata environment with `$states.input` = `input`. Causes do not
 /// name the state: the runner prefixes them with it, as AWS does.
 fn env<'a>(
-    input: &Value,
-    result: Option<&Value>,
-    error_output: Option<&Value>,
+    input: &'a Value,
+    result: Option<&'a Value>,
+    error_output: Option<&'a Value>,
     scope: Scope<'a>,
 ) -> JsonataEnv<'a> {
     JsonataEnv::new(
