@@ -294,3 +294,31 @@ fn parallel_branches_nest_under_their_state_even_when_interleaved() {
         result.transitions
     );
 }
+
+#[test]
+fn the_variables_a_state_assigned_reach_its_step() {
+    let mut h = History::default();
+    h.started();
+    h.entered("Pass", "Remember", "{}");
+    h.push("PassStateExited", |e| {
+        e.state_exited_event_details = Some(StateExitedEventDetails {
+            name: "Remember".into(),
+            output: Some("{}".into()),
+            assigned_variables: Some(
+                [("customer".to_owned(), r#""ada""#.to_owned())]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        })
+    });
+    h.entered("Pass", "Next", "{}");
+    h.exited("Pass", "Next", "{}");
+    let result = derive_steps(&h.0);
+    let assigned = result.steps[0]
+        .assigned_variables
+        .as_ref()
+        .expect("the assignment is kept");
+    assert_eq!(assigned["customer"], r#""ada""#);
+    assert_eq!(result.steps[1].assigned_variables, None);
+}

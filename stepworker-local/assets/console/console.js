@@ -378,10 +378,14 @@ function renderSteps(steps) {
     const data = [];
     if (step.input !== undefined && step.input !== null) data.push(el('div', {}, el('h4', {}, 'Input'), el('pre', { class: 'code' }, pretty(step.input))));
     if (step.output !== undefined && step.output !== null) data.push(el('div', {}, el('h4', {}, 'Output'), el('pre', { class: 'code' }, pretty(step.output))));
+    if (step.assignedVariables) {
+      const assigned = Object.entries(step.assignedVariables).map(([name, value]) => '$' + name + ' = ' + value).join('\n');
+      data.push(el('div', { class: 'step-assigned' }, el('h4', {}, 'Assigned'), el('pre', { class: 'code' }, assigned)));
+    }
     const failure = step.error || step.cause
       ? el('div', { class: 'step-error' }, el('span', { class: 'error-name' }, step.error || ''), el('span', { class: 'error-cause' }, step.cause || ''))
       : null;
-    const details = data.length ? el('details', {}, el('summary', {}, 'input / output'), ...data) : null;
+    const details = data.length ? el('details', {}, el('summary', {}, step.assignedVariables ? 'input / output / variables' : 'input / output'), ...data) : null;
     return el('tr', { class: 'step st-' + step.status, 'data-state': step.name },
       el('td', { class: 'num muted' }, index + 1),
       el('td', { style: 'padding-left:' + (8 + depth * 16) + 'px' },

@@ -45,6 +45,7 @@ impl Walk {
                 let output = exited.output.clone();
                 self.close(step, event, None);
                 self.steps[step].output = output;
+                self.steps[step].assigned_variables = exited.assigned_variables.clone();
             }
         } else if let Some((status, error, cause)) = execution_end(event) {
             self.end_execution(event, status, error, cause);
@@ -93,6 +94,7 @@ impl Walk {
             duration_millis: None,
             input,
             output: None,
+            assigned_variables: None,
             error: None,
             cause: None,
             attempts: 0,

@@ -65,6 +65,9 @@ pub struct Step {
     pub input: Option<String>,
     /// The state's output.
     pub output: Option<String>,
+    /// The variables the state assigned: name -> value as JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_variables: Option<BTreeMap<String, String>>,
     /// The error of the last failed attempt.
     pub error: Option<String>,
     /// The cause of the last failed attempt.
