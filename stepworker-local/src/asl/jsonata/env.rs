@@ -1,6 +1,7 @@
 //! What a JSONata expression sees: `$states` and the workflow variables.
 
 use std::cell::OnceCell;
+use std::panic::AssertUnwindSafe;
 
 use indexmap::IndexMap;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
@@ -121,10 +122,17 @@ impl<'a> JsonataEnv<'a> {
         };
         let mut evaluator = Evaluator::with_options(context, options);
         functions::install(&mut evaluator);
-        evaluator
-            .evaluate(expression.ast(), &JValue::Null)
-            .map(|value| from_jvalue(&value))
-            .map_err(|e| self.site(expression, field).failed(&e))
+        // A panic inside the evaluator must fail this state, not take the
+        // execution's task down with it (the execution would stay RUNNING).
+        let evaluated = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            evaluator.evaluate(expression.ast(), &JValue::Null)
+        }));
+        match evaluated {
+            Ok(result) => result
+                .map(|value| from_jvalue(&value))
+                .map_err(|e| self.site(expression, field).failed(&e)),
+            Err(_) => Err(self.site(expression, field).internal_error()),
+        }
     }
 
     /// Like [`JsonataEnv::evaluate`], failing when the value is undefined.

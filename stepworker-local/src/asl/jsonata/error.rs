@@ -28,6 +28,12 @@ impl Site<'_> {
         ))
     }
 
+    /// The evaluator itself broke down (a bug in it, not in the expression).
+    /// AWS words its own internal failures this way too.
+    pub fn internal_error(&self) -> StatesError {
+        self.error("threw an internal error during evaluation.".to_owned())
+    }
+
     /// The expression gave no value where the field needs one.
     ///
     /// AWS: a JSONata expression in a field must produce a value, since JSON

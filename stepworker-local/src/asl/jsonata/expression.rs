@@ -54,7 +54,15 @@ impl JsonataExpression {
                 message: format!("the expression nests deeper than {MAX_NESTING} levels"),
             });
         }
-        let ast = jsonata_core::parser::parse(body).map_err(|e| JsonataSyntaxError {
+        // A panic in the parser must refuse this definition, not drop the
+        // request that carried it.
+        let parsed =
+            std::panic::catch_unwind(|| jsonata_core::parser::parse(body)).map_err(|_| {
+                JsonataSyntaxError {
+                    message: "the expression could not be parsed".to_owned(),
+                }
+            })?;
+        let ast = parsed.map_err(|e| JsonataSyntaxError {
             message: aws_parse_message(&e.to_string()),
         })?;
         Ok(Self {
