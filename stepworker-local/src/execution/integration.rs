@@ -11,8 +11,9 @@ use super::history::{ErrorCause, EventKind};
 use super::integration_callback::CallbackWait;
 use super::integration_events::{EventsFor, ServiceEvent};
 use super::integration_resource::{IntegrationResource, Pattern};
+use super::payload::Payload;
 use super::retrying::Attempt;
-use super::runner::{Payload, Runner};
+use super::runner::Runner;
 use crate::asl::{State, StatesError};
 use crate::mocks::{MockLookup, MockOutcome};
 

@@ -6,8 +6,9 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::history::{EventKind, IterationStep};
+use super::payload::Payload;
 use super::retrying::Attempt;
-use super::runner::{Payload, Runner, WalkEnd};
+use super::runner::{Runner, WalkEnd};
 use crate::asl::{self, MapState, ProcessorMode, State, StatesError};
 
 const MAP: &str = "Map";

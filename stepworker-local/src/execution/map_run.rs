@@ -25,9 +25,10 @@ use stepworker::model::{ExecutionStatus, MapRunStatus};
 use super::history::{ErrorCause, EventKind, MapRunStep};
 use super::map_run_child::{abort_child, child_end, start_child, ChildTemplate};
 use super::map_run_items::{child_inputs, ChildInput};
+use super::payload::Payload;
 use super::record::Execution;
 use super::retrying::Attempt;
-use super::runner::{Payload, Runner};
+use super::runner::Runner;
 use crate::asl::{self, errors, MapLimits, MapState, State, StatesError};
 use crate::store::{Child, ChildStatus, MapRun, MapRunIdentity, MapRunState};
 

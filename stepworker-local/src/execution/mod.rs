@@ -3,6 +3,7 @@
 
 mod context;
 mod history;
+mod instant;
 mod integration;
 mod integration_callback;
 mod integration_events;
@@ -12,6 +13,7 @@ mod map_run;
 mod map_run_child;
 mod map_run_items;
 mod parallel;
+mod payload;
 mod record;
 mod redrive;
 mod report_wait;

@@ -12,8 +12,9 @@ use tokio::sync::watch;
 
 use super::history::{ErrorCause, EventKind};
 use super::map::successful_outputs;
+use super::payload::Payload;
 use super::retrying::Attempt;
-use super::runner::{Payload, Runner, WalkEnd};
+use super::runner::{Runner, WalkEnd};
 use crate::asl::{Definition, State, StatesError};
 
 const PARALLEL: &str = "Parallel";

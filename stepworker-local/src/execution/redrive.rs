@@ -18,8 +18,9 @@ use serde_json::Value;
 use stepworker::model::{ExecutionRedriveStatus, ExecutionStatus, StateMachineType};
 
 use super::history::{ErrorCause, EventKind};
+use super::payload::Payload;
 use super::record::{Execution, ExecutionState, Outcome};
-use super::runner::{Payload, Runner, WalkEnd};
+use super::runner::{Runner, WalkEnd};
 use crate::asl::State;
 use crate::core::Core;
 

@@ -8,9 +8,10 @@ use tokio::sync::mpsc;
 
 use super::history::{ErrorCause, EventKind};
 use super::integration_resource;
+use super::payload::Payload;
 use super::report_wait::{after, Deadlines, Reported};
 use super::retrying::Attempt;
-use super::runner::{Payload, Runner};
+use super::runner::Runner;
 use crate::activities::{Closed, QueuedTask, TaskEvent};
 use crate::asl::{State, StateKind, StatesError};
 use crate::stats::Stats;
