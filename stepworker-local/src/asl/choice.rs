@@ -110,11 +110,11 @@ fn run_test(
     ctx: &dyn DataScope,
 ) -> Result<bool, StatesError> {
     if let Test::Is(TypeTest::Present, expected) = test {
-        let present = variable.select_optional(input, ctx).is_some();
+        let present = variable.select_cow(input, ctx).is_ok();
         return Ok(present == *expected);
     }
     let value = variable
-        .select(input, ctx)
+        .select_cow(input, ctx)
         .map_err(|_| invalid_path(variable, input))?;
     match test {
         Test::Is(kind, expected) => Ok(type_test(*kind, &value) == *expected),
@@ -126,7 +126,7 @@ fn run_test(
             match operand {
                 Operand::Path(path) => {
                     let found = path
-                        .select(input, ctx)
+                        .select_cow(input, ctx)
                         .map_err(|_| invalid_path(path, input))?;
                     Ok(compare(
                         *op,

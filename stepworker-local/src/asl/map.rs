@@ -92,12 +92,7 @@ pub fn map_iteration_inputs(
         .into_iter()
         .enumerate()
         .map(|(index, item)| {
-            if let Value::Object(root) = &mut item_ctx {
-                root.insert(
-                    "Map".into(),
-                    json!({ "Item": { "Index": index, "Value": item } }),
-                );
-            }
+            set_map_item(&mut item_ctx, index, item);
             let item_scope = Scope {
                 context: &item_ctx,
                 variables: scope.variables,
@@ -105,6 +100,17 @@ pub fn map_iteration_inputs(
             selector.render(&input, &item_scope)
         })
         .collect()
+}
+
+/// Puts `$$.Map.Item.Index` and `$$.Map.Item.Value` in the context object
+/// an `ItemSelector` reads for one item.
+pub(crate) fn set_map_item(context: &mut Value, index: usize, item: Value) {
+    if let Value::Object(root) = context {
+        root.insert(
+            "Map".into(),
+            json!({ "Item": { "Index": index, "Value": item } }),
+        );
+    }
 }
 
 /// Refuses what this engine cannot run: `ItemReader` and `ResultWriter`

@@ -1,9 +1,11 @@
 //! Task timeouts (`TimeoutSeconds`, `HeartbeatSeconds` and their Path forms).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::definition::{SecondsSource, State, StateKind};
-use super::io::apply_input_path;
+use super::io::select_input;
 use super::path::DataScope;
 use super::states_error::StatesError;
 
@@ -40,9 +42,9 @@ pub fn task_timeouts_in(
     let needs_input = matches!(spec.timeout, Some(SecondsSource::Path(_)))
         || matches!(spec.heartbeat, Some(SecondsSource::Path(_)));
     let input = if needs_input {
-        apply_input_path(task, raw_input, scope)?
+        select_input(task, raw_input, scope)?
     } else {
-        Value::Null
+        Cow::Owned(Value::Null)
     };
     let timeout_secs = resolve(
         task,
@@ -58,7 +60,19 @@ pub fn task_timeouts_in(
         &input,
         scope,
     )?;
-    if let (Some(timeout), Some(heartbeat)) = (timeout_secs, heartbeat_secs) {
+    checked(
+        task,
+        TaskTimeouts {
+            timeout_secs,
+            heartbeat_secs,
+        },
+    )
+}
+
+/// `timeouts`, unless the heartbeat is not below the timeout
+/// (`States.Runtime`), in either query language.
+pub(crate) fn checked(task: &State, timeouts: TaskTimeouts) -> Result<TaskTimeouts, StatesError> {
+    if let (Some(timeout), Some(heartbeat)) = (timeouts.timeout_secs, timeouts.heartbeat_secs) {
         if heartbeat >= timeout {
             return Err(StatesError::runtime(format!(
                 "The state '{}' has a HeartbeatSeconds value ({heartbeat}) that is not smaller than its \
@@ -67,10 +81,7 @@ pub fn task_timeouts_in(
             )));
         }
     }
-    Ok(TaskTimeouts {
-        timeout_secs,
-        heartbeat_secs,
-    })
+    Ok(timeouts)
 }
 
 fn resolve(
@@ -84,7 +95,7 @@ fn resolve(
         None => Ok(None),
         Some(SecondsSource::Literal(seconds)) => Ok(Some(*seconds)),
         Some(SecondsSource::Path(path)) => {
-            let value = path.select(input, scope).map_err(|_| {
+            let value = path.select_cow(input, scope).map_err(|_| {
                 StatesError::runtime(format!(
                     "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
                     path.as_str(),

@@ -1,9 +1,11 @@
 //! Wait state deadlines.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::definition::{State, StateKind, WaitState};
-use super::io::apply_input_path;
+use super::io::select_input;
 use super::path::{DataScope, Path};
 use super::states_error::StatesError;
 use super::timestamp::parse_timestamp_millis;
@@ -29,7 +31,8 @@ pub fn wait_until_millis(
         WaitState::Seconds(seconds) => Ok(after_seconds(now_millis, *seconds)),
         WaitState::Timestamp(millis) => Ok(*millis),
         WaitState::SecondsPath(path) => {
-            let value = read(wait, path, raw_input, scope)?;
+            let input = select_input(wait, raw_input, scope)?;
+            let value = read(wait, path, &input, scope)?;
             let seconds = value.as_u64().ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The SecondsPath parameter of the state '{}' does not reference a non-negative integer: {value}",
@@ -39,7 +42,8 @@ pub fn wait_until_millis(
             Ok(after_seconds(now_millis, seconds))
         }
         WaitState::TimestampPath(path) => {
-            let value = read(wait, path, raw_input, scope)?;
+            let input = select_input(wait, raw_input, scope)?;
+            let value = read(wait, path, &input, scope)?;
             value.as_str().and_then(parse_timestamp_millis).ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The TimestampPath parameter of the state '{}' does not reference a valid ISO-8601 \
@@ -65,14 +69,14 @@ pub(crate) fn after_seconds(now_millis: i64, seconds: u64) -> i64 {
     now_millis.saturating_add(millis)
 }
 
-fn read(
+/// The value `path` names in the input after `InputPath` (or a variable).
+fn read<'a>(
     wait: &State,
     path: &Path,
-    raw_input: &Value,
-    scope: &dyn DataScope,
-) -> Result<Value, StatesError> {
-    let input = apply_input_path(wait, raw_input, scope)?;
-    path.select(&input, scope).map_err(|_| {
+    input: &'a Value,
+    scope: &'a dyn DataScope,
+) -> Result<Cow<'a, Value>, StatesError> {
+    path.select_cow(input, scope).map_err(|_| {
         StatesError::runtime(format!(
             "Invalid path '{}' in the state '{}': no results in the input {input}",
             path.as_str(),

@@ -16,8 +16,9 @@ pub fn expression_body(text: &str) -> Option<&str> {
 
 /// True when `text` is a `{% ... %}` expression.
 pub fn is_expression(text: &str) -> bool {
-    // `{%}` would share the `%` between both delimiters.
-    text.len() >= OPEN.len() + CLOSE.len() && expression_body(text).is_some()
+    // The suffix is stripped after the prefix, so `{%}` cannot share its
+    // `%` between both delimiters.
+    expression_body(text).is_some()
 }
 
 #[cfg(test)]

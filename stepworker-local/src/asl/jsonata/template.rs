@@ -36,14 +36,6 @@ impl JsonataTemplate {
         compile_at(value, "")
     }
 
-    /// The single expression, when the whole value is one.
-    pub fn as_expression(&self) -> Option<&JsonataExpression> {
-        match self {
-            JsonataTemplate::Expression(e) => Some(e),
-            _ => None,
-        }
-    }
-
     /// Evaluates every expression; `field` names the field for errors
     /// (nested ones read `Output/a/b`).
     pub fn render(

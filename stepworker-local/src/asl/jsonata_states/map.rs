@@ -1,11 +1,11 @@
 //! Map items and limits in either language.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::env;
 use crate::asl::definition::{MapJsonata, MapState, State};
 use crate::asl::jsonata::JsonataTemplate;
-use crate::asl::map::{map_iteration_inputs, map_limits, MapLimits};
+use crate::asl::map::{map_iteration_inputs, map_limits, set_map_item, MapLimits};
 use crate::asl::path::Scope;
 use crate::asl::states_error::StatesError;
 
@@ -42,12 +42,7 @@ pub fn map_inputs(
         .into_iter()
         .enumerate()
         .map(|(index, item)| {
-            if let Value::Object(root) = &mut context {
-                root.insert(
-                    "Map".into(),
-                    json!({"Item": {"Index": index, "Value": item}}),
-                );
-            }
+            set_map_item(&mut context, index, item);
             let item_scope = Scope {
                 context: &context,
                 variables: scope.variables,

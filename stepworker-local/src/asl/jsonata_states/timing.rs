@@ -7,7 +7,7 @@ use crate::asl::definition::{SecondsSource, State, StateKind, WaitState};
 use crate::asl::jsonata::{JsonataEnv, JsonataExpression};
 use crate::asl::path::Scope;
 use crate::asl::states_error::StatesError;
-use crate::asl::task::{task_timeouts_in, TaskTimeouts};
+use crate::asl::task::{checked, task_timeouts_in, TaskTimeouts};
 use crate::asl::timestamp::parse_timestamp_millis;
 use crate::asl::wait::{after_seconds, wait_until_millis};
 
@@ -35,15 +35,7 @@ pub fn task_timeouts_any(
         timeout_secs: read(&task.timeout, "TimeoutSeconds")?,
         heartbeat_secs: read(&task.heartbeat, "HeartbeatSeconds")?,
     };
-    if let (Some(t), Some(h)) = (timeouts.timeout_secs, timeouts.heartbeat_secs) {
-        if h >= t {
-            return Err(StatesError::runtime(format!(
-                "The state '{}' has a HeartbeatSeconds value ({h}) that is not smaller than its TimeoutSeconds value ({t})",
-                state.name
-            )));
-        }
-    }
-    Ok(timeouts)
+    checked(state, timeouts)
 }
 
 fn positive_integer(

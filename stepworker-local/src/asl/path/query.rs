@@ -12,6 +12,7 @@
 //! and needs bracket notation for member names that are not identifiers
 //! inside indefinite paths (`$..['a-b']`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
@@ -148,17 +149,22 @@ impl Path {
             && matches!(&self.selector, Selector::Definite(r) if r.is_root())
     }
 
-    /// The reference path, if this path is definite and reads the input.
-    pub fn as_reference(&self) -> Option<&ReferencePath> {
-        match (&self.selector, self.root) {
-            (Selector::Definite(reference), PathRoot::Input) => Some(reference),
-            _ => None,
-        }
-    }
-
     /// Evaluates the path: the node for a definite path, an array of all
     /// matches for an indefinite one.
     pub fn select(&self, input: &Value, scope: &dyn DataScope) -> Result<Value, PathNotFound> {
+        self.select_cow(input, scope).map(Cow::into_owned)
+    }
+
+    /// [`Path::select`] borrowing the node a definite path names, for
+    /// callers that only read it (Choice rules, `SecondsPath`, ...).
+    pub fn select_cow<'a>(
+        &self,
+        input: &'a Value,
+        scope: &'a dyn DataScope,
+    ) -> Result<Cow<'a, Value>, PathNotFound> {
+        let not_found = || PathNotFound {
+            path: self.text.clone(),
+        };
         let doc = match self.root {
             PathRoot::Input => input,
             PathRoot::Context => scope.context(),
@@ -166,26 +172,16 @@ impl Path {
                 .variable
                 .as_deref()
                 .and_then(|name| scope.variable(name))
-                .ok_or_else(|| PathNotFound {
-                    path: self.text.clone(),
-                })?,
+                .ok_or_else(not_found)?,
         };
         match &self.selector {
             Selector::Definite(reference) => {
-                reference.get(doc).cloned().ok_or_else(|| PathNotFound {
-                    path: self.text.clone(),
-                })
+                reference.get(doc).map(Cow::Borrowed).ok_or_else(not_found)
             }
-            Selector::Indefinite(query) => Ok(Value::Array(
+            Selector::Indefinite(query) => Ok(Cow::Owned(Value::Array(
                 query.query(doc).all().into_iter().cloned().collect(),
-            )),
+            ))),
         }
-    }
-
-    /// Like [`Path::select`], but `None` instead of an error when a
-    /// definite path names nothing (for `IsPresent`).
-    pub fn select_optional(&self, input: &Value, scope: &dyn DataScope) -> Option<Value> {
-        self.select(input, scope).ok()
     }
 }
 
