@@ -103,13 +103,7 @@ async fn main() -> Result<()> {
     .await?;
     println!("loopback ceiling (trivial axum handler): {ceiling:.0} requests/s");
 
-    let chain = pass_chain(10);
-    let machine = engine_caller
-        .call("CreateStateMachine", &json!({"name": "chain", "definition": chain.to_string(), "roleArn": "arn:aws:iam::123456789012:role/load"}))
-        .await?["stateMachineArn"]
-        .as_str()
-        .context("arn")?
-        .to_owned();
+    let machine = create_machine(&engine_caller, "chain", &pass_chain(10)).await?;
     let before = engine.stats().executions_finished;
     let started = requests_per_second(
         &engine_caller,
@@ -248,19 +242,7 @@ async fn activity_round_trips(
     concurrency: usize,
     duration: Duration,
 ) -> Result<f64> {
-    let activity = caller
-        .call("CreateActivity", &json!({"name": "load"}))
-        .await?["activityArn"]
-        .as_str()
-        .context("arn")?
-        .to_owned();
-    let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity, "End": true}}});
-    let machine = caller
-        .call("CreateStateMachine", &json!({"name": "one-task", "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/load"}))
-        .await?["stateMachineArn"]
-        .as_str()
-        .context("arn")?
-        .to_owned();
+    let (activity, machine) = one_task_machine(caller, "load").await?;
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
@@ -352,19 +334,7 @@ async fn latencies(
 
 /// Leaves `count` executions waiting on an activity nobody polls.
 async fn waiting_executions(engine: &LocalEngine, caller: &Caller, count: usize) -> Result<()> {
-    let activity = caller
-        .call("CreateActivity", &json!({"name": "idle"}))
-        .await?["activityArn"]
-        .as_str()
-        .context("arn")?
-        .to_owned();
-    let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity, "End": true}}});
-    let machine = caller
-        .call("CreateStateMachine", &json!({"name": "idle", "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/load"}))
-        .await?["stateMachineArn"]
-        .as_str()
-        .context("arn")?
-        .to_owned();
+    let (_activity, machine) = one_task_machine(caller, "idle").await?;
     let before = engine.stats().tasks_scheduled;
     let mut starters = Vec::new();
     for chunk in 0..16 {
@@ -384,6 +354,32 @@ async fn waiting_executions(engine: &LocalEngine, caller: &Caller, count: usize)
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     Ok(())
+}
+
+/// Creates a state machine; its ARN.
+async fn create_machine(caller: &Caller, name: &str, definition: &Value) -> Result<String> {
+    let created = caller
+        .call(
+            "CreateStateMachine",
+            &json!({"name": name, "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/load"}),
+        )
+        .await?;
+    Ok(created["stateMachineArn"]
+        .as_str()
+        .context("arn")?
+        .to_owned())
+}
+
+/// An activity and a state machine, both named `name`, whose one Task state
+/// runs it: their ARNs.
+async fn one_task_machine(caller: &Caller, name: &str) -> Result<(String, String)> {
+    let created = caller
+        .call("CreateActivity", &json!({"name": name}))
+        .await?;
+    let activity = created["activityArn"].as_str().context("arn")?.to_owned();
+    let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity, "End": true}}});
+    let machine = create_machine(caller, name, &definition).await?;
+    Ok((activity, machine))
 }
 
 /// A trivial JSON 1.0 handler on loopback: the ceiling of HTTP itself.

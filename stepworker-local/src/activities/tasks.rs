@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use parking_lot::Mutex;
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 /// What a worker did with a task, in the order the engine learned it.
@@ -30,6 +31,8 @@ pub enum TaskEvent {
     Succeeded {
         /// The result, JSON text (already validated).
         output: String,
+        /// `output` parsed, as validating it parsed it.
+        value: Value,
     },
     /// `SendTaskFailure`.
     Failed {
@@ -157,18 +160,22 @@ impl TaskTable {
 mod tests {
     use super::*;
 
+    fn succeeded(output: &str) -> TaskEvent {
+        TaskEvent::Succeeded {
+            output: output.into(),
+            value: serde_json::from_str(output).expect("JSON output"),
+        }
+    }
+
     #[test]
     fn a_token_is_good_once() {
         let table = TaskTable::default();
         let mut events = table.open(1);
-        let ok = table.report(1, TaskEvent::Succeeded { output: "1".into() });
+        let ok = table.report(1, succeeded("1"));
         assert_eq!(ok, Ok(()));
-        let again = table.report(1, TaskEvent::Succeeded { output: "2".into() });
+        let again = table.report(1, succeeded("2"));
         assert_eq!(again, Err(Refused::Closed(Closed::Reported)));
-        assert_eq!(
-            events.try_recv().ok(),
-            Some(TaskEvent::Succeeded { output: "1".into() })
-        );
+        assert_eq!(events.try_recv().ok(), Some(succeeded("1")));
         assert!(events.try_recv().is_err());
     }
 
@@ -187,15 +194,7 @@ mod tests {
         assert_eq!(late, Err(Refused::Closed(Closed::TimedOut)));
 
         let _events = table.open(2);
-        assert_eq!(
-            table.report(
-                2,
-                TaskEvent::Succeeded {
-                    output: "{}".into()
-                }
-            ),
-            Ok(())
-        );
+        assert_eq!(table.report(2, succeeded("{}")), Ok(()));
         assert!(!table.close(2, Closed::TimedOut));
         assert_eq!(table.heartbeat(3, 0), Err(Refused::Unknown));
     }

@@ -50,6 +50,11 @@ impl Context {
         &self.value
     }
 
+    /// `$$.Execution.Input`: the execution's input, parsed once.
+    pub fn execution_input(&self) -> &Value {
+        &self.value["Execution"]["Input"]
+    }
+
     /// Enters a state: sets `$$.State` and removes `$$.Task`.
     ///
     /// Runs on every transition, so existing members are overwritten in

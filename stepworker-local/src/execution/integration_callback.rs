@@ -89,12 +89,7 @@ impl Runner {
             TaskEvent::Heartbeat { at_millis } => return Reported::Heartbeat(at_millis),
             // Nobody polls for a callback task; a start means nothing here.
             TaskEvent::Started { at_millis, .. } => return Reported::Heartbeat(at_millis),
-            TaskEvent::Succeeded { output } => {
-                let parsed = serde_json::from_str(&output).map_err(|e| {
-                    StatesError::runtime(format!("The task output is not valid JSON: {e}"))
-                });
-                (events.succeeded(output.into()), parsed)
-            }
+            TaskEvent::Succeeded { output, value } => (events.succeeded(output.into()), Ok(value)),
             TaskEvent::Failed { error, cause } => {
                 let failure = StatesError::new(
                     error.clone().unwrap_or_default(),

@@ -138,30 +138,40 @@ impl Runner {
         }
         drop(running);
         self.continue_after(last_event);
-        if failure.is_some() || self.is_cancelled() || !self.execution.is_running() {
-            self.keep_results(state, successful_outputs(outputs.clone(), &succeeded));
-        }
-        if self.is_cancelled() || !self.execution.is_running() {
-            return Attempt::Halted;
-        }
-        let Some(error) = failure else {
-            return match self.record(EventKind::StateSucceeded { state_type: MAP }) {
+        self.finish_fan_out(state, MAP, outputs, &succeeded, failure)
+    }
+
+    /// Ends a Parallel or Map state (`state_type`) once its branches or
+    /// iterations are done: keeps the outputs of those that succeeded for a
+    /// redrive unless the state succeeds, then writes its succeeded or
+    /// failed event.
+    pub(super) fn finish_fan_out(
+        &self,
+        state: &State,
+        state_type: &'static str,
+        outputs: Vec<Value>,
+        succeeded: &[bool],
+        failure: Option<StatesError>,
+    ) -> Attempt {
+        let halted = self.is_cancelled() || !self.execution.is_running();
+        if failure.is_none() && !halted {
+            return match self.record(EventKind::StateSucceeded { state_type }) {
                 Some(_) => Attempt::Done(Ok(Value::Array(outputs))),
                 None => Attempt::Halted,
             };
-        };
-        match self.record(EventKind::StateFailed { state_type: MAP }) {
-            Some(_) => Attempt::Done(Err(error)),
-            None => Attempt::Halted,
+        }
+        let kept = outputs
+            .into_iter()
+            .zip(succeeded)
+            .map(|(output, ok)| ok.then_some(output))
+            .collect();
+        self.keep_results(state, kept);
+        match failure {
+            Some(error) if !halted => match self.record(EventKind::StateFailed { state_type }) {
+                Some(_) => Attempt::Done(Err(error)),
+                None => Attempt::Halted,
+            },
+            _ => Attempt::Halted,
         }
     }
-}
-
-/// The outputs of the iterations that succeeded (`None` for the others).
-pub(super) fn successful_outputs(outputs: Vec<Value>, succeeded: &[bool]) -> Vec<Option<Value>> {
-    outputs
-        .into_iter()
-        .zip(succeeded)
-        .map(|(output, ok)| ok.then_some(output))
-        .collect()
 }

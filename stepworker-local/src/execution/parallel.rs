@@ -11,7 +11,6 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::history::{ErrorCause, EventKind};
-use super::map::successful_outputs;
 use super::payload::Payload;
 use super::retrying::Attempt;
 use super::runner::{Runner, WalkEnd};
@@ -94,34 +93,12 @@ impl Runner {
         }
         drop(running);
         self.continue_after(last_event);
-        if failure.is_some() || self.is_cancelled() || !self.execution.is_running() {
-            self.keep_results(state, successful_outputs(outputs.clone(), &succeeded));
-        }
-        if self.is_cancelled() || !self.execution.is_running() {
-            return Attempt::Halted;
-        }
-        if let Some(error) = failure {
-            if self
-                .record(EventKind::StateFailed {
-                    state_type: PARALLEL,
-                })
-                .is_none()
-            {
-                return Attempt::Halted;
-            }
-            return Attempt::Done(Err(StatesError::new(
+        let failure = failure.map(|error| {
+            StatesError::new(
                 error.error.unwrap_or_default(),
                 error.cause.unwrap_or_default(),
-            )));
-        }
-        if self
-            .record(EventKind::StateSucceeded {
-                state_type: PARALLEL,
-            })
-            .is_none()
-        {
-            return Attempt::Halted;
-        }
-        Attempt::Done(Ok(Value::Array(outputs)))
+            )
+        });
+        self.finish_fan_out(state, PARALLEL, outputs, &succeeded, failure)
     }
 }

@@ -296,7 +296,8 @@ impl Runner {
     async fn walk(&mut self) -> Option<Outcome> {
         let definition = self.execution.version.definition.clone();
         let input = Payload {
-            value: serde_json::from_str(&self.execution.input).unwrap_or(Value::Null),
+            // Parsed once already, for the context object.
+            value: self.context.execution_input().clone(),
             text: self.execution.input.clone(),
         };
         self.record(EventKind::ExecutionStarted {

@@ -147,20 +147,16 @@ impl Runner {
                 None => Reported::End(Attempt::Halted),
             },
             TaskEvent::Heartbeat { at_millis } => Reported::Heartbeat(at_millis),
-            TaskEvent::Succeeded { output } => {
-                let text: Arc<str> = Arc::from(output);
+            TaskEvent::Succeeded { output, value } => {
                 if self
                     .record(EventKind::ActivitySucceeded {
-                        output: text.clone(),
+                        output: Arc::from(output),
                     })
                     .is_none()
                 {
                     return Reported::End(Attempt::Halted);
                 }
-                let parsed = serde_json::from_str(&text).map_err(|e| {
-                    StatesError::runtime(format!("The task output is not valid JSON: {e}"))
-                });
-                Reported::End(Attempt::Done(parsed))
+                Reported::End(Attempt::Done(Ok(value)))
             }
             TaskEvent::Failed { error, cause } => {
                 let details = ErrorCause {

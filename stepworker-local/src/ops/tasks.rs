@@ -82,13 +82,14 @@ pub fn send_success(
     input: SendTaskSuccessInput,
 ) -> ApiResult<SendTaskSuccessOutput> {
     let task_id = open_token(core, &input.task_token)?;
-    validate::json_payload(&input.output, ErrorCode::InvalidOutput, "Task output")
+    let value = validate::json_payload(&input.output, ErrorCode::InvalidOutput, "Task output")
         .inspect_err(|_| Stats::bump(&core.stats.reports_rejected))?;
     report(
         core,
         task_id,
         TaskEvent::Succeeded {
             output: input.output,
+            value,
         },
     )?;
     Ok(SendTaskSuccessOutput {})
