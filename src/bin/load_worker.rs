@@ -215,16 +215,37 @@ async fn push_load(
 ) -> Result<Duration> {
     let finished_before = engine.stats().executions_finished;
     let started = Instant::now();
+    start_executions(client, machine, "{\"n\":1}", count, parallel).await?;
+    let target = finished_before + count;
+    while engine.stats().executions_finished < target {
+        if started.elapsed() > Duration::from_secs(300) {
+            bail!("the load did not finish in 5 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Ok(started.elapsed())
+}
+
+/// Starts `count` executions of `machine` with `input`, with at most
+/// `parallel` StartExecution calls in flight.
+async fn start_executions(
+    client: &Client,
+    machine: &str,
+    input: &str,
+    count: u64,
+    parallel: usize,
+) -> Result<()> {
     let next = Arc::new(AtomicU64::new(0));
     let mut starters = tokio::task::JoinSet::new();
     for _ in 0..parallel {
-        let (client, machine, next) = (client.clone(), machine.to_owned(), Arc::clone(&next));
+        let (client, machine, input) = (client.clone(), machine.to_owned(), input.to_owned());
+        let next = Arc::clone(&next);
         starters.spawn(async move {
             while next.fetch_add(1, Ordering::SeqCst) < count {
                 client
                     .start_execution()
                     .state_machine_arn(&machine)
-                    .input("{\"n\":1}")
+                    .input(&input)
                     .send()
                     .await?;
             }
@@ -234,14 +255,7 @@ async fn push_load(
     while let Some(done) = starters.join_next().await {
         done??;
     }
-    let target = finished_before + count;
-    while engine.stats().executions_finished < target {
-        if started.elapsed() > Duration::from_secs(300) {
-            bail!("the load did not finish in 5 minutes");
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    Ok(started.elapsed())
+    Ok(())
 }
 
 async fn worker_throughput(
@@ -400,25 +414,7 @@ async fn child_rss(
         .spawn()?;
     let stdout = child.stdout.take().context("child stdout")?;
     if let Some((client, machine)) = load {
-        let mut starters = tokio::task::JoinSet::new();
-        for chunk in 0..64 {
-            let (client, machine) = (client.clone(), machine.to_owned());
-            let share = tasks / 64 + usize::from(chunk < tasks % 64);
-            starters.spawn(async move {
-                for _ in 0..share {
-                    client
-                        .start_execution()
-                        .state_machine_arn(&machine)
-                        .input("{}")
-                        .send()
-                        .await?;
-                }
-                Ok::<_, stepworker::Error>(())
-            });
-        }
-        while let Some(done) = starters.join_next().await {
-            done??;
-        }
+        start_executions(client, machine, "{}", tasks as u64, 64).await?;
     }
     let mut lines = BufReader::new(stdout).lines();
     let rss = tokio::time::timeout(Duration::from_secs(120), async {

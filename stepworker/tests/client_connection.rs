@@ -5,10 +5,9 @@ mod client_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use client_support::test_credentials;
-use stepworker::client::{Client, Config, RetryConfig, TransportErrorKind};
+use client_support::test_config;
+use stepworker::client::{Client, TransportErrorKind};
 use stepworker::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -59,18 +58,7 @@ impl HangingUpServer {
     }
 
     fn client(&self) -> Client {
-        Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .endpoint_url(&self.url)
-                .credentials(test_credentials())
-                .retry_config(
-                    RetryConfig::standard()
-                        .with_initial_backoff(Duration::from_millis(5))
-                        .with_max_backoff(Duration::from_millis(20)),
-                )
-                .build(),
-        )
+        Client::new(test_config(&self.url).build())
     }
 }
 

@@ -8,21 +8,6 @@ use std::time::Duration;
 use super::mock_service::MockService;
 use super::runtime_tests::start;
 
-/// Waits until `service` has `expected` polls open, up to 5 s.
-async fn wait_for_open_polls(service: &MockService, expected: usize) {
-    let reached = tokio::time::timeout(Duration::from_secs(5), async {
-        while service.open_polls() != expected {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await;
-    assert!(
-        reached.is_ok(),
-        "{} polls open, expected {expected}",
-        service.open_polls()
-    );
-}
-
 #[tokio::test]
 async fn grows_to_the_maximum_under_load_then_shrinks_to_the_minimum_when_idle() {
     // Long enough that every poller is parked before the first empty answer.
@@ -34,10 +19,10 @@ async fn grows_to_the_maximum_under_load_then_shrinks_to_the_minimum_when_idle()
     harness.wait_for_reports(30).await;
 
     // The queue is drained: every poller started is now parked.
-    wait_for_open_polls(&harness.service, 4).await;
+    harness.wait_for_open_polls(4).await;
     assert_eq!(harness.handle.pollers(), 4);
     // Each parked poll comes back empty and retires its poller, down to one.
-    wait_for_open_polls(&harness.service, 1).await;
+    harness.wait_for_open_polls(1).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(harness.service.open_polls(), 1, "went below the minimum");
     assert_eq!(harness.handle.pollers(), 1);
@@ -68,7 +53,7 @@ async fn does_not_grow_while_every_slot_is_taken() {
 async fn a_fixed_count_keeps_its_polls_open_through_empty_answers() {
     let service = MockService::new(Duration::from_millis(20));
     let harness = start(service, |b| b.pollers(3));
-    wait_for_open_polls(&harness.service, 3).await;
+    harness.wait_for_open_polls(3).await;
     // Several rounds of empty answers.
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert!(harness.service.polls_finished.load(Ordering::SeqCst) >= 6);

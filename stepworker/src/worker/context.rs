@@ -24,13 +24,13 @@ impl ActivityContext {
     /// A context for calling a handler outside a worker (unit tests of business
     /// logic): never cancelled, and heartbeats go nowhere.
     pub fn detached() -> Self {
-        Self::new(CancellationToken::new(), Span::none())
+        Self::new(Span::none())
     }
 
-    pub(crate) fn new(cancel: CancellationToken, span: Span) -> Self {
+    pub(crate) fn new(span: Span) -> Self {
         Self {
             inner: Arc::new(ContextInner {
-                cancel,
+                cancel: CancellationToken::new(),
                 heartbeat_requested: Notify::new(),
                 span,
             }),

@@ -84,6 +84,17 @@ pub(super) struct Harness {
     run: tokio::task::JoinHandle<Result<(), super::WorkerError>>,
 }
 
+/// Checks `done` every 5 ms until it holds; says whether it did `within`.
+async fn eventually(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+    tokio::time::timeout(within, async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .is_ok()
+}
+
 pub(super) fn start(
     service: MockService,
     configure: impl FnOnce(WorkerBuilder) -> WorkerBuilder,
@@ -108,16 +119,27 @@ pub(super) fn start(
 
 impl Harness {
     pub(super) async fn wait_for_reports(&self, count: usize) {
-        let waited = tokio::time::timeout(Duration::from_secs(5), async {
-            while self.service.reports().len() < count {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
+        let arrived = eventually(Duration::from_secs(5), || {
+            self.service.reports().len() >= count
         })
         .await;
         assert!(
-            waited.is_ok(),
+            arrived,
             "only {} of {count} reports arrived",
             self.service.reports().len()
+        );
+    }
+
+    /// Waits until the service has `expected` polls open, up to 5 s.
+    pub(super) async fn wait_for_open_polls(&self, expected: usize) {
+        let reached = eventually(Duration::from_secs(5), || {
+            self.service.open_polls() == expected
+        })
+        .await;
+        assert!(
+            reached,
+            "{} polls open, expected {expected}",
+            self.service.open_polls()
         );
     }
 
@@ -204,13 +226,11 @@ async fn a_gone_token_on_heartbeat_cancels_the_handler_and_reports_nothing() {
     service.enqueue("stopped", r#""await_cancel""#);
     let harness = start(service, |b| b);
     // HEARTBEAT is 300 ms, so the first heartbeat goes out within 100 ms.
-    let cancelled = tokio::time::timeout(Duration::from_secs(2), async {
-        while !harness.probe.saw_cancel.load(Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+    let cancelled = eventually(Duration::from_secs(2), || {
+        harness.probe.saw_cancel.load(Ordering::SeqCst)
     })
     .await;
-    assert!(cancelled.is_ok(), "ctx.cancelled() never fired");
+    assert!(cancelled, "ctx.cancelled() never fired");
     let service = harness.stop().await;
     assert!(service.heartbeats.load(Ordering::SeqCst) >= 1);
     assert_eq!(service.reports(), vec![], "a cancelled task was reported");
@@ -281,13 +301,8 @@ async fn handler_heartbeats_are_sent_early_but_throttled() {
         .build();
     let handle = worker.handle();
     let run = tokio::spawn(worker.run());
-    let waited = tokio::time::timeout(Duration::from_secs(5), async {
-        while service.reports().is_empty() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await;
-    assert!(waited.is_ok(), "the task was not reported");
+    let reported = eventually(Duration::from_secs(5), || !service.reports().is_empty()).await;
+    assert!(reported, "the task was not reported");
     handle.shutdown();
     assert!(matches!(
         tokio::time::timeout(Duration::from_secs(5), run).await,
@@ -316,7 +331,7 @@ async fn shutdown_waits_for_an_open_poll_and_runs_what_it_brings() {
     let service = MockService::new(Duration::from_millis(400));
     let harness = start(service, |b| b.concurrency(1).pollers(1));
     // Let the one poll open, then shut down while it is parked.
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    harness.wait_for_open_polls(1).await;
     assert_eq!(harness.service.polls_started.load(Ordering::SeqCst), 1);
     harness.handle.shutdown();
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -344,7 +359,8 @@ async fn tasks_still_running_after_the_grace_period_fail_with_worker_shutdown() 
     service.enqueue("slow", r#"{"sleep": {"ms": 10000}}"#);
     service.enqueue("fast", r#"{"sleep": {"ms": 10}}"#);
     let harness = start(service, |b| b.shutdown_grace(Duration::from_millis(200)));
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    // "slow" was handed out first, so once "fast" is reported both have run.
+    harness.wait_for_reports(1).await;
     let started = tokio::time::Instant::now();
     let service = harness.stop().await;
     assert!(started.elapsed() < Duration::from_secs(2));

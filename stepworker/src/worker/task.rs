@@ -3,7 +3,6 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use tokio_util::sync::CancellationToken;
 use tracing::{field, Instrument, Span};
 
 use super::handler::{RegisteredActivity, Report};
@@ -63,7 +62,7 @@ async fn execute(runtime: &Runtime, activity: &RegisteredActivity, task: PolledT
         return;
     }
 
-    let ctx = ActivityContext::new(CancellationToken::new(), span);
+    let ctx = ActivityContext::new(span);
     let mut handler = activity.handler.execute(input, ctx.clone());
     let heartbeats = keep_alive(
         service,

@@ -153,16 +153,22 @@ impl TestServer {
 
     /// The configuration [`TestServer::client`] uses, to adjust.
     pub fn config(&self) -> stepworker::client::ConfigBuilder {
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&self.url)
-            .credentials(test_credentials())
-            .retry_config(
-                RetryConfig::standard()
-                    .with_initial_backoff(Duration::from_millis(5))
-                    .with_max_backoff(Duration::from_millis(20)),
-            )
+        test_config(&self.url)
     }
+}
+
+/// A configuration for a test endpoint at `url`: the test keys and fast
+/// retries (so retry tests stay quick).
+pub fn test_config(url: &str) -> stepworker::client::ConfigBuilder {
+    Config::builder()
+        .region("us-east-1")
+        .endpoint_url(url)
+        .credentials(test_credentials())
+        .retry_config(
+            RetryConfig::standard()
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
 }
 
 impl Drop for TestServer {
