@@ -2,17 +2,21 @@
 //! against mocked responses: `StartExecution::test_case` picks the test case
 //! of the engine's mock configuration, and Retry/Catch see the mocked errors.
 
+use std::pin::pin;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::json;
-use stepworker::asl::{Catch, ExecutionError, Pass, Retry, StateMachine, Task};
+use serde_json::{json, Value};
+use stepworker::asl::{Catch, ExecutionError, Pass, Retry, StateMachine, StateMachineHandle, Task};
 use stepworker::Client;
-use stepworker_local::{LocalEngine, MockConfig};
+use stepworker_local::{LocalEngine, ManualClock, MockConfig};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/stepworker";
 /// Bounds every wait so a broken engine fails the test instead of hanging it.
 const LIMIT: Duration = Duration::from_secs(10);
+/// How often [`run`] looks for armed timers on the engine's clock.
+const CLOCK_TICK: Duration = Duration::from_millis(5);
 
 fn mocks() -> MockConfig {
     json!({
@@ -66,10 +70,43 @@ struct Thumbnails {
     thumbnails: u32,
 }
 
+/// Runs an execution to its end, in test case `case` if one is given. The
+/// engine runs on `clock`, which is moved a second forward whenever a timer
+/// is armed, so retry intervals pass without real waiting.
+async fn run<O: DeserializeOwned>(
+    machine: &StateMachineHandle,
+    clock: &ManualClock,
+    input: Value,
+    case: Option<&str>,
+) -> Result<O, ExecutionError> {
+    let mut start = machine.start(&input);
+    if let Some(case) = case {
+        start = start.test_case(case);
+    }
+    tokio::time::timeout(LIMIT, async {
+        let execution = start.send().await.expect("start");
+        let mut finished = pin!(execution.wait::<O>());
+        loop {
+            tokio::select! {
+                result = &mut finished => return result,
+                () = tokio::time::sleep(CLOCK_TICK) => {
+                    if clock.sleepers() > 0 {
+                        clock.advance(Duration::from_secs(1));
+                    }
+                }
+            }
+        }
+    })
+    .await
+    .expect("finishes in time")
+}
+
 #[tokio::test]
 async fn test_cases_pick_the_mocked_responses_per_execution() {
+    let clock = ManualClock::starting_now();
     let engine = LocalEngine::builder()
         .mock_config(mocks())
+        .clock(clock.clone())
         .start()
         .await
         .expect("engine starts");
@@ -81,66 +118,31 @@ async fn test_cases_pick_the_mocked_responses_per_execution() {
         .expect("deploy");
     let thumbnails = &deployed.state_machine;
 
-    let resized: Thumbnails = tokio::time::timeout(LIMIT, async {
-        thumbnails
-            .start(&json!({"key": "a.jpg"}))
-            .test_case("Resized")
-            .send()
-            .await
-            .expect("start")
-            .wait()
-            .await
-    })
-    .await
-    .expect("finishes in time")
-    .expect("succeeds");
+    let resized: Thumbnails = run(thumbnails, &clock, json!({"key": "a.jpg"}), Some("Resized"))
+        .await
+        .expect("succeeds");
     assert_eq!(resized, Thumbnails { thumbnails: 3 });
 
-    // Two throttles are retried (one second apart on the real clock), the
-    // third invocation answers.
-    let throttled: Thumbnails = tokio::time::timeout(LIMIT, async {
-        thumbnails
-            .start(&json!({"key": "b.jpg"}))
-            .test_case("Throttled")
-            .send()
-            .await
-            .expect("start")
-            .wait()
-            .await
-    })
+    // Two throttles are retried (one second apart on the engine's clock),
+    // the third invocation answers.
+    let throttled: Thumbnails = run(
+        thumbnails,
+        &clock,
+        json!({"key": "b.jpg"}),
+        Some("Throttled"),
+    )
     .await
-    .expect("finishes in time")
     .expect("succeeds after retries");
     assert_eq!(throttled, Thumbnails { thumbnails: 5 });
 
-    let rejected: String = tokio::time::timeout(LIMIT, async {
-        thumbnails
-            .start(&json!({"key": "c.jpg"}))
-            .test_case("Broken")
-            .send()
-            .await
-            .expect("start")
-            .wait()
-            .await
-    })
-    .await
-    .expect("finishes in time")
-    .expect("the mocked error is caught");
+    let rejected: String = run(thumbnails, &clock, json!({"key": "c.jpg"}), Some("Broken"))
+        .await
+        .expect("the mocked error is caught");
     assert_eq!(rejected, "rejected");
 
     // Without a test case the integration has no answer: the execution
     // fails with an error naming the state and what is missing.
-    let unmocked = tokio::time::timeout(LIMIT, async {
-        thumbnails
-            .start(&json!({"key": "d.jpg"}))
-            .send()
-            .await
-            .expect("start")
-            .wait::<Thumbnails>()
-            .await
-    })
-    .await
-    .expect("finishes in time");
+    let unmocked = run::<Thumbnails>(thumbnails, &clock, json!({"key": "d.jpg"}), None).await;
     match unmocked {
         Err(ExecutionError::Failed { error, cause, .. }) => {
             assert_eq!(error.as_deref(), Some("States.Runtime"));

@@ -84,24 +84,22 @@ impl StateMachine {
     /// branches included, each once, in definition order: what deploy must
     /// create (`CreateActivity`) before the state machine.
     pub fn activities(&self) -> Vec<&str> {
-        let mut names = Vec::new();
-        visit_resources(&self.root, &mut |resource| {
-            if let Some(name) = resource.activity_name() {
-                if !names.contains(&name) {
-                    names.push(name);
-                }
-            }
-        });
-        names
+        self.activity_names(|_| true)
     }
 
     /// The activities whose ARN is not known yet.
     pub fn unresolved_activities(&self) -> Vec<&str> {
+        self.activity_names(|resource| resource.arn().is_none())
+    }
+
+    /// The names of the activities whose resource is `wanted`, each once, in
+    /// definition order.
+    fn activity_names(&self, wanted: impl Fn(&Resource) -> bool) -> Vec<&str> {
         let mut names = Vec::new();
         visit_resources(&self.root, &mut |resource| {
-            if let Resource::Activity { name, arn: None } = resource {
-                if !names.contains(&name.as_str()) {
-                    names.push(name.as_str());
+            if let Some(name) = resource.activity_name() {
+                if wanted(resource) && !names.contains(&name) {
+                    names.push(name);
                 }
             }
         });
