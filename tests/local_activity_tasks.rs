@@ -6,7 +6,7 @@ mod api;
 
 use std::time::Duration;
 
-use api::{one_task, Api};
+use api::{one_task, wait_for_sleepers, Api};
 use serde_json::json;
 use stepworker_local::{LocalEngine, ManualClock};
 
@@ -328,14 +328,4 @@ async fn results_racing_under_load_are_never_lost() {
     for w in workers {
         w.abort();
     }
-}
-
-async fn wait_for_sleepers(clock: &ManualClock, n: usize) {
-    for _ in 0..400 {
-        if clock.sleepers() >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("the engine never armed {n} timers");
 }

@@ -8,7 +8,7 @@ mod api;
 
 use std::time::Duration;
 
-use api::Api;
+use api::{wait_for_sleepers, Api};
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock, MockConfig};
 
@@ -246,14 +246,4 @@ async fn a_mocked_callback_returns_at_once_without_waiting() {
     .await;
     let done = api.finished(&manual).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-}
-
-async fn wait_for_sleepers(clock: &ManualClock, n: usize) {
-    for _ in 0..400 {
-        if clock.sleepers() >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("the engine never armed {n} timers");
 }

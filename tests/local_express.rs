@@ -7,7 +7,7 @@ mod api;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::{Api, ROLE};
+use api::{wait_for_sleepers, Api, ROLE};
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock};
 
@@ -108,12 +108,7 @@ async fn express_executions_time_out_at_their_timeout() {
                 .await
         }
     });
-    for _ in 0..400 {
-        if clock.sleepers() >= 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_for_sleepers(&clock, 1).await;
     clock.advance(Duration::from_secs(2));
     let out = tokio::time::timeout(Duration::from_secs(5), call)
         .await

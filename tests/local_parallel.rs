@@ -6,7 +6,7 @@ mod api;
 
 use std::time::Duration;
 
-use api::Api;
+use api::{wait_for_sleepers, Api};
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock};
 
@@ -172,12 +172,7 @@ async fn retry_on_a_parallel_state_runs_every_branch_again() {
         json!({"taskToken": first["taskToken"], "error": "Flaky"}),
     )
     .await;
-    for _ in 0..400 {
-        if clock.sleepers() >= 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_for_sleepers(&clock, 1).await;
     clock.advance(Duration::from_secs(5));
     let second = api.poll(&activity, "w").await;
     api.ok(

@@ -12,9 +12,9 @@ mod spec;
 
 use std::time::Duration;
 
-use api::Api;
+use api::{wait_for_sleepers, Api};
 use serde_json::{json, Value};
-use spec::{count_events, failed, output, succeeded, wait_for_sleepers};
+use spec::{count_events, failed, output, succeeded};
 use stepworker_local::{LocalEngine, ManualClock};
 
 /// An engine on a manual clock.

@@ -6,7 +6,7 @@ mod api;
 
 use std::time::Duration;
 
-use api::Api;
+use api::{wait_for_sleepers, Api};
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock};
 
@@ -124,9 +124,7 @@ async fn wait_states_wait_on_the_engine_clock() {
     let machine = api.machine("m", definition).await;
     let execution = api.start_execution(&machine, json!({"delay": 3600})).await;
     api.wait_for_event(&execution, "WaitStateEntered").await;
-    while clock.sleepers() == 0 {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    wait_for_sleepers(&clock, 1).await;
     clock.advance(Duration::from_secs(3599));
     tokio::time::sleep(Duration::from_millis(30)).await;
     assert_eq!(api.describe(&execution).await["status"], "RUNNING");
@@ -183,9 +181,7 @@ async fn retry_then_catch_with_error_and_cause_in_result_path() {
     )
     .await;
     // The retry waits IntervalSeconds on the engine clock.
-    while clock.sleepers() == 0 {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    wait_for_sleepers(&clock, 1).await;
     clock.advance(Duration::from_secs(2));
     let second = api.poll(&activity, "w").await;
     assert_ne!(second["taskToken"], first["taskToken"]);
@@ -225,9 +221,7 @@ async fn retry_count_is_in_the_context_object() {
     let execution = api.start_execution(&machine, json!({})).await;
     for attempt in 0..3 {
         if attempt > 0 {
-            while clock.sleepers() == 0 {
-                tokio::time::sleep(Duration::from_millis(2)).await;
-            }
+            wait_for_sleepers(&clock, 1).await;
             clock.advance(Duration::from_secs(1));
         }
         let task = api.poll(&activity, "w").await;
@@ -298,9 +292,7 @@ async fn execution_timeout_seconds_times_the_execution_out() {
     let machine = api.machine("m", definition).await;
     let execution = api.start_execution(&machine, json!({})).await;
     api.wait_for_event(&execution, "WaitStateEntered").await;
-    while clock.sleepers() == 0 {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    wait_for_sleepers(&clock, 1).await;
     clock.advance(Duration::from_secs(5));
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "TIMED_OUT");

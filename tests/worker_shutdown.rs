@@ -9,15 +9,21 @@ use std::time::Duration;
 use serde_json::json;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::Worker;
+use tokio::sync::Semaphore;
 use worker_support::*;
 
 static STARTED: AtomicUsize = AtomicUsize::new(0);
 
-/// Takes a while, so shutdown finds it running.
+/// Holds every task until the test closes it, so shutdown is sure to find
+/// all 50 running however slowly they were started.
+static GATE: Semaphore = Semaphore::const_new(0);
+
+/// Runs until the gate opens, so shutdown finds it running.
 #[stepworker::activity(name = "slow-square", heartbeat = "10s", timeout = "1m")]
 async fn slow_square(n: u64) -> u64 {
     STARTED.fetch_add(1, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // A closed semaphore answers every waiter, present and future, at once.
+    let _ = GATE.acquire().await;
     n * n
 }
 
@@ -60,9 +66,18 @@ async fn shutdown_with_50_tasks_in_flight_loses_none() {
     // Shut down with 50 tasks running and the other polls parked; tasks that
     // reach a parked poll after this still run.
     let _ = stop.send(());
+    while !handle.is_shutting_down() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never began shutting down"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(handle.tasks_in_flight(), 50);
     for n in 50..53_u64 {
         executions.push((n, start(&client, &machine, &json!(n)).await));
     }
+    GATE.close();
 
     let ended = tokio::time::timeout(LIMIT, running).await;
     assert!(

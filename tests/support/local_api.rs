@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use stepworker_local::LocalEngine;
+use stepworker_local::{LocalEngine, ManualClock};
 
 /// An error answer as the wire carries it.
 #[derive(Debug, Clone)]
@@ -188,6 +188,18 @@ impl Api {
         )
         .await
     }
+}
+
+/// Waits (bounded) until at least `n` timers are armed on `clock`, so a
+/// test advances time only once the engine is waiting on it.
+pub async fn wait_for_sleepers(clock: &ManualClock, n: usize) {
+    for _ in 0..1000 {
+        if clock.sleepers() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    panic!("{n} timer(s) never armed");
 }
 
 /// A one-Task state machine on `activity`.

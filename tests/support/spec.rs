@@ -3,10 +3,8 @@
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use serde_json::{json, Value};
-use stepworker_local::ManualClock;
 
 use super::api::{Api, ROLE};
 
@@ -87,17 +85,6 @@ pub async fn create_refused(api: &Api, definition: &Value) -> super::api::WireEr
         json!({ "name": unique_name(), "definition": definition.to_string(), "roleArn": ROLE }),
     )
     .await
-}
-
-/// Waits (bounded) until at least `n` timers are armed on `clock`.
-pub async fn wait_for_sleepers(clock: &ManualClock, n: usize) {
-    for _ in 0..1000 {
-        if clock.sleepers() >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    panic!("{n} timer(s) never armed");
 }
 
 /// How many events of `kind` the execution's history holds.
