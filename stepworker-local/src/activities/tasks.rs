@@ -31,8 +31,10 @@ pub enum TaskEvent {
     Succeeded {
         /// The result, JSON text (already validated).
         output: String,
-        /// `output` parsed, as validating it parsed it.
-        value: Value,
+        /// `output` parsed, as validating it parsed it. Boxed: every open
+        /// task's channel reserves room for a block of events, so the
+        /// enum stays small.
+        value: Box<Value>,
     },
     /// `SendTaskFailure`.
     Failed {
@@ -160,10 +162,21 @@ impl TaskTable {
 mod tests {
     use super::*;
 
+    /// Each open task's channel allocates a block of 32 events up front, so
+    /// every waiting execution pays for the largest variant 32 times.
+    #[test]
+    fn task_events_stay_compact() {
+        assert!(
+            std::mem::size_of::<TaskEvent>() <= 56,
+            "TaskEvent grew to {} bytes",
+            std::mem::size_of::<TaskEvent>()
+        );
+    }
+
     fn succeeded(output: &str) -> TaskEvent {
         TaskEvent::Succeeded {
             output: output.into(),
-            value: serde_json::from_str(output).expect("JSON output"),
+            value: Box::new(serde_json::from_str(output).expect("JSON output")),
         }
     }
 

@@ -89,7 +89,7 @@ impl Runner {
             TaskEvent::Heartbeat { at_millis } => return Reported::Heartbeat(at_millis),
             // Nobody polls for a callback task; a start means nothing here.
             TaskEvent::Started { at_millis, .. } => return Reported::Heartbeat(at_millis),
-            TaskEvent::Succeeded { output, value } => (events.succeeded(output.into()), Ok(value)),
+            TaskEvent::Succeeded { output, value } => (events.succeeded(output.into()), Ok(*value)),
             TaskEvent::Failed { error, cause } => {
                 let failure = StatesError::new(
                     error.clone().unwrap_or_default(),

@@ -156,7 +156,7 @@ impl Runner {
                 {
                     return Reported::End(Attempt::Halted);
                 }
-                Reported::End(Attempt::Done(Ok(value)))
+                Reported::End(Attempt::Done(Ok(*value)))
             }
             TaskEvent::Failed { error, cause } => {
                 let details = ErrorCause {

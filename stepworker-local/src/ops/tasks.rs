@@ -89,7 +89,7 @@ pub fn send_success(
         task_id,
         TaskEvent::Succeeded {
             output: input.output,
-            value,
+            value: Box::new(value),
         },
     )?;
     Ok(SendTaskSuccessOutput {})
