@@ -2,7 +2,8 @@
 //! table of task tokens.
 
 mod queue;
+mod sync;
 mod tasks;
 
 pub use queue::{ActivityQueue, PollRefused, QueuedTask};
-pub use tasks::{Closed, Refused, TaskEvent, TaskTable};
+pub use tasks::{Closed, Refused, TaskEvent, TaskLog, TaskTable, TimerClaim};
