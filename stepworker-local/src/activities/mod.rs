@@ -1,6 +1,8 @@
 //! Activity dispatch: per-activity queues of tasks and parked polls, and the
 //! table of task tokens.
 
+#[cfg(test)]
+mod model_check;
 mod queue;
 mod sync;
 mod tasks;
