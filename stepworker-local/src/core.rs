@@ -74,9 +74,17 @@ impl Core {
     /// event and the voiding of its open task tokens happen in one step
     /// under the task table's lock, so a report either is in the history
     /// before the final event or is refused. True if this call ended it.
-    pub fn end_execution(&self, execution: &Execution, at_millis: i64, outcome: Outcome) -> bool {
+    /// `run` names the run a runner ends (`None`: the API ends whatever
+    /// runs), so a runner of an ended run cannot end a redriven one.
+    pub fn end_execution(
+        &self,
+        execution: &Execution,
+        run: Option<u32>,
+        at_millis: i64,
+        outcome: Outcome,
+    ) -> bool {
         let open = self.tasks.end_all(|| {
-            if !execution.finish(at_millis, outcome) {
+            if !execution.finish_run(run, at_millis, outcome) {
                 return None;
             }
             let open = execution.with_state(|s| std::mem::take(&mut s.open_tasks));
