@@ -14,7 +14,6 @@
 //! engine.shutdown().await
 //! # }
 //! ```
-#![warn(missing_docs)]
 
 pub mod asl;
 pub mod console;
