@@ -151,6 +151,15 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_file_parses() {
+        let sample = include_str!("../../examples/faults.json");
+        let faults =
+            Faults::from_json("examples/faults.json", sample).expect("the sample is valid");
+        assert_eq!(faults.seed(), 42);
+        assert!(faults.for_operation("SendTaskSuccess").is_some());
+    }
+
+    #[test]
     fn errors_point_at_the_problem() {
         let typo = error(r#"{"operations": {"*": {"throttel": 0.1}}}"#);
         assert_eq!(typo.pointer, "/operations/*/throttel", "{typo}");
