@@ -56,14 +56,14 @@ async fn an_empty_bucket_throttles_until_the_clock_refills_it() {
     assert_eq!(call(addr, "ListActivities", &list()).await.status(), 400);
     // A long pause refills up to the size, never beyond.
     clock.advance(Duration::from_secs(60));
-    let after_pause: Vec<u16> = futures_status(addr, 4).await;
+    let after_pause: Vec<u16> = list_statuses(addr, 4).await;
     assert_eq!(after_pause, [200, 200, 200, 400]);
     let counts = engine.pressure_stats();
     assert_eq!(counts["ListActivities"].quota_throttled, 4);
     assert!(!counts.contains_key("ListStateMachines"));
 }
 
-async fn futures_status(addr: std::net::SocketAddr, n: usize) -> Vec<u16> {
+async fn list_statuses(addr: std::net::SocketAddr, n: usize) -> Vec<u16> {
     let mut statuses = Vec::new();
     for _ in 0..n {
         statuses.push(call(addr, "ListActivities", &list()).await.status());
@@ -185,4 +185,56 @@ async fn without_quotas_nothing_is_throttled() {
         );
     }
     assert!(engine.pressure_stats().is_empty());
+}
+
+async fn machine(engine: &LocalEngine, name: &str, machine_type: &str) -> String {
+    let definition = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let created = engine
+        .call(
+            "CreateStateMachine",
+            &json!({"name": name, "type": machine_type, "definition": definition.to_string(),
+                    "roleArn": "arn:aws:iam::123456789012:role/test"}),
+        )
+        .await
+        .expect("machine");
+    created["stateMachineArn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// AWS gives StartExecution on Express machines a bucket of its own
+/// (6,000 refilled at 6,000/s); a bucket you set covers both.
+#[tokio::test]
+async fn express_starts_have_their_own_bucket() {
+    let engine = LocalEngine::builder()
+        .region("eu-north-1")
+        .clock(ManualClock::new(START))
+        .quotas(Quotas::aws())
+        .start()
+        .await
+        .expect("engine starts");
+    let standard = json!({ "stateMachineArn": machine(&engine, "standard", "STANDARD").await });
+    let express = json!({ "stateMachineArn": machine(&engine, "express", "EXPRESS").await });
+    assert_eq!(
+        calls_before_throttle(&engine, "StartExecution", &standard, 900).await,
+        800
+    );
+    let start = call(engine.local_addr(), "StartExecution", &express).await;
+    assert_eq!(start.status(), 200, "{start:?}");
+
+    let own = Quotas::aws()
+        .bucket("StartExecution", Bucket::new(1, 0))
+        .expect("known");
+    let engine = LocalEngine::builder()
+        .clock(ManualClock::new(START))
+        .quotas(own)
+        .start()
+        .await
+        .expect("engine starts");
+    let express = json!({ "stateMachineArn": machine(&engine, "express", "EXPRESS").await });
+    assert_eq!(
+        calls_before_throttle(&engine, "StartExecution", &express, 5).await,
+        1
+    );
 }

@@ -4,14 +4,14 @@
 
 use std::future::Future;
 
-use stepworker::model::ErrorCode;
+use stepworker::model::{ErrorCode, StateMachineType};
 
 use super::config::PressureConfig;
 use super::injector::{Draw, FaultInjector, Injected};
 use super::operation_name;
 use super::stats::PressureCounters;
 use super::throttle::Throttle;
-use crate::clock::Clock;
+use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::server::TARGET_PREFIX;
 
@@ -49,11 +49,13 @@ impl Pressure {
         self.deliver_to_closed_polls
     }
 
-    /// Runs `call` (the operation named by `target`) under quotas and faults.
-    pub async fn around<F>(&self, clock: &dyn Clock, target: &str, call: F) -> Outcome
+    /// Runs `call` (the operation named by `target`, with request `body`)
+    /// under quotas and faults.
+    pub async fn around<F>(&self, core: &Core, target: &str, body: &[u8], call: F) -> Outcome
     where
         F: Future<Output = ApiResult<Vec<u8>>>,
     {
+        let clock = core.clock.as_ref();
         let operation = target
             .strip_prefix(TARGET_PREFIX)
             .and_then(operation_name::known);
@@ -74,7 +76,10 @@ impl Pressure {
                 .await;
         }
         if let Some(throttle) = &self.throttle {
-            if !throttle.admit(operation, clock.now_millis()) {
+            let express_start = operation == "StartExecution"
+                && throttle.separates_express_starts()
+                && starts_express(core, body);
+            if !throttle.admit(operation, express_start, clock.now_millis()) {
                 self.counters.bump(operation, |c| c.quota_throttled += 1);
                 return Outcome::Answer(Err(rate_exceeded()));
             }
@@ -115,6 +120,30 @@ impl Pressure {
             }
         }
     }
+}
+
+/// Whether a `StartExecution` request names an Express state machine (a
+/// request that names none, or a missing machine, counts as Standard: the
+/// operation answers its own error).
+fn starts_express(core: &Core, body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Target {
+        #[serde(rename = "stateMachineArn")]
+        arn: String,
+    }
+    let Ok(target) = serde_json::from_slice::<Target>(body) else {
+        return false;
+    };
+    // `<arn>#<TestCase>` picks a mock test case; the machine is the same.
+    let arn = target.arn.split('#').next().unwrap_or_default();
+    let Ok((name, _qualifier)) = core.arns.state_machine_target(arn) else {
+        return false;
+    };
+    core.registry
+        .lock()
+        .machines
+        .get(&name)
+        .is_some_and(|machine| machine.current.machine_type == StateMachineType::Express)
 }
 
 /// AWS's throttling answer: `ThrottlingException`, "Rate exceeded", HTTP 400

@@ -7,7 +7,8 @@
 //! (N. Virginia), US West (Oregon) and Europe (Ireland) than elsewhere. The
 //! page gives each operation its own bucket (none is shared), and gives
 //! `StartSyncExecution` none (it scales on demand), so it is never throttled
-//! here either.
+//! here either. `StartExecution` has two rows: Standard (in the table below)
+//! and Express, 6,000 refilled at 6,000 a second in every region.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -202,6 +203,9 @@ const AWS_TABLE: [(&str, Bucket, Bucket); 36] = [
     ),
 ];
 
+/// `StartExecution` of an Express state machine, in every region.
+const AWS_EXPRESS_START_EXECUTION: Bucket = Bucket::new(6_000, 6_000);
+
 /// Which operations are throttled, and how: AWS's table for the engine's
 /// region, buckets of your own per operation, or both (yours win).
 ///
@@ -273,6 +277,14 @@ impl Quotas {
         buckets
     }
 
+    /// The bucket of `StartExecution` on Express state machines, when it is
+    /// apart from the Standard one: with AWS's quotas, unless you gave
+    /// `StartExecution` a bucket of your own (which then covers both).
+    pub fn express_start_execution(&self) -> Option<Bucket> {
+        (self.aws && !self.custom.contains_key("StartExecution"))
+            .then_some(AWS_EXPRESS_START_EXECUTION)
+    }
+
     /// AWS's table for `region`: the larger buckets in us-east-1, us-west-2
     /// and eu-west-1, the smaller ones elsewhere.
     pub fn aws_buckets(region: &str) -> BTreeMap<&'static str, Bucket> {
@@ -337,5 +349,14 @@ mod tests {
         let buckets = quotas.buckets("us-east-1");
         assert_eq!(buckets["SendTaskSuccess"], Bucket::new(2, 1));
         assert_eq!(buckets["SendTaskFailure"], Bucket::new(3_000, 500));
+        assert_eq!(
+            quotas.express_start_execution(),
+            Some(Bucket::new(6_000, 6_000))
+        );
+        let own = quotas
+            .bucket("StartExecution", Bucket::new(5, 1))
+            .expect("known");
+        assert_eq!(own.express_start_execution(), None);
+        assert_eq!(Quotas::none().express_start_execution(), None);
     }
 }

@@ -11,6 +11,8 @@ use super::token_bucket::TokenBucket;
 #[derive(Debug)]
 pub struct Throttle {
     buckets: HashMap<&'static str, Mutex<TokenBucket>>,
+    /// `StartExecution` of Express state machines, when apart.
+    express_start: Option<Mutex<TokenBucket>>,
 }
 
 impl Throttle {
@@ -21,14 +23,28 @@ impl Throttle {
             .into_iter()
             .map(|(name, bucket)| (name, Mutex::new(TokenBucket::full(bucket, now_millis))))
             .collect();
-        (!buckets.is_empty()).then_some(Self { buckets })
+        let express_start = quotas
+            .express_start_execution()
+            .map(|bucket| Mutex::new(TokenBucket::full(bucket, now_millis)));
+        (!buckets.is_empty()).then_some(Self {
+            buckets,
+            express_start,
+        })
+    }
+
+    /// Whether Express `StartExecution` calls have a bucket of their own.
+    pub fn separates_express_starts(&self) -> bool {
+        self.express_start.is_some()
     }
 
     /// Takes a token for `operation`; false means throttled. Operations
     /// without a bucket always pass.
-    pub fn admit(&self, operation: &str, now_millis: i64) -> bool {
-        self.buckets
-            .get(operation)
-            .is_none_or(|bucket| bucket.lock().try_take(now_millis))
+    /// `express_start` says a `StartExecution` targets an Express machine.
+    pub fn admit(&self, operation: &str, express_start: bool, now_millis: i64) -> bool {
+        let bucket = match &self.express_start {
+            Some(express) if express_start => Some(express),
+            _ => self.buckets.get(operation),
+        };
+        bucket.is_none_or(|bucket| bucket.lock().try_take(now_millis))
     }
 }

@@ -42,11 +42,7 @@ async fn handle(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) 
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             let call = dispatch::dispatch(&core, target, &body);
-            match core
-                .pressure
-                .around(core.clock.as_ref(), target, call)
-                .await
-            {
+            match core.pressure.around(&core, target, &body, call).await {
                 Outcome::Answer(Ok(body)) => response::ok(body),
                 Outcome::Answer(Err(e)) => {
                     tracing::debug!(target, error = %e, "request refused");
