@@ -153,6 +153,18 @@ impl<'a> JsonataEnv<'a> {
         self.site(expression, field).wrong_type(wanted, got)
     }
 
+    /// An error for `expression` in `field` that produced `got`, not a
+    /// value of the JSON type `expected` (`array`, ...).
+    pub fn unexpected_type(
+        &self,
+        expression: &JsonataExpression,
+        field: &str,
+        expected: &str,
+        got: &Value,
+    ) -> StatesError {
+        self.site(expression, field).unexpected_type(expected, got)
+    }
+
     fn site<'s>(&'s self, expression: &'s JsonataExpression, field: &'s str) -> Site<'s> {
         Site {
             field,

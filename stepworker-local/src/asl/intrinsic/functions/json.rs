@@ -5,9 +5,14 @@ use serde_json::Value;
 use super::args;
 use crate::asl::intrinsic::error::IntrinsicError;
 
-/// `States.StringToJson(string)`.
+/// `States.StringToJson(string)`. An empty or blank string is `null`
+/// (recorded: LocalStack's `test_json_manipulation.snapshot.json`,
+/// `test_string_to_json` on `""` and `" "`).
 pub fn string_to_json(name: &str, a: &[Value]) -> Result<Value, IntrinsicError> {
     let text = args::string(name, a, 0)?;
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
     serde_json::from_str(text)
         .map_err(|e| IntrinsicError::new(format!("{name}: the string is not valid JSON: {e}")))
 }
