@@ -59,6 +59,11 @@ impl Site<'_> {
         ))
     }
 
+    /// The expression gave a function, which no field can hold.
+    pub fn unsupported_type(&self) -> StatesError {
+        self.error("returned an unsupported result type.".to_owned())
+    }
+
     /// The value has the wrong type for the field.
     pub fn wrong_type(&self, wanted: &str, got: &serde_json::Value) -> StatesError {
         self.error(format!("returned {got}, but the field needs {wanted}"))

@@ -39,10 +39,11 @@ pub fn format(pieces: &[FormatPiece], values: &[Value]) -> Result<Value, Intrins
     for piece in pieces {
         match piece {
             FormatPiece::Text(text) => out.push_str(text),
-            FormatPiece::Placeholder => match values.next() {
-                Some(value) => java_text(value, &mut out),
-                None => {}
-            },
+            FormatPiece::Placeholder => {
+                if let Some(value) = values.next() {
+                    java_text(value, &mut out);
+                }
+            }
         }
     }
     Ok(Value::String(out))
