@@ -5,7 +5,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 
 use super::config::{Config, ConfigBuilder};
 use super::environment::Environment;
-use super::retry::RetryConfig;
+use super::retry::{RetryConfig, RetryMode};
 use super::timeouts::TimeoutConfig;
 use super::Client;
 
@@ -42,9 +42,17 @@ impl Config {
         }
         if let Some(retry) = sdk.retry_config() {
             let attempts = usize::try_from(retry.max_attempts()).unwrap_or(usize::MAX);
+            let mode = match retry.mode() {
+                aws_config::retry::RetryMode::Adaptive => RetryMode::Adaptive,
+                _ => RetryMode::Standard,
+            };
+            // The SDK's `initial_backoff` is its throttling base (1 s); the
+            // short base of other failures stays this client's.
             builder = builder.retry_config(
                 RetryConfig::standard()
+                    .with_mode(mode)
                     .with_max_attempts(attempts)
+                    .with_throttling_backoff(retry.initial_backoff())
                     .with_max_backoff(retry.max_backoff()),
             );
         }

@@ -8,7 +8,7 @@ use super::credentials::{Credentials, CredentialsSource};
 use super::environment::Environment;
 use super::error::Error;
 use super::profile_file::{shared_file_paths, FileKind, ProfileSet};
-use super::retry::RetryConfig;
+use super::retry::{RetryConfig, RetryMode};
 
 /// Profile keys that need a credential provider only the `aws-config`
 /// feature brings (assume role, SSO, external process, web identity).
@@ -31,7 +31,8 @@ impl Config {
     /// - credentials: `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`
     ///   (+ `AWS_SESSION_TOKEN`), then the profile's keys from
     ///   `~/.aws/credentials` or `~/.aws/config`;
-    /// - retries: `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`.
+    /// - retries: `AWS_RETRY_MODE` (`standard` or `adaptive`) and
+    ///   `AWS_MAX_ATTEMPTS`, then the profile's `retry_mode` and `max_attempts`.
     ///
     /// The profile is `AWS_PROFILE` (default `default`); the files are
     /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` when set.
@@ -78,20 +79,44 @@ impl Config {
         if let Some(url) = endpoint_url(env, &profiles, profile_name) {
             builder = builder.endpoint_url(url.trim());
         }
-        if let Some(attempts) = env
-            .get("AWS_MAX_ATTEMPTS")
-            .or_else(|| profiles.get(profile_name, "max_attempts"))
-        {
-            let attempts: usize = attempts.trim().parse().map_err(|_| {
-                Error::config(format!("max attempts `{attempts}` is not a whole number"))
-            })?;
-            builder = builder.retry_config(RetryConfig::standard().with_max_attempts(attempts));
-        }
+        builder = builder.retry_config(retry_config(env, &profiles, profile_name)?);
         let credentials = env_keys
             .map(CredentialsSource::Static)
             .unwrap_or_else(|| profile_credentials(&profiles, profile_name));
         Ok(builder.credentials_source(credentials))
     }
+}
+
+/// `AWS_RETRY_MODE` / `retry_mode` and `AWS_MAX_ATTEMPTS` / `max_attempts`.
+fn retry_config(
+    env: &Environment,
+    profiles: &ProfileSet,
+    profile: &str,
+) -> Result<RetryConfig, Error> {
+    let mut retry = RetryConfig::standard();
+    if let Some(mode) = env
+        .get("AWS_RETRY_MODE")
+        .or_else(|| profiles.get(profile, "retry_mode"))
+    {
+        retry = retry.with_mode(mode.parse::<RetryMode>()?);
+    }
+    if let Some(attempts) = env
+        .get("AWS_MAX_ATTEMPTS")
+        .or_else(|| profiles.get(profile, "max_attempts"))
+    {
+        let attempts: usize = attempts
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "max attempts `{attempts}` is not a whole number above 0"
+                ))
+            })?;
+        retry = retry.with_max_attempts(attempts);
+    }
+    Ok(retry)
 }
 
 fn load_profiles(
