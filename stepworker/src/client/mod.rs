@@ -24,6 +24,7 @@ mod error_parse;
 mod fluent;
 mod idempotency;
 mod paginator;
+mod partitions;
 mod profile_file;
 mod rate_limiter;
 mod retry;

@@ -214,8 +214,8 @@ impl Ready {
                 "no region: set AWS_REGION, a profile `region`, or Config::builder().region(..)",
             )
         })?;
-        let endpoint = Endpoint::parse(&config.endpoint_url(), config.host_prefix)?;
-        let transport = Transport::new(&config.timeouts, &config.user_agent)?;
+        let endpoint = Endpoint::parse(&config.resolve_endpoint_url()?, config.host_prefix)?;
+        let transport = Transport::new(config)?;
         Ok(Self {
             region,
             endpoint,
