@@ -7,5 +7,5 @@ mod queue;
 mod sync;
 mod tasks;
 
-pub use queue::{ActivityQueue, PollRefused, QueuedTask};
+pub use queue::{ActivityQueue, ClosedPoll, ClosedPollKeeper, PollRefused, QueuedTask};
 pub use tasks::{Closed, Refused, TaskEvent, TaskLog, TaskTable, TimerClaim};

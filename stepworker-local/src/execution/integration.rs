@@ -43,7 +43,7 @@ impl Runner {
     ) -> Attempt {
         let timeouts = match self.task_timeouts(state, raw) {
             Ok(timeouts) => timeouts,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         // Only the callback pattern has a token in `$$.Task.Token`.
         let token = (integration.pattern() == Pattern::Callback).then(|| {
@@ -53,11 +53,11 @@ impl Runner {
         });
         let parameters = match self.state_input(state, raw).and_then(Payload::new) {
             Ok(parameters) => parameters,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let plan = match self.plan(state, resource, token) {
             Ok(plan) => plan,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let events = EventsFor {
             resource: &integration,

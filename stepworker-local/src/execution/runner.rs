@@ -449,7 +449,7 @@ impl Runner {
             };
             let output = match Payload::new(output) {
                 Ok(output) => output,
-                Err(e) => return WalkEnd::Failed(error_cause(e)),
+                Err(e) => return WalkEnd::Failed(error_cause(name_oversized_output(&name, e))),
             };
             let assigned_variables = self
                 .exit_assigned
@@ -503,24 +503,50 @@ impl Runner {
     pub fn runtime_cause(&self, state: &State, e: StatesError) -> ErrorCause {
         let failure = ErrorCause {
             error: Some(e.error),
-            cause: Some(format!(
-                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                state.name, self.entered_event_id, e.cause
-            )),
+            cause: Some(self.in_state_cause(state, &e.cause)),
         };
-        if let Some(location) = e.location {
-            self.record_evaluation_failed(state, location, failure.clone());
+        if e.location.is_some() {
+            self.record_evaluation_failed(state, e.location, failure.clone());
         }
         failure
+    }
+
+    /// `cause` after the sentence AWS opens every fault of a state's own
+    /// processing with (paths, expressions, limits; not the failure a task
+    /// or a branch reports).
+    fn in_state_cause(&self, state: &State, cause: &str) -> String {
+        format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). {cause}",
+            state.name, self.entered_event_id
+        )
+    }
+
+    /// `e`, a fault of a Task, Parallel or Map state's own processing
+    /// (its input, output or limits), with the cause AWS gives it; Retry
+    /// and Catch see it like any other error.
+    pub fn state_fault(&self, state: &State, mut e: StatesError) -> StatesError {
+        e.cause = self.in_state_cause(state, &e.cause);
+        e
     }
 
     /// Writes the `EvaluationFailed` event of `error` when an expression
     /// of a JSONata state failed; other errors write nothing here.
     pub fn note_evaluation_failure(&self, state: &State, error: &StatesError) {
-        if let Some(location) = &error.location {
-            let failure = ErrorCause::new(error.error.clone(), error.cause.clone());
-            self.record_evaluation_failed(state, location.clone(), failure);
+        if error.location.is_some() {
+            self.record_evaluation_failure(state, error.location.clone(), error);
         }
+    }
+
+    /// Writes the `EvaluationFailed` event of `error` at `location` (AWS
+    /// leaves the location out for a Map input that is not an array).
+    pub fn record_evaluation_failure(
+        &self,
+        state: &State,
+        location: Option<String>,
+        error: &StatesError,
+    ) {
+        let failure = ErrorCause::new(error.error.clone(), error.cause.clone());
+        self.record_evaluation_failed(state, location, failure);
     }
 
     /// Reading followed (API reference, `EvaluationFailedEventDetails`):
@@ -528,11 +554,16 @@ impl Runner {
     /// JSONata, so a JSONPath path or variable that cannot be read fails
     /// the state without it. It comes before Retry and Catch act, like the
     /// failure event of a task, so a caught evaluation error still shows.
-    fn record_evaluation_failed(&self, state: &State, location: String, failure: ErrorCause) {
+    fn record_evaluation_failed(
+        &self,
+        state: &State,
+        location: Option<String>,
+        failure: ErrorCause,
+    ) {
         if state.is_jsonata() {
             self.record(EventKind::EvaluationFailed(Box::new(EvaluationFailure {
                 state: state.name.clone(),
-                location: Some(location),
+                location,
                 failure,
             })));
         }
@@ -545,6 +576,17 @@ pub(super) fn follow(state: &State, output: Value) -> Transition<'_> {
         Some(next) if !state.end => Transition::Next(next, output),
         _ => Transition::Succeed(output),
     }
+}
+
+/// AWS names the state whose output is over the payload limit (recorded:
+/// LocalStack's `test_states_errors.snapshot.json`, `test_start_large_input`).
+fn name_oversized_output(state: &str, mut e: StatesError) -> StatesError {
+    if e.error == errors::DATA_LIMIT_EXCEEDED {
+        e.cause = format!(
+            "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+        );
+    }
+    e
 }
 
 fn failed(e: StatesError) -> Outcome {

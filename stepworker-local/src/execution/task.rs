@@ -38,7 +38,7 @@ impl Runner {
         let scheduled = match self.schedule(state, raw) {
             Ok(Some(scheduled)) => scheduled,
             Ok(None) => return Attempt::Halted,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let task_id = scheduled.task_id;
         let activity = scheduled.activity.clone();
