@@ -19,6 +19,8 @@ mod redrive;
 mod report_wait;
 mod retrying;
 mod runner;
+#[cfg(test)]
+mod runs_tests;
 mod task;
 mod task_log;
 
