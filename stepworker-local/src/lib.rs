@@ -30,6 +30,7 @@ mod core;
 mod engine;
 mod error;
 mod execution;
+mod offload;
 mod ops;
 mod server;
 mod stats;

@@ -14,9 +14,13 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "stepworker-local", version)]
 struct Args {
     /// Address to listen on. Loopback by default: the engine has no
-    /// authentication.
+    /// authentication. Any other address needs --allow-remote.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
+    /// Allow a non-loopback --host: everyone who can reach the address can
+    /// run and read every workflow.
+    #[arg(long)]
+    allow_remote: bool,
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8083)]
     port: u16,
@@ -61,6 +65,23 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
+    if !args.host.is_loopback() {
+        if !args.allow_remote {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "refusing to listen on {}: the engine has no authentication, so anyone who can \
+                     reach that address could run and read every workflow. Pass --allow-remote to \
+                     do it anyway.",
+                    args.host
+                ),
+            ));
+        }
+        eprintln!(
+            "stepworker-local: WARNING: listening on {} (not loopback) with no authentication",
+            args.host
+        );
+    }
     let mut builder = LocalEngine::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .region(args.region)

@@ -216,13 +216,13 @@ fn select_or_fail(
     input: &Value,
     ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
-    path.select(input, ctx).map_err(|_| {
-        StatesError::runtime(format!(
+    path.select(input, ctx).map_err(|e| {
+        StatesError::runtime(e.limit_cause(field).unwrap_or_else(|| format!(
             "An error occurred while executing the state '{}'. Invalid path '{}' for the field '{field}': \
              no results for path in {input}",
             state.name,
             path.as_str()
-        ))
+        )))
     })
 }
 

@@ -70,12 +70,12 @@ pub fn map_iteration_inputs(
 ) -> Result<Vec<Value>, StatesError> {
     check_item_sources(state, map)?;
     let input = apply_input_path(state, raw_input, &scope)?;
-    let items = map.items_path.select(&input, &scope).map_err(|_| {
-        StatesError::runtime(format!(
+    let items = map.items_path.select(&input, &scope).map_err(|e| {
+        StatesError::runtime(e.limit_cause("ItemsPath").unwrap_or_else(|| format!(
             "An error occurred while executing the state '{}'. Invalid path '{}' for the field 'ItemsPath': no results for path in {input}",
             state.name,
             map.items_path.as_str()
-        ))
+        )))
     })?;
     let Value::Array(items) = items else {
         return Err(StatesError::runtime(format!(
@@ -195,12 +195,12 @@ fn resolve(
         Some(NumberSource::Literal(n)) => return Ok(Some(*n)),
         Some(NumberSource::Path(path)) => path,
     };
-    let value = path.select(input, scope).map_err(|_| {
-        StatesError::runtime(format!(
+    let value = path.select(input, scope).map_err(|e| {
+        StatesError::runtime(e.limit_cause(field).unwrap_or_else(|| format!(
             "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
             path.as_str(),
             state.name
-        ))
+        )))
     })?;
     let (valid, expected) = match bound {
         Bound::Count => (value.as_u64().map(|n| n as f64), "a non-negative integer"),

@@ -95,12 +95,12 @@ fn resolve(
         None => Ok(None),
         Some(SecondsSource::Literal(seconds)) => Ok(Some(*seconds)),
         Some(SecondsSource::Path(path)) => {
-            let value = path.select_cow(input, scope).map_err(|_| {
-                StatesError::runtime(format!(
+            let value = path.select_cow(input, scope).map_err(|e| {
+                StatesError::runtime(e.limit_cause(field).unwrap_or_else(|| format!(
                     "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
                     path.as_str(),
                     task.name
-                ))
+                )))
             })?;
             match value.as_u64() {
                 Some(seconds) if seconds > 0 => Ok(Some(seconds)),

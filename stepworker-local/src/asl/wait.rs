@@ -32,7 +32,7 @@ pub fn wait_until_millis(
         WaitState::Timestamp(millis) => Ok(*millis),
         WaitState::SecondsPath(path) => {
             let input = select_input(wait, raw_input, scope)?;
-            let value = read(wait, path, &input, scope)?;
+            let value = read(wait, "SecondsPath", path, &input, scope)?;
             let seconds = value.as_u64().ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The SecondsPath parameter of the state '{}' does not reference a non-negative integer: {value}",
@@ -43,7 +43,7 @@ pub fn wait_until_millis(
         }
         WaitState::TimestampPath(path) => {
             let input = select_input(wait, raw_input, scope)?;
-            let value = read(wait, path, &input, scope)?;
+            let value = read(wait, "TimestampPath", path, &input, scope)?;
             value.as_str().and_then(parse_timestamp_millis).ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The TimestampPath parameter of the state '{}' does not reference a valid ISO-8601 \
@@ -72,16 +72,19 @@ pub(crate) fn after_seconds(now_millis: i64, seconds: u64) -> i64 {
 /// The value `path` names in the input after `InputPath` (or a variable).
 fn read<'a>(
     wait: &State,
+    field: &str,
     path: &Path,
     input: &'a Value,
     scope: &'a dyn DataScope,
 ) -> Result<Cow<'a, Value>, StatesError> {
-    path.select_cow(input, scope).map_err(|_| {
-        StatesError::runtime(format!(
-            "Invalid path '{}' in the state '{}': no results in the input {input}",
-            path.as_str(),
-            wait.name
-        ))
+    path.select_cow(input, scope).map_err(|e| {
+        StatesError::runtime(e.limit_cause(field).unwrap_or_else(|| {
+            format!(
+                "Invalid path '{}' in the state '{}': no results in the input {input}",
+                path.as_str(),
+                wait.name
+            )
+        }))
     })
 }
 

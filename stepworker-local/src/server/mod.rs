@@ -6,6 +6,10 @@
 mod decode;
 mod dispatch;
 pub use dispatch::dispatch;
+mod guard;
+pub use guard::{guard, Guard};
+mod listen;
+pub use listen::serve;
 mod response;
 
 use std::sync::Arc;

@@ -8,11 +8,12 @@ use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
 use jsonata_core::value::JValue;
 use serde_json::Value;
 
-use super::convert::{from_jvalue, to_jvalue};
+use super::convert::{from_jvalue, jvalue_depth_exceeds, to_jvalue};
 use super::error::Site;
 use super::expression::JsonataExpression;
 use super::functions;
 use super::references::StatesReads;
+use crate::asl::limits::MAX_VALUE_DEPTH;
 use crate::asl::states_error::StatesError;
 use crate::asl::variables::Variables;
 
@@ -114,8 +115,19 @@ impl<'a> JsonataEnv<'a> {
                 context.bind(name.clone(), to_jvalue(value));
             }
         }
+        // The expression's own timeout, or what is left of the request's or
+        // state's budget if that is less.
+        let timeout_ms = match crate::asl::budget::remaining() {
+            Some(left) if left.is_zero() => {
+                return Err(self.site(expression, field).out_of_time());
+            }
+            Some(left) => {
+                TIMEOUT_MILLIS.min(u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1))
+            }
+            None => TIMEOUT_MILLIS,
+        };
         let options = EvaluatorOptions {
-            timeout_ms: Some(TIMEOUT_MILLIS),
+            timeout_ms: Some(timeout_ms),
             max_stack_depth: Some(MAX_STACK_DEPTH),
             max_sequence_length: Some(MAX_SEQUENCE_LENGTH),
             ..EvaluatorOptions::default()
@@ -128,6 +140,9 @@ impl<'a> JsonataEnv<'a> {
             evaluator.evaluate(expression.ast(), &JValue::Null)
         }));
         match evaluated {
+            Ok(Ok(value)) if jvalue_depth_exceeds(&value, MAX_VALUE_DEPTH) => {
+                Err(self.site(expression, field).too_deep(MAX_VALUE_DEPTH))
+            }
             Ok(result) => result
                 .map(|value| from_jvalue(&value))
                 .map_err(|e| self.site(expression, field).failed(&e)),
