@@ -43,6 +43,11 @@ struct Args {
     mock_config: Option<PathBuf>,
 }
 
+/// Counts what each JSONata evaluation allocates, so one that builds a
+/// gigabyte string is stopped at its budget.
+#[global_allocator]
+static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator;
+
 /// Environment variable naming the mock configuration file, as in Step
 /// Functions Local.
 const MOCK_CONFIG_ENV: &str = "SFN_MOCK_CONFIG";

@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 use std::panic::AssertUnwindSafe;
 
 use indexmap::IndexMap;
-use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
+use jsonata_core::evaluator::{CancelToken, Context, Evaluator, EvaluatorOptions};
 use jsonata_core::value::JValue;
 use serde_json::Value;
 
@@ -16,6 +16,7 @@ use super::references::StatesReads;
 use crate::asl::limits::MAX_VALUE_DEPTH;
 use crate::asl::states_error::StatesError;
 use crate::asl::variables::Variables;
+use crate::memory;
 
 /// Longest a single expression may run: a runaway expression fails its
 /// state instead of holding an execution.
@@ -126,19 +127,28 @@ impl<'a> JsonataEnv<'a> {
             }
             None => TIMEOUT_MILLIS,
         };
+        let cancel = CancelToken::new();
+        let watch = memory::Watch::new(memory::EVALUATION_MEMORY_BUDGET, cancel.clone());
         let options = EvaluatorOptions {
             timeout_ms: Some(timeout_ms),
+            cancel: Some(cancel),
             max_stack_depth: Some(MAX_STACK_DEPTH),
             max_sequence_length: Some(MAX_SEQUENCE_LENGTH),
-            ..EvaluatorOptions::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);
         functions::install(&mut evaluator);
         // A panic inside the evaluator must fail this state, not take the
         // execution's task down with it (the execution would stay RUNNING).
         let evaluated = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            evaluator.evaluate(expression.ast(), &JValue::Null)
+            memory::watched(&watch, || {
+                evaluator.evaluate(expression.ast(), &JValue::Null)
+            })
         }));
+        if watch.exceeded() {
+            return Err(self
+                .site(expression, field)
+                .out_of_memory(memory::EVALUATION_MEMORY_BUDGET));
+        }
         match evaluated {
             Ok(Ok(value)) if jvalue_depth_exceeds(&value, MAX_VALUE_DEPTH) => {
                 Err(self.site(expression, field).too_deep(MAX_VALUE_DEPTH))

@@ -40,6 +40,14 @@ impl Site<'_> {
         self.error("was not evaluated: the time budget of the evaluation ran out.".to_owned())
     }
 
+    /// The evaluation allocated more than its memory budget.
+    pub fn out_of_memory(&self, budget: usize) -> StatesError {
+        self.error(format!(
+            "was stopped: it allocated more than its memory budget of {} MiB.",
+            budget / (1024 * 1024)
+        ))
+    }
+
     /// The value nests deeper than the engine keeps values.
     pub fn too_deep(&self, limit: usize) -> StatesError {
         self.error(format!(
