@@ -14,7 +14,6 @@
 //! engine.shutdown().await
 //! # }
 //! ```
-#![warn(missing_docs)]
 
 pub mod asl;
 pub mod console;
@@ -33,6 +32,7 @@ mod execution;
 mod memory;
 mod offload;
 mod ops;
+mod pressure;
 mod server;
 mod stats;
 mod store;
@@ -48,5 +48,8 @@ pub use engine::LocalEngine;
 pub use error::ApiError;
 pub use memory::{BudgetAllocator, EVALUATION_MEMORY_BUDGET};
 pub use mocks::{MockConfig, MockConfigError};
+pub use pressure::{
+    Bucket, Faults, Latency, OperationFaults, PressureConfig, PressureCounts, PressureError, Quotas,
+};
 pub use server::JSON_10;
 pub use stats::StatsSnapshot;

@@ -112,7 +112,7 @@ fn run_test(
     if let Test::Is(TypeTest::Present, expected) = test {
         let present = match variable.select_cow(input, ctx) {
             Ok(_) => true,
-            Err(e) => match e.limit_cause("Variable") {
+            Err(e) => match e.limit_cause() {
                 Some(cause) => return Err(StatesError::runtime(cause)),
                 None => false,
             },
@@ -147,7 +147,7 @@ fn run_test(
 }
 
 fn invalid_path(path: &Path, input: &Value, e: &PathNotFound) -> StatesError {
-    StatesError::runtime(e.limit_cause("Variable").unwrap_or_else(|| format!(
+    StatesError::runtime(e.limit_cause().unwrap_or_else(|| format!(
         "Invalid path '{}': The choice state's condition path references an invalid value in the input {input}",
         path.as_str()
     )))

@@ -43,7 +43,7 @@ impl Expression {
             // `States.Runtime` (seen in real execution histories): we follow
             // what the service does.
             Expression::Path(path) => path.select(input, context).map_err(|e| {
-                StatesError::runtime(e.limit_cause(field).unwrap_or_else(|| format!(
+                StatesError::runtime(e.limit_cause().unwrap_or_else(|| format!(
                     "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
                     path.as_str(),
                     input

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::definition::{SecondsSource, State, StateKind};
 use super::io::select_input;
-use super::path::DataScope;
+use super::path::{invalid_path_message, DataScope};
 use super::states_error::StatesError;
 
 /// The timeouts of one Task attempt, in seconds.
@@ -95,12 +95,12 @@ fn resolve(
         None => Ok(None),
         Some(SecondsSource::Literal(seconds)) => Ok(Some(*seconds)),
         Some(SecondsSource::Path(path)) => {
+            // Recorded: `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]`.
             let value = path.select_cow(input, scope).map_err(|e| {
-                StatesError::runtime(e.limit_cause(field).unwrap_or_else(|| format!(
-                    "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
-                    path.as_str(),
-                    task.name
-                )))
+                StatesError::runtime(
+                    e.limit_cause()
+                        .unwrap_or_else(|| invalid_path_message(path, input, scope)),
+                )
             })?;
             match value.as_u64() {
                 Some(seconds) if seconds > 0 => Ok(Some(seconds)),

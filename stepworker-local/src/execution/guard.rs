@@ -31,15 +31,13 @@ where
                 error: Some(errors::RUNTIME.to_owned()),
                 cause: Some("An internal error occurred while running the execution.".to_owned()),
             };
-            if execution.finish(core.now_millis(), Outcome::Failed(failure)) {
-                core.execution_ended(&execution);
-            }
+            core.end_execution(&execution, core.now_millis(), Outcome::Failed(failure));
         }
         // The history quota ends an execution where the event is written,
         // where nothing can book the end: the runner has returned by now.
         let unbooked = execution.with_state(|s| std::mem::take(&mut s.history_full_unbooked));
         if unbooked {
-            core.execution_ended(&execution);
+            core.book_ended_execution(&execution);
         }
     });
 }

@@ -81,7 +81,7 @@ fn positive(
             })?;
             path.select(input, &Value::Null).map_err(|e| {
                 let why = e
-                    .limit_cause(&path_field)
+                    .limit_cause()
                     .unwrap_or_else(|| format!("'{text}' selects nothing in the input"));
                 field_error(state, &path_field, &why)
             })?

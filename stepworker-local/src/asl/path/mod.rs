@@ -2,10 +2,12 @@
 //! Paths that can also write.
 
 mod bounds;
+mod not_found;
 mod query;
 mod reference;
 mod scope;
 
+pub use not_found::{invalid_path_message, not_found_reason};
 pub use query::{Path, PathError, PathNotFound, PathRoot};
 pub use reference::{ReferencePath, ReferencePathError, Segment, SetError};
 pub use scope::{DataScope, Scope};

@@ -83,13 +83,10 @@ pub struct PathNotFound {
 impl PathNotFound {
     /// The `States.Runtime` cause for a refused query, if it was refused
     /// for its cost; callers answer "not found" otherwise.
-    pub fn limit_cause(&self, field: &str) -> Option<String> {
-        self.exceeded.as_ref().map(|why| {
-            format!(
-                "The JSONPath '{}' in the field '{field}' was not evaluated: {why}.",
-                self.path
-            )
-        })
+    pub fn limit_cause(&self) -> Option<String> {
+        self.exceeded
+            .as_ref()
+            .map(|why| format!("The JSONPath '{}' was not evaluated: {why}.", self.path))
     }
 }
 
@@ -171,6 +168,27 @@ impl Path {
     pub fn is_input_root(&self) -> bool {
         self.root == PathRoot::Input
             && matches!(&self.selector, Selector::Definite(r) if r.is_root())
+    }
+
+    /// The reference path of a definite path (members and indexes only).
+    pub fn definite(&self) -> Option<&ReferencePath> {
+        match &self.selector {
+            Selector::Definite(reference) => Some(reference),
+            Selector::Indefinite(..) => None,
+        }
+    }
+
+    /// The document the path reads: the input, the context object or the
+    /// variable; `None` for a variable that is not set.
+    pub fn document<'a>(&self, input: &'a Value, scope: &'a dyn DataScope) -> Option<&'a Value> {
+        match self.root {
+            PathRoot::Input => Some(input),
+            PathRoot::Context => Some(scope.context()),
+            PathRoot::Variable => self
+                .variable
+                .as_deref()
+                .and_then(|name| scope.variable(name)),
+        }
     }
 
     /// Evaluates the path: the node for a definite path, an array of all
