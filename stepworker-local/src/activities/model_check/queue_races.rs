@@ -34,7 +34,7 @@ fn queued(task_id: u64) -> QueuedTask {
 async fn get_activity_task(queue: Arc<ActivityQueue>, table: Arc<TaskTable>) -> Vec<u64> {
     let mut handed_out = Vec::new();
     for _ in 0..POLLS {
-        let polled = queue.poll(Duration::from_secs(60), MAX_PARKED).await;
+        let polled = queue.poll(Duration::from_secs(60), MAX_PARKED, None).await;
         let Ok(Some(task)) = polled else { break };
         if table.start(task.task_id, None, 0) {
             handed_out.push(task.task_id);
@@ -52,7 +52,7 @@ async fn abandoned_poll(queue: Arc<ActivityQueue>) -> Vec<u64> {
             future::yield_now().await;
         }
     };
-    let poll = queue.poll(Duration::from_secs(60), MAX_PARKED);
+    let poll = queue.poll(Duration::from_secs(60), MAX_PARKED, None);
     match select(std::pin::pin!(poll), std::pin::pin!(hang_up)).await {
         // It answered before the hang-up: a task it got is handed out.
         Either::Left((Ok(Some(task)), _)) => vec![task.task_id],
