@@ -55,6 +55,10 @@ impl Pressure {
     where
         F: Future<Output = ApiResult<Vec<u8>>>,
     {
+        if self.throttle.is_none() && self.faults.is_none() {
+            // Off, the default: the call runs as if the layer were not there.
+            return Outcome::Answer(call.await);
+        }
         let clock = core.clock.as_ref();
         let operation = target
             .strip_prefix(TARGET_PREFIX)
