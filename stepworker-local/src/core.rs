@@ -11,6 +11,7 @@ use crate::arn::ArnScope;
 use crate::clock::Clock;
 use crate::config::EngineConfig;
 use crate::execution::Execution;
+use crate::pressure::Pressure;
 use crate::stats::Stats;
 use crate::store::Registry;
 use crate::tokens::TokenSealer;
@@ -34,6 +35,8 @@ pub struct Core {
     pub stats: Stats,
     /// Seals task and pagination tokens.
     pub sealer: TokenSealer,
+    /// Quotas, injected faults and lost polls.
+    pub pressure: Pressure,
     next_task_id: AtomicU64,
     shutting_down: AtomicBool,
 }
@@ -41,7 +44,9 @@ pub struct Core {
 impl Core {
     /// Shared state for `config`, timed by `clock`.
     pub fn new(config: EngineConfig, clock: Arc<dyn Clock>) -> Self {
+        let pressure = Pressure::new(&config.pressure, &config.region, clock.now_millis());
         Self {
+            pressure,
             arns: ArnScope::new(config.region.clone(), config.account_id.clone()),
             config,
             clock,

@@ -4,5 +4,5 @@
 mod queue;
 mod tasks;
 
-pub use queue::{ActivityQueue, PollRefused, QueuedTask};
+pub use queue::{ActivityQueue, ClosedPoll, ClosedPollKeeper, PollRefused, QueuedTask};
 pub use tasks::{Closed, Refused, TaskEvent, TaskTable};
