@@ -385,7 +385,7 @@ impl TransportError {
 }
 
 /// "outer: cause: root cause", so a log line says what actually broke.
-fn error_chain(error: &(dyn StdError + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn StdError + 'static)) -> String {
     let mut text = error.to_string();
     let mut next = error.source();
     while let Some(cause) = next {
