@@ -12,9 +12,10 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
+
+use super::sync::{self, Mutex};
 
 /// A task waiting for, or handed to, a worker.
 #[derive(Debug, Clone)]
@@ -189,7 +190,7 @@ struct ParkGuard {
 impl ParkGuard {
     async fn wait(mut self, timeout: Duration) -> Option<QueuedTask> {
         let receiver = self.receiver.as_mut()?;
-        match tokio::time::timeout(timeout, receiver).await {
+        match sync::timeout(timeout, receiver).await {
             Ok(Ok(task)) => {
                 self.receiver = None;
                 Some(task)

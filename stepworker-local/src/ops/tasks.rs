@@ -93,7 +93,7 @@ pub fn send_success(
         core,
         task_id,
         TaskEvent::Succeeded {
-            output: input.output,
+            output: input.output.into(),
             value: Box::new(value),
         },
     )?;
