@@ -121,13 +121,10 @@ impl Runner {
                     None => Attempt::Halted,
                 }
             }
-            RunEnd::Failed(e) => match self.record(EventKind::StateFailed { state_type: MAP }) {
-                Some(_) => Attempt::Done(Err(StatesError::new(
-                    e.error.unwrap_or_default(),
-                    e.cause.unwrap_or_default(),
-                ))),
-                None => Attempt::Halted,
-            },
+            RunEnd::Failed(e) => Attempt::FanOutFailed(
+                StatesError::new(e.error.unwrap_or_default(), e.cause.unwrap_or_default()),
+                MAP,
+            ),
         }
     }
 
