@@ -113,7 +113,9 @@ pub(super) struct Runner {
     /// Last event this walk wrote, for `previousEventId` inside branches
     /// and iterations; `None` at the top level, where events follow each
     /// other.
-    last_event: Option<AtomicI64>,
+    /// Shared with the task table's logs of this walk's tokens, which
+    /// write report events into the same chain.
+    last_event: Option<Arc<AtomicI64>>,
     /// The workflow variables this walk sees.
     pub variables: asl::Variables,
     /// What the current state assigned, for its `StateExited` event.
@@ -158,7 +160,7 @@ impl Runner {
             deadline: self.deadline,
             entered_event_id: self.entered_event_id,
             cancel: Some(cancel),
-            last_event: Some(AtomicI64::new(after)),
+            last_event: Some(Arc::new(AtomicI64::new(after))),
             // A branch or iteration reads the outer variables; what it
             // assigns stays in its own scope.
             variables: self.variables.child(),
@@ -202,6 +204,11 @@ impl Runner {
     /// The id of the last event this walk wrote (its chain of events).
     pub fn last_event_id(&self) -> Option<i64> {
         self.last_event.as_ref().map(|l| l.load(Ordering::Relaxed))
+    }
+
+    /// This walk's chain of events, for the logs of its tokens.
+    pub(super) fn last_event_handle(&self) -> Option<Arc<AtomicI64>> {
+        self.last_event.clone()
     }
 
     /// Appends an event that follows event `previous` of this walk (Map
@@ -252,6 +259,31 @@ impl Runner {
         self.record_at(self.now(), kind)
     }
 
+    /// Appends `kinds` in one step under the execution's lock (nothing
+    /// else lands between them); the last one's id, or `None` if the
+    /// execution ended meanwhile.
+    pub fn record_all(&self, kinds: Vec<EventKind>) -> Option<i64> {
+        let now = self.now();
+        let mut previous = self.last_event_id();
+        let last = self.execution.with_state(|s| {
+            if s.status != stepworker::model::ExecutionStatus::Running {
+                return None;
+            }
+            let mut last = None;
+            for kind in kinds {
+                let id = s.history.push_after(now, kind, previous);
+                // Top-level events follow each other without a link.
+                previous = previous.map(|_| id);
+                last = Some(id);
+            }
+            last
+        })?;
+        if let Some(handle) = &self.last_event {
+            handle.store(last, Ordering::Relaxed);
+        }
+        Some(last)
+    }
+
     /// [`Runner::record`] for an event that happened at `at_millis`.
     fn record_at(&self, at_millis: i64, kind: EventKind) -> Option<i64> {
         let previous = self.last_event_id();
@@ -263,9 +295,8 @@ impl Runner {
     }
 
     pub(super) fn end(&self, outcome: Outcome) {
-        if self.execution.finish(self.now(), outcome) {
-            self.core.execution_ended(&self.execution);
-        }
+        self.core
+            .end_execution(&self.execution, self.now(), outcome);
     }
 
     /// Times the execution out (its `TimeoutSeconds` passed).
