@@ -90,6 +90,19 @@ fn has_jsonata_code(message: &str) -> bool {
         && bytes[5] == b':'
 }
 
+/// JSONata's message as jsonata-js (and so AWS) words it: jsonata-core
+/// names the callee after T1006, jsonata-js does not (recorded: LocalStack's
+/// `test_math_operations_jsonata.snapshot.json`, `test_math_random_seeded`:
+/// `T1006: Attempted to invoke a non-function`).
+fn aws_message(message: &str) -> &str {
+    const NOT_A_FUNCTION: &str = "T1006: Attempted to invoke a non-function";
+    if message.starts_with(NOT_A_FUNCTION) {
+        NOT_A_FUNCTION
+    } else {
+        message
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::has_jsonata_code;
@@ -101,18 +114,5 @@ mod tests {
         assert!(!has_jsonata_code("$partition: the size must be positive"));
         assert!(!has_jsonata_code("T041: short"));
         assert!(!has_jsonata_code(""));
-    }
-}
-
-/// JSONata's message as jsonata-js (and so AWS) words it: jsonata-core
-/// names the callee after T1006, jsonata-js does not (recorded: LocalStack's
-/// `test_math_operations_jsonata.snapshot.json`, `test_math_random_seeded`:
-/// `T1006: Attempted to invoke a non-function`).
-fn aws_message(message: &str) -> &str {
-    const NOT_A_FUNCTION: &str = "T1006: Attempted to invoke a non-function";
-    if message.starts_with(NOT_A_FUNCTION) {
-        NOT_A_FUNCTION
-    } else {
-        message
     }
 }
