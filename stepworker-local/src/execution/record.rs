@@ -9,6 +9,7 @@ use stepworker::model::{ExecutionStatus, StateMachineType, Timestamp};
 use tokio::sync::Notify;
 
 use super::history::{ErrorCause, EventKind, History};
+use super::history_limit::{history_full, HistoryFull};
 use super::redrive::RedriveRecord;
 use crate::mocks::MockRun;
 use crate::store::MachineVersion;
@@ -46,6 +47,9 @@ pub struct ExecutionState {
     pub open_tasks: Vec<(u64, String)>,
     /// Its redrives.
     pub redrive: RedriveRecord,
+    /// Set when the history quota ended it where an event was written
+    /// (see `history_limit`): its runner books the end.
+    pub history_full_unbooked: bool,
 }
 
 /// One execution.
@@ -122,6 +126,7 @@ impl Execution {
                 task_ids: Vec::new(),
                 open_tasks: Vec::new(),
                 redrive: RedriveRecord::default(),
+                history_full_unbooked: false,
             }),
             stop: Notify::new(),
         }
@@ -155,8 +160,17 @@ impl Execution {
         previous: Option<i64>,
     ) -> Option<i64> {
         let mut state = self.state.lock();
-        (state.status == ExecutionStatus::Running)
-            .then(|| state.history.push_after(at_millis, kind, previous))
+        if state.status != ExecutionStatus::Running {
+            return None;
+        }
+        match state.append_event(at_millis, kind, previous) {
+            Ok(id) => Some(id),
+            Err(HistoryFull) => {
+                drop(state);
+                self.stop.notify_waiters();
+                None
+            }
+        }
     }
 
     /// Ends the execution with `outcome` and writes its final event, unless
@@ -167,6 +181,12 @@ impl Execution {
             return false;
         }
         state.stop_millis = Some(at_millis);
+        // Only `ExecutionSucceeded` may be the history's last event.
+        let outcome = match outcome {
+            Outcome::Succeeded(_) => outcome,
+            _ if state.history.next_is_last() => Outcome::Failed(history_full()),
+            _ => outcome,
+        };
         let (status, kind) = match outcome {
             Outcome::Succeeded(output) => {
                 state.output = Some(output.clone());
@@ -195,6 +215,12 @@ impl Execution {
         // wait side by side), so they notice and exit.
         self.stop.notify_waiters();
         true
+    }
+
+    /// Wakes every runner waiting on this execution, after it ended under
+    /// [`Execution::with_state`].
+    pub fn wake_runners(&self) {
+        self.stop.notify_waiters();
     }
 
     /// Completes once the execution has ended, however it ended.

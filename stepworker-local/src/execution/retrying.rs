@@ -66,7 +66,8 @@ impl Runner {
                 *count += 1;
             }
             retry_count += 1;
-            let delay = decision.delay_millis(rand::random::<f64>()) as i64;
+            let delay =
+                i64::try_from(decision.delay_millis(rand::random::<f64>())).unwrap_or(i64::MAX);
             if !self.sleep_until(self.now().saturating_add(delay)).await {
                 return Transition::Halt;
             }

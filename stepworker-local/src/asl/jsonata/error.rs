@@ -34,6 +34,27 @@ impl Site<'_> {
         self.error("threw an internal error during evaluation.".to_owned())
     }
 
+    /// The request's or state's evaluation budget ran out before this
+    /// expression could start.
+    pub fn out_of_time(&self) -> StatesError {
+        self.error("was not evaluated: the time budget of the evaluation ran out.".to_owned())
+    }
+
+    /// The evaluation allocated more than its memory budget.
+    pub fn out_of_memory(&self, budget: usize) -> StatesError {
+        self.error(format!(
+            "was stopped: it allocated more than its memory budget of {} MiB.",
+            budget / (1024 * 1024)
+        ))
+    }
+
+    /// The value nests deeper than the engine keeps values.
+    pub fn too_deep(&self, limit: usize) -> StatesError {
+        self.error(format!(
+            "returned a value nested more than {limit} levels deep."
+        ))
+    }
+
     /// The expression gave no value where the field needs one.
     ///
     /// AWS: a JSONata expression in a field must produce a value, since JSON
