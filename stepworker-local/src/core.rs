@@ -88,8 +88,21 @@ impl Core {
         at_millis: i64,
         outcome: Outcome,
     ) -> bool {
+        self.end_with(execution, || execution.finish_run(run, at_millis, outcome))
+    }
+
+    /// Books the end of an execution that ended where an event was written
+    /// (the history quota, see `execution::history_limit`): voids its open
+    /// tokens and applies retention, as [`Core::end_execution`] does.
+    pub fn book_ended_execution(&self, execution: &Execution) -> bool {
+        self.end_with(execution, || true)
+    }
+
+    /// [`Core::end_execution`] with `finish` deciding, under the task
+    /// table's lock, whether this call ended the execution.
+    fn end_with(&self, execution: &Execution, finish: impl FnOnce() -> bool) -> bool {
         let open = self.tasks.end_all(|| {
-            if !execution.finish_run(run, at_millis, outcome) {
+            if !finish() {
                 return None;
             }
             let open = execution.with_state(|s| std::mem::take(&mut s.open_tasks));

@@ -51,15 +51,21 @@ impl LocalEngine {
         let listener = TcpListener::bind(builder.bind).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = app_router(core.clone());
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    // Dropping the handle counts as a stop request too.
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        if !addr.ip().is_loopback() {
+            tracing::warn!(
+                %addr,
+                "stepworker-local is listening on a non-loopback address: anyone who can reach it \
+                 can run and read every workflow (it has no authentication)"
+            );
+        }
+        let app = app_router(core.clone()).layer(axum::middleware::from_fn_with_state(
+            server::Guard::for_bind(addr.ip()),
+            server::guard,
+        ));
+        let server = tokio::spawn(server::serve(listener, app, async {
+            // Dropping the handle counts as a stop request too.
+            let _ = stopped.await;
+        }));
         tracing::info!(%addr, region = %core.config.region, "stepworker-local listening");
         Ok(Self {
             core,
@@ -98,9 +104,14 @@ impl LocalEngine {
 
     /// The API (`POST /`) and the web console (`GET /`, `/console/...`) as
     /// an axum router on the same engine state, to merge other routes beside
-    /// it or serve it on another listener.
+    /// it or serve it on another listener. It refuses cross-origin requests
+    /// and sends the console's security headers; it does not check `Host`
+    /// (it cannot know where it will be served).
     pub fn router(&self) -> Router {
-        app_router(self.core.clone())
+        app_router(self.core.clone()).layer(axum::middleware::from_fn_with_state(
+            server::Guard::for_bind(std::net::Ipv4Addr::UNSPECIFIED.into()),
+            server::guard,
+        ))
     }
 
     /// Calls an operation in-process, without HTTP: `operation` is its name

@@ -29,6 +29,8 @@ mod core;
 mod engine;
 mod error;
 mod execution;
+mod memory;
+mod offload;
 mod ops;
 mod pressure;
 mod server;
@@ -44,6 +46,7 @@ pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use config::{EngineConfig, Retention};
 pub use engine::LocalEngine;
 pub use error::ApiError;
+pub use memory::{BudgetAllocator, EVALUATION_MEMORY_BUDGET};
 pub use mocks::{MockConfig, MockConfigError};
 pub use pressure::{
     Bucket, Faults, Latency, OperationFaults, PressureConfig, PressureCounts, PressureError, Quotas,

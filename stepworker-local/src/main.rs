@@ -14,9 +14,13 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "stepworker-local", version)]
 struct Args {
     /// Address to listen on. Loopback by default: the engine has no
-    /// authentication.
+    /// authentication. Any other address needs --allow-remote.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
+    /// Allow a non-loopback --host: everyone who can reach the address can
+    /// run and read every workflow.
+    #[arg(long)]
+    allow_remote: bool,
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8083)]
     port: u16,
@@ -77,6 +81,11 @@ enum Profile {
     AwsPressure,
 }
 
+/// Counts what each JSONata evaluation allocates, so one that builds a
+/// gigabyte string is stopped at its budget.
+#[global_allocator]
+static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator;
+
 /// Environment variable naming the mock configuration file, as in Step
 /// Functions Local.
 const MOCK_CONFIG_ENV: &str = "SFN_MOCK_CONFIG";
@@ -99,6 +108,23 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
+    if !args.host.is_loopback() {
+        if !args.allow_remote {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "refusing to listen on {}: the engine has no authentication, so anyone who can \
+                     reach that address could run and read every workflow. Pass --allow-remote to \
+                     do it anyway.",
+                    args.host
+                ),
+            ));
+        }
+        eprintln!(
+            "stepworker-local: WARNING: listening on {} (not loopback) with no authentication",
+            args.host
+        );
+    }
     let flags = args.pressure_flags();
     let mut builder = LocalEngine::builder()
         .bind(SocketAddr::new(args.host, args.port))

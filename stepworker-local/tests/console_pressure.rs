@@ -60,7 +60,7 @@ async fn the_console_counts_throttles_and_faults_per_operation() {
                 .await
                 .expect("connect");
             let request = format!(
-                "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n\
+                "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.0\r\n\
                  X-Amz-Target: AWSStepFunctions.{operation}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
             );
             tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes())

@@ -19,7 +19,7 @@ use super::definition::{
 };
 use super::errors;
 use super::io::select_input;
-use super::path::{DataScope, Path};
+use super::path::{DataScope, Path, PathNotFound};
 use super::states_error::StatesError;
 use super::timestamp::parse_timestamp_nanos;
 
@@ -110,12 +110,18 @@ fn run_test(
     ctx: &dyn DataScope,
 ) -> Result<bool, StatesError> {
     if let Test::Is(TypeTest::Present, expected) = test {
-        let present = variable.select_cow(input, ctx).is_ok();
+        let present = match variable.select_cow(input, ctx) {
+            Ok(_) => true,
+            Err(e) => match e.limit_cause() {
+                Some(cause) => return Err(StatesError::runtime(cause)),
+                None => false,
+            },
+        };
         return Ok(present == *expected);
     }
     let value = variable
         .select_cow(input, ctx)
-        .map_err(|_| invalid_path(variable, input))?;
+        .map_err(|e| invalid_path(variable, input, &e))?;
     match test {
         Test::Is(kind, expected) => Ok(type_test(*kind, &value) == *expected),
         Test::StringMatches(pattern) => {
@@ -127,7 +133,7 @@ fn run_test(
                 Operand::Path(path) => {
                     let found = path
                         .select_cow(input, ctx)
-                        .map_err(|_| invalid_path(path, input))?;
+                        .map_err(|e| invalid_path(path, input, &e))?;
                     Ok(compare(
                         *op,
                         left,
@@ -140,11 +146,11 @@ fn run_test(
     }
 }
 
-fn invalid_path(path: &Path, input: &Value) -> StatesError {
-    StatesError::runtime(format!(
+fn invalid_path(path: &Path, input: &Value, e: &PathNotFound) -> StatesError {
+    StatesError::runtime(e.limit_cause().unwrap_or_else(|| format!(
         "Invalid path '{}': The choice state's condition path references an invalid value in the input {input}",
         path.as_str()
-    ))
+    )))
 }
 
 fn type_test(kind: TypeTest, value: &Value) -> bool {

@@ -42,12 +42,12 @@ impl Expression {
             // that names nothing, but AWS and Step Functions Local report
             // `States.Runtime` (seen in real execution histories): we follow
             // what the service does.
-            Expression::Path(path) => path.select(input, context).map_err(|_| {
-                StatesError::runtime(format!(
+            Expression::Path(path) => path.select(input, context).map_err(|e| {
+                StatesError::runtime(e.limit_cause().unwrap_or_else(|| format!(
                     "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
                     path.as_str(),
                     input
-                ))
+                )))
             }),
             // A function refusing its arguments is `States.IntrinsicFailure`
             // (the guide's name, catchable by `States.ALL`); a path argument

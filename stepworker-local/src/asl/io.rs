@@ -214,8 +214,12 @@ fn apply_output_path(
 /// `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_INPUTPATH]`):
 /// `Invalid path '$.x' : No results for path: $['x']`.
 fn select_or_fail(path: &Path, input: &Value, ctx: &dyn DataScope) -> Result<Value, StatesError> {
-    path.select(input, ctx)
-        .map_err(|_| StatesError::runtime(invalid_path_message(path, input, ctx)))
+    path.select(input, ctx).map_err(|e| {
+        StatesError::runtime(
+            e.limit_cause()
+                .unwrap_or_else(|| invalid_path_message(path, input, ctx)),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -71,10 +71,12 @@ pub fn map_iteration_inputs(
 ) -> Result<Vec<Value>, StatesError> {
     check_item_sources(state, map)?;
     let input = apply_input_path(state, raw_input, &scope)?;
-    let items = map
-        .items_path
-        .select(&input, &scope)
-        .map_err(|_| StatesError::runtime(invalid_path_message(&map.items_path, &input, &scope)))?;
+    let items = map.items_path.select(&input, &scope).map_err(|e| {
+        StatesError::runtime(
+            e.limit_cause()
+                .unwrap_or_else(|| invalid_path_message(&map.items_path, &input, &scope)),
+        )
+    })?;
     let Value::Array(items) = items else {
         return Err(not_an_array(&map.items_path));
     };
@@ -187,9 +189,12 @@ fn resolve(
         Some(NumberSource::Literal(n)) => return Ok(Some(*n)),
         Some(NumberSource::Path(path)) => path,
     };
-    let value = path
-        .select(input, scope)
-        .map_err(|_| StatesError::runtime(invalid_path_message(path, input, scope)))?;
+    let value = path.select(input, scope).map_err(|e| {
+        StatesError::runtime(
+            e.limit_cause()
+                .unwrap_or_else(|| invalid_path_message(path, input, scope)),
+        )
+    })?;
     let number = match bound {
         Bound::Count => value.as_i64().map(|n| n as f64),
         Bound::Percentage => value.as_f64(),

@@ -7,6 +7,7 @@
 //! and time arrives as arguments. The execution runner drives these
 //! functions.
 
+pub mod budget;
 mod choice;
 pub mod definition;
 pub mod errors;
@@ -17,6 +18,7 @@ pub mod intrinsic;
 mod io;
 pub mod jsonata;
 mod jsonata_states;
+pub mod limits;
 mod map;
 mod pass;
 pub mod path;
@@ -48,7 +50,7 @@ pub use map::{
 };
 pub use pass::pass_result;
 pub use path::{DataScope, Scope};
-pub use payload::{check_payload_size, payload_size, MAX_PAYLOAD_BYTES};
+pub use payload::{check_payload_depth, check_payload_size, payload_size, MAX_PAYLOAD_BYTES};
 pub use retry::{error_matches, select_catcher, select_retrier, RetryDecision};
 pub use states_error::StatesError;
 pub use task::{task_timeouts, TaskTimeouts};

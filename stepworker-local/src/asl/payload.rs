@@ -18,13 +18,30 @@ pub fn payload_size(value: &Value) -> usize {
     counter.0
 }
 
-/// `States.DataLimitExceeded` if `value` is larger than the payload limit.
+/// `States.DataLimitExceeded` if `value` is larger than the payload limit;
+/// `States.Runtime` if it nests deeper than
+/// [`MAX_VALUE_DEPTH`](super::limits::MAX_VALUE_DEPTH).
 pub fn check_payload_size(value: &Value) -> Result<(), StatesError> {
+    check_payload_depth(value)?;
     let size = payload_size(value);
     if size > MAX_PAYLOAD_BYTES {
         return Err(StatesError::data_limit_exceeded(format!(
             "The state/task returned a result with a size exceeding the maximum number of bytes service limit \
              ({size} bytes > {MAX_PAYLOAD_BYTES} bytes)."
+        )));
+    }
+    Ok(())
+}
+
+/// `States.Runtime` if `value` nests deeper than
+/// [`MAX_VALUE_DEPTH`](super::limits::MAX_VALUE_DEPTH): every state output
+/// passes here, so a loop that wraps its input one level per iteration
+/// (`ResultPath: "$.a"`) stops before a recursive walk could overflow.
+pub fn check_payload_depth(value: &Value) -> Result<(), StatesError> {
+    use super::limits::{depth_exceeds, MAX_VALUE_DEPTH};
+    if depth_exceeds(value, MAX_VALUE_DEPTH) {
+        return Err(StatesError::runtime(format!(
+            "The state/task returned a result nested more than {MAX_VALUE_DEPTH} levels deep."
         )));
     }
     Ok(())

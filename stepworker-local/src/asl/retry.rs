@@ -42,6 +42,10 @@ impl RetryDecision {
     }
 }
 
+/// Longest delay before a retry: the largest `MaxDelaySeconds` AWS accepts
+/// (366 days), which is also longer than a Standard execution may run.
+pub const MAX_RETRY_DELAY_SECONDS: f64 = 31_622_400.0;
+
 /// True if an error named `error` is matched by the `ErrorEquals` entry `pattern`.
 pub fn error_matches(pattern: &str, error: &str) -> bool {
     if pattern == error {
@@ -83,10 +87,14 @@ pub fn select_retrier(
     }
     let exponent = i32::try_from(attempts).unwrap_or(i32::MAX);
     let mut delay_secs = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(exponent);
+    // `BackoffRate: 1e300` overflows to infinity on the second retry: the
+    // delay saturates at the longest one AWS allows instead of wrapping.
+    if delay_secs.is_nan() || delay_secs > MAX_RETRY_DELAY_SECONDS {
+        delay_secs = MAX_RETRY_DELAY_SECONDS;
+    }
     if let Some(max) = retrier.max_delay_seconds {
         delay_secs = delay_secs.min(max as f64);
     }
-    // Saturating float-to-int conversion keeps absurd backoffs finite.
     let delay_millis = (delay_secs * 1000.0).round() as u64;
     Some(RetryDecision {
         retrier_index: index,
@@ -172,6 +180,27 @@ mod tests {
         let decision = select_retrier(&state, "X", &[0, 2]).expect("retry");
         assert_eq!(decision.retrier_index, 1);
         assert_eq!(decision.delay_millis_before_jitter, 50_000);
+    }
+
+    #[test]
+    fn huge_backoff_rates_saturate_instead_of_wrapping() {
+        let state = task(
+            json!([{"ErrorEquals": ["E"], "BackoffRate": 1e300, "MaxAttempts": 50}]),
+            json!([]),
+        );
+        let longest = (MAX_RETRY_DELAY_SECONDS * 1000.0) as u64;
+        for attempt in [1, 2, 10, 49] {
+            let decision = select_retrier(&state, "E", &[attempt]).expect("retry");
+            assert_eq!(
+                decision.delay_millis_before_jitter, longest,
+                "attempt {attempt}"
+            );
+            assert_eq!(
+                decision.delay_millis(0.5),
+                longest,
+                "no jitter: the full delay"
+            );
+        }
     }
 
     #[test]

@@ -96,9 +96,12 @@ fn resolve(
         Some(SecondsSource::Literal(seconds)) => Ok(Some(*seconds)),
         Some(SecondsSource::Path(path)) => {
             // Recorded: `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]`.
-            let value = path
-                .select_cow(input, scope)
-                .map_err(|_| StatesError::runtime(invalid_path_message(path, input, scope)))?;
+            let value = path.select_cow(input, scope).map_err(|e| {
+                StatesError::runtime(
+                    e.limit_cause()
+                        .unwrap_or_else(|| invalid_path_message(path, input, scope)),
+                )
+            })?;
             match value.as_u64() {
                 Some(seconds) if seconds > 0 => Ok(Some(seconds)),
                 _ => Err(StatesError::runtime(format!(

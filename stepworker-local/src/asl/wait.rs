@@ -114,11 +114,13 @@ fn read<'a>(
     input: &'a Value,
     scope: &'a dyn DataScope,
 ) -> Result<Cow<'a, Value>, StatesError> {
-    path.select_cow(input, scope).map_err(|_| {
-        StatesError::runtime(format!(
-            "The {field} parameter does not reference an input value: {}",
-            path.as_str()
-        ))
+    path.select_cow(input, scope).map_err(|e| {
+        StatesError::runtime(e.limit_cause().unwrap_or_else(|| {
+            format!(
+                "The {field} parameter does not reference an input value: {}",
+                path.as_str()
+            )
+        }))
     })
 }
 

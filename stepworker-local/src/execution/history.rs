@@ -513,6 +513,16 @@ impl History {
     pub fn events(&self) -> &[Event] {
         &self.events
     }
+
+    /// Events written so far, kept or not.
+    pub fn written(&self) -> i64 {
+        self.written
+    }
+
+    /// False for EXPRESS executions, whose events are not kept.
+    pub fn is_kept(&self) -> bool {
+        self.keep
+    }
 }
 #[cfg(test)]
 mod tests {

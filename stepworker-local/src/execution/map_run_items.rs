@@ -79,12 +79,11 @@ fn positive(
             let path = Path::parse(text).map_err(|e| {
                 field_error(state, &path_field, &format!("is not a valid path: {e}"))
             })?;
-            path.select(input, &Value::Null).map_err(|_| {
-                field_error(
-                    state,
-                    &path_field,
-                    &format!("'{text}' selects nothing in the input"),
-                )
+            path.select(input, &Value::Null).map_err(|e| {
+                let why = e
+                    .limit_cause()
+                    .unwrap_or_else(|| format!("'{text}' selects nothing in the input"));
+                field_error(state, &path_field, &why)
             })?
         }
         (None, Some(other)) => {

@@ -2,7 +2,9 @@
 //! states.
 
 mod context;
+mod guard;
 mod history;
+mod history_limit;
 mod instant;
 mod integration;
 mod integration_callback;

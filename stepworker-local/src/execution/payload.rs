@@ -17,6 +17,11 @@ pub(super) struct Payload {
 impl Payload {
     /// Serializes `value`, failing with `States.DataLimitExceeded` past 256 KiB.
     pub fn new(value: Value) -> Result<Self, StatesError> {
+        if let Err(e) = asl::check_payload_depth(&value) {
+            // Its default drop would recurse once per level.
+            asl::limits::drop_flat(value);
+            return Err(e);
+        }
         let text = SERIALIZE_BUFFER.with(|buffer| {
             // Written into a per-thread buffer and copied once into the
             // shared text: one allocation per payload instead of a growing

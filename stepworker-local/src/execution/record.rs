@@ -9,6 +9,7 @@ use stepworker::model::{ExecutionStatus, StateMachineType, Timestamp};
 use tokio::sync::Notify;
 
 use super::history::{ErrorCause, EventKind, History};
+use super::history_limit::{history_full, HistoryFull};
 use super::redrive::RedriveRecord;
 use crate::mocks::MockRun;
 use crate::store::MachineVersion;
@@ -46,6 +47,9 @@ pub struct ExecutionState {
     pub open_tasks: Vec<(u64, String)>,
     /// Its redrives.
     pub redrive: RedriveRecord,
+    /// Set when the history quota ended it where an event was written
+    /// (see `history_limit`): its runner books the end.
+    pub history_full_unbooked: bool,
 }
 
 /// One execution.
@@ -132,6 +136,7 @@ impl Execution {
                 task_ids: Vec::new(),
                 open_tasks: Vec::new(),
                 redrive: RedriveRecord::default(),
+                history_full_unbooked: false,
             }),
             stop: Notify::new(),
         }
@@ -164,9 +169,7 @@ impl Execution {
         kind: EventKind,
         previous: Option<i64>,
     ) -> Option<i64> {
-        let mut state = self.state.lock();
-        (state.status == ExecutionStatus::Running)
-            .then(|| state.history.push_after(at_millis, kind, previous))
+        self.record_checked(None, at_millis, kind, previous)
     }
 
     /// Like [`Execution::record_after`], only while run `run` goes on (the
@@ -179,8 +182,32 @@ impl Execution {
         kind: EventKind,
         previous: Option<i64>,
     ) -> Option<i64> {
+        self.record_checked(Some(run), at_millis, kind, previous)
+    }
+
+    fn record_checked(
+        &self,
+        run: Option<u32>,
+        at_millis: i64,
+        kind: EventKind,
+        previous: Option<i64>,
+    ) -> Option<i64> {
         let mut state = self.state.lock();
-        Self::goes_on(&state, run).then(|| state.history.push_after(at_millis, kind, previous))
+        let goes_on = match run {
+            Some(run) => Self::goes_on(&state, run),
+            None => state.status == ExecutionStatus::Running,
+        };
+        if !goes_on {
+            return None;
+        }
+        match state.append_event(at_millis, kind, previous) {
+            Ok(id) => Some(id),
+            Err(HistoryFull) => {
+                drop(state);
+                self.stop.notify_waiters();
+                None
+            }
+        }
     }
 
     /// The run now going on or last ended (its redrive count).
@@ -213,6 +240,12 @@ impl Execution {
             return false;
         }
         state.stop_millis = Some(at_millis);
+        // Only `ExecutionSucceeded` may be the history's last event.
+        let outcome = match outcome {
+            Outcome::Succeeded(_) => outcome,
+            _ if state.history.next_is_last() => Outcome::Failed(history_full()),
+            _ => outcome,
+        };
         let (status, kind) = match outcome {
             Outcome::Succeeded(output) => {
                 state.output = Some(output.clone());
@@ -241,6 +274,12 @@ impl Execution {
         // wait side by side), so they notice and exit.
         self.stop.notify_waiters();
         true
+    }
+
+    /// Wakes every runner waiting on this execution, after it ended under
+    /// [`Execution::with_state`].
+    pub fn wake_runners(&self) {
+        self.stop.notify_waiters();
     }
 
     /// Completes once the execution has ended, however it ended.

@@ -82,14 +82,24 @@ impl Execution {
         entered: EventKind,
         resume: ResumePoint,
     ) -> Option<i64> {
-        self.with_state(|s| {
+        let appended = self.with_state(|s| {
             if s.status != ExecutionStatus::Running || s.redrive.count != run {
                 return None;
             }
-            let id = s.history.push_after(at_millis, entered, None);
-            s.redrive.resume = Some(resume);
-            Some(id)
-        })
+            let appended = s.append_event(at_millis, entered, None);
+            if appended.is_ok() {
+                s.redrive.resume = Some(resume);
+            }
+            Some(appended)
+        });
+        match appended? {
+            Ok(id) => Some(id),
+            Err(_) => {
+                // The history filled up and failed the execution.
+                self.wake_runners();
+                None
+            }
+        }
     }
 
     /// Whether a redrive at `now_millis` would be accepted, and why not.
@@ -170,7 +180,11 @@ impl Execution {
 
 /// Starts running a reopened execution from `from`.
 pub fn spawn_redriven(core: Arc<Core>, execution: Arc<Execution>, from: Option<ResumePoint>) {
-    tokio::spawn(run_redriven(core, execution, from));
+    super::guard::spawn_guarded(
+        core.clone(),
+        execution.clone(),
+        run_redriven(core, execution, from),
+    );
 }
 
 async fn run_redriven(core: Arc<Core>, execution: Arc<Execution>, from: Option<ResumePoint>) {

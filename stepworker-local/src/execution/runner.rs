@@ -18,8 +18,6 @@ use super::redrive::ResumePoint;
 use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
 use crate::core::Core;
 
-/// Events one execution may write, like AWS's history quota.
-pub const MAX_HISTORY_EVENTS: usize = 25_000;
 /// Longest run of an EXPRESS execution, seconds.
 const EXPRESS_MAX_SECONDS: u64 = 300;
 /// Transitions between yields, so a long chain of Pass states does not
@@ -28,7 +26,7 @@ const TRANSITIONS_PER_YIELD: u32 = 64;
 
 /// Starts running `execution` in the background.
 pub fn spawn(core: Arc<Core>, execution: Arc<Execution>) {
-    tokio::spawn(run(core, execution));
+    super::guard::spawn_guarded(core.clone(), execution.clone(), run(core, execution));
 }
 
 /// Runs `execution` to its end.
@@ -276,7 +274,7 @@ impl Runner {
     pub fn record_all(&self, kinds: Vec<EventKind>) -> Option<i64> {
         let now = self.now();
         let mut previous = self.last_event_id();
-        let last = self.execution.with_state(|s| {
+        let written = self.execution.with_state(|s| {
             if s.status != stepworker::model::ExecutionStatus::Running
                 || s.redrive.count != self.run
             {
@@ -284,13 +282,20 @@ impl Runner {
             }
             let mut last = None;
             for kind in kinds {
-                let id = s.history.push_after(now, kind, previous);
+                let Ok(id) = s.append_event(now, kind, previous) else {
+                    // The history quota failed the execution instead.
+                    return Some(None);
+                };
                 // Top-level events follow each other without a link.
                 previous = previous.map(|_| id);
                 last = Some(id);
             }
-            last
+            Some(last)
         })?;
+        let Some(last) = written else {
+            self.execution.wake_runners();
+            return None;
+        };
         if let Some(handle) = &self.last_event {
             handle.store(last, Ordering::Relaxed);
         }
@@ -476,8 +481,7 @@ impl Runner {
         }
     }
 
-    /// Checks run before each state: machine deleted, execution timed out,
-    /// history full.
+    /// Checks run before each state: machine deleted, execution timed out.
     fn before_transition(&self) -> Option<Outcome> {
         if self.deadline.is_some_and(|d| self.now() >= d) {
             return Some(timed_out());
@@ -488,13 +492,8 @@ impl Runner {
                 "State machine {machine} has been deleted."
             ))));
         }
-        // The last entered event id bounds the history length closely
-        // enough: a state writes at most a handful of events per attempt.
-        if self.entered_event_id as usize + 8 > MAX_HISTORY_EVENTS {
-            return Some(failed(StatesError::runtime(format!(
-                "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
-            ))));
-        }
+        // The history quota is enforced where events are written
+        // (`history_limit`), so retries and branches count too.
         None
     }
 

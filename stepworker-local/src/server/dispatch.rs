@@ -24,14 +24,14 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
         ListActivities::NAME => sync::<ListActivities>(core, body, ops::activities::list),
         DeleteActivity::NAME => sync::<DeleteActivity>(core, body, ops::activities::delete),
         CreateStateMachine::NAME => {
-            sync::<CreateStateMachine>(core, body, ops::state_machines::create)
+            offloaded::<CreateStateMachine>(core, body, ops::state_machines::create).await
         }
         DescribeStateMachine::NAME => {
             sync::<DescribeStateMachine>(core, body, ops::state_machines::describe)
         }
         ListStateMachines::NAME => sync::<ListStateMachines>(core, body, ops::state_machines::list),
         UpdateStateMachine::NAME => {
-            sync::<UpdateStateMachine>(core, body, ops::state_machines::update)
+            offloaded::<UpdateStateMachine>(core, body, ops::state_machines::update).await
         }
         DeleteStateMachine::NAME => {
             sync::<DeleteStateMachine>(core, body, ops::state_machines::delete)
@@ -59,7 +59,12 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
             sync::<SendTaskHeartbeat>(core, body, ops::tasks::send_heartbeat)
         }
         ValidateStateMachineDefinition::NAME => {
-            sync::<ValidateStateMachineDefinition>(core, body, ops::validation::validate_definition)
+            offloaded::<ValidateStateMachineDefinition>(
+                core,
+                body,
+                ops::validation::validate_definition,
+            )
+            .await
         }
         PublishStateMachineVersion::NAME => {
             sync::<PublishStateMachineVersion>(core, body, ops::versions::publish)
@@ -85,7 +90,7 @@ pub async fn dispatch(core: &Arc<Core>, target: &str, body: &[u8]) -> ApiResult<
         ListStateMachineAliases::NAME => {
             sync::<ListStateMachineAliases>(core, body, ops::aliases::list)
         }
-        TestState::NAME => sync::<TestState>(core, body, ops::test_state::test_state),
+        TestState::NAME => offloaded::<TestState>(core, body, ops::test_state::test_state).await,
         RedriveExecution::NAME => sync::<RedriveExecution>(core, body, ops::redrive::redrive),
         DescribeMapRun::NAME => sync::<DescribeMapRun>(core, body, ops::map_runs::describe),
         ListMapRuns::NAME => sync::<ListMapRuns>(core, body, ops::map_runs::list),
@@ -107,6 +112,25 @@ fn sync<O: Operation>(
 ) -> ApiResult<Vec<u8>> {
     let input = decode::<O::Input>(body)?;
     encode(&handler(core, input)?)
+}
+
+/// Like [`sync`], on the CPU pool ([`crate::offload`]): for operations
+/// that parse definitions or evaluate expressions, which may take long
+/// enough to hold an async worker (and every poll parked on it) hostage.
+async fn offloaded<O: Operation>(
+    core: &Arc<Core>,
+    body: &[u8],
+    handler: fn(&Arc<Core>, O::Input) -> ApiResult<O::Output>,
+) -> ApiResult<Vec<u8>>
+where
+    O::Input: Send + 'static,
+    O::Output: Send + 'static,
+{
+    let core = core.clone();
+    let body = body.to_vec();
+    crate::offload::run(move || sync::<O>(&core, &body, handler))
+        .await
+        .unwrap_or_else(|e| Err(ApiError::new(ErrorCode::InternalFailure, e.to_string())))
 }
 
 async fn asynchronous<O: Operation, F>(

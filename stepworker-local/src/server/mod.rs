@@ -6,6 +6,10 @@
 mod decode;
 mod dispatch;
 pub use dispatch::dispatch;
+mod guard;
+pub use guard::{guard, Guard};
+mod listen;
+pub use listen::serve;
 mod response;
 
 use std::sync::Arc;
@@ -20,7 +24,7 @@ use stepworker::model::ErrorCode;
 
 use crate::core::Core;
 use crate::error::ApiError;
-use crate::pressure::Outcome;
+use crate::pressure::Reply;
 
 pub use dispatch::TARGET_PREFIX;
 pub use response::JSON_10;
@@ -43,12 +47,12 @@ async fn handle(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) 
                 .unwrap_or("");
             let call = dispatch::dispatch(&core, target, &body);
             match core.pressure.around(&core, target, &body, call).await {
-                Outcome::Answer(Ok(body)) => response::ok(body),
-                Outcome::Answer(Err(e)) => {
+                Reply::Answer(Ok(body)) => response::ok(body),
+                Reply::Answer(Err(e)) => {
                     tracing::debug!(target, error = %e, "request refused");
                     response::error(&e)
                 }
-                Outcome::ResetConnection => response::connection_reset(),
+                Reply::ResetConnection => response::connection_reset(),
             }
         }
     }

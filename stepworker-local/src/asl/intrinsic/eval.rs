@@ -66,11 +66,13 @@ fn argument_value(
 ) -> Result<Value, IntrinsicError> {
     match arg {
         Argument::Literal(value) => Ok(value.clone()),
-        Argument::Path(path) => path.select(input, context).map_err(|_| {
-            IntrinsicError::path_not_found(format!(
-                "the JSONPath '{}' could not be found in the input",
-                path.as_str()
-            ))
+        Argument::Path(path) => path.select(input, context).map_err(|e| {
+            IntrinsicError::path_not_found(e.limit_cause().unwrap_or_else(|| {
+                format!(
+                    "the JSONPath '{}' could not be found in the input",
+                    path.as_str()
+                )
+            }))
         }),
         Argument::Call(call) => evaluate(call, input, context),
         Argument::Template(pieces) => Ok(Value::String(

@@ -48,6 +48,23 @@ pub(super) fn from_jvalue(value: &JValue) -> Option<Value> {
     })
 }
 
+/// True if `value` nests arrays and objects deeper than `limit`, counted
+/// without recursion: `$reduce` builds values of any depth, and converting
+/// one recursively would overflow the stack.
+pub(super) fn jvalue_depth_exceeds(value: &JValue, limit: usize) -> bool {
+    let mut stack: Vec<(&JValue, usize)> = vec![(value, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        let inner = depth + 1;
+        match node {
+            JValue::Array(_) | JValue::Object(_) if inner > limit => return true,
+            JValue::Array(items) => stack.extend(items.iter().map(|v| (v, inner))),
+            JValue::Object(map) => stack.extend(map.values().map(|v| (v, inner))),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Largest integer an f64 holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
@@ -64,6 +81,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn depth_of_deep_values_is_measured_without_recursion() {
+        let mut value = JValue::Number(1.0);
+        for _ in 0..200_000 {
+            value = JValue::array(vec![value]);
+        }
+        assert!(jvalue_depth_exceeds(&value, 512));
+        assert!(!jvalue_depth_exceeds(&JValue::array(vec![]), 1));
+    }
 
     #[test]
     fn round_trips_json_and_keeps_integers_integral() {

@@ -4,17 +4,19 @@ use std::cell::OnceCell;
 use std::panic::AssertUnwindSafe;
 
 use indexmap::IndexMap;
-use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
+use jsonata_core::evaluator::{CancelToken, Context, Evaluator, EvaluatorOptions};
 use jsonata_core::value::JValue;
 use serde_json::Value;
 
-use super::convert::{from_jvalue, to_jvalue};
+use super::convert::{from_jvalue, jvalue_depth_exceeds, to_jvalue};
 use super::error::Site;
 use super::expression::JsonataExpression;
 use super::functions;
 use super::references::StatesReads;
+use crate::asl::limits::MAX_VALUE_DEPTH;
 use crate::asl::states_error::StatesError;
 use crate::asl::variables::Variables;
+use crate::memory;
 
 /// Longest a single expression may run: a runaway expression fails its
 /// state instead of holding an execution.
@@ -114,20 +116,43 @@ impl<'a> JsonataEnv<'a> {
                 context.bind(name.clone(), to_jvalue(value));
             }
         }
+        // The expression's own timeout, or what is left of the request's or
+        // state's budget if that is less.
+        let timeout_ms = match crate::asl::budget::remaining() {
+            Some(left) if left.is_zero() => {
+                return Err(self.site(expression, field).out_of_time());
+            }
+            Some(left) => {
+                TIMEOUT_MILLIS.min(u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1))
+            }
+            None => TIMEOUT_MILLIS,
+        };
+        let cancel = CancelToken::new();
+        let watch = memory::Watch::new(memory::EVALUATION_MEMORY_BUDGET, cancel.clone());
         let options = EvaluatorOptions {
-            timeout_ms: Some(TIMEOUT_MILLIS),
+            timeout_ms: Some(timeout_ms),
+            cancel: Some(cancel),
             max_stack_depth: Some(MAX_STACK_DEPTH),
             max_sequence_length: Some(MAX_SEQUENCE_LENGTH),
-            ..EvaluatorOptions::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);
         functions::install(&mut evaluator);
         // A panic inside the evaluator must fail this state, not take the
         // execution's task down with it (the execution would stay RUNNING).
         let evaluated = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            evaluator.evaluate(expression.ast(), &JValue::Null)
+            memory::watched(&watch, || {
+                evaluator.evaluate(expression.ast(), &JValue::Null)
+            })
         }));
+        if watch.exceeded() {
+            return Err(self
+                .site(expression, field)
+                .out_of_memory(memory::EVALUATION_MEMORY_BUDGET));
+        }
         match evaluated {
+            Ok(Ok(value)) if jvalue_depth_exceeds(&value, MAX_VALUE_DEPTH) => {
+                Err(self.site(expression, field).too_deep(MAX_VALUE_DEPTH))
+            }
             // A function is no JSON value: AWS refuses it in any field
             // (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
             // `test_map_state_items_eval_jsonata_fail[function]`).

@@ -17,7 +17,7 @@ impl Site<'_> {
         // AWS's sentence, then JSONata's own message: after ". " when it
         // opens with a JSONata code (`T0410: ...`), after ": " when it does
         // not (our own functions' messages), as AWS joins them.
-        let message = error.message();
+        let message = aws_message(error.message());
         let separator = if has_jsonata_code(message) {
             ". "
         } else {
@@ -32,6 +32,27 @@ impl Site<'_> {
     /// AWS words its own internal failures this way too.
     pub fn internal_error(&self) -> StatesError {
         self.error("threw an internal error during evaluation.".to_owned())
+    }
+
+    /// The request's or state's evaluation budget ran out before this
+    /// expression could start.
+    pub fn out_of_time(&self) -> StatesError {
+        self.error("was not evaluated: the time budget of the evaluation ran out.".to_owned())
+    }
+
+    /// The evaluation allocated more than its memory budget.
+    pub fn out_of_memory(&self, budget: usize) -> StatesError {
+        self.error(format!(
+            "was stopped: it allocated more than its memory budget of {} MiB.",
+            budget / (1024 * 1024)
+        ))
+    }
+
+    /// The value nests deeper than the engine keeps values.
+    pub fn too_deep(&self, limit: usize) -> StatesError {
+        self.error(format!(
+            "returned a value nested more than {limit} levels deep."
+        ))
     }
 
     /// The expression gave no value where the field needs one.
@@ -88,6 +109,19 @@ fn has_jsonata_code(message: &str) -> bool {
         && bytes[0].is_ascii_uppercase()
         && bytes[1..5].iter().all(u8::is_ascii_digit)
         && bytes[5] == b':'
+}
+
+/// JSONata's message as jsonata-js (and so AWS) words it: jsonata-core
+/// names the callee after T1006, jsonata-js does not (recorded: LocalStack's
+/// `test_math_operations_jsonata.snapshot.json`, `test_math_random_seeded`:
+/// `T1006: Attempted to invoke a non-function`).
+fn aws_message(message: &str) -> &str {
+    const NOT_A_FUNCTION: &str = "T1006: Attempted to invoke a non-function";
+    if message.starts_with(NOT_A_FUNCTION) {
+        NOT_A_FUNCTION
+    } else {
+        message
+    }
 }
 
 #[cfg(test)]

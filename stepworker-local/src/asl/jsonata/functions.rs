@@ -10,22 +10,25 @@ use jsonata_core::evaluator::{Evaluator, EvaluatorError, HostFnResult};
 use jsonata_core::value::JValue;
 use serde_json::Value;
 
-use super::convert::{from_jvalue, to_jvalue};
+use super::convert::{from_jvalue, jvalue_depth_exceeds, to_jvalue};
 use crate::asl::intrinsic::functions::{array, encoding};
 use crate::asl::intrinsic::IntrinsicError;
+use crate::asl::limits::MAX_VALUE_DEPTH;
+use crate::asl::payload::MAX_PAYLOAD_BYTES;
 
 /// A function the host adds.
 type HostFunction = fn(&[JValue]) -> HostFnResult;
 
 /// Installs the AWS functions in `evaluator`.
 pub(super) fn install(evaluator: &mut Evaluator) {
-    let functions: [(&str, HostFunction); 6] = [
+    let functions: [(&str, HostFunction); 7] = [
         ("partition", partition),
         ("range", range),
         ("hash", hash),
         ("uuid", uuid),
         ("parse", parse),
         ("random", random),
+        ("pad", pad),
     ];
     for (name, function) in functions {
         // `$random` replaces the built-in; the others are new names. Both
@@ -41,9 +44,19 @@ fn failure(function: &str, message: impl std::fmt::Display) -> EvaluatorError {
     EvaluatorError::EvaluationError(format!("${function}: {message}"))
 }
 
-fn json_args(args: &[JValue]) -> Vec<Value> {
+/// The arguments as JSON; a value nested past the engine's depth limit is
+/// refused before the recursive conversion.
+fn json_args(function: &str, args: &[JValue]) -> Result<Vec<Value>, EvaluatorError> {
     args.iter()
-        .map(|a| from_jvalue(a).unwrap_or(Value::Null))
+        .map(|a| {
+            if jvalue_depth_exceeds(a, MAX_VALUE_DEPTH) {
+                return Err(failure(
+                    function,
+                    format!("an argument is nested more than {MAX_VALUE_DEPTH} levels deep"),
+                ));
+            }
+            Ok(from_jvalue(a).unwrap_or(Value::Null))
+        })
         .collect()
 }
 
@@ -74,7 +87,7 @@ fn partition(args: &[JValue]) -> HostFnResult {
     arity("partition", args, 2, 2)?;
     from_intrinsic(
         "partition",
-        array::partition("$partition", &json_args(args)),
+        array::partition("$partition", &json_args("partition", args)?),
     )
 }
 
@@ -112,7 +125,51 @@ fn range(args: &[JValue]) -> HostFnResult {
 /// `$hash(data, algorithm)`: lowercase hex digest of a string.
 fn hash(args: &[JValue]) -> HostFnResult {
     arity("hash", args, 2, 2)?;
-    from_intrinsic("hash", encoding::hash("$hash", &json_args(args)))
+    from_intrinsic("hash", encoding::hash("$hash", &json_args("hash", args)?))
+}
+
+/// `$pad(string, width[, characters])` as JSONata defines it (a negative
+/// width pads on the left), refusing before it allocates a result longer
+/// than a payload can be: the built-in allocates whatever width it is
+/// given, and `$pad('', 2147483647, 'x')` would take 2 GiB.
+fn pad(args: &[JValue]) -> HostFnResult {
+    arity("pad", args, 1, 3)?;
+    let text = match args.first() {
+        Some(JValue::String(s)) => s.clone(),
+        Some(JValue::Null) => return Ok(JValue::Null),
+        Some(JValue::Undefined) | None => return Ok(JValue::Undefined),
+        Some(_) => return Err(failure("pad", "the first argument must be a string")),
+    };
+    let width = match args.get(1) {
+        Some(JValue::Number(n)) => n.trunc(),
+        Some(JValue::Undefined) | None => return Ok(JValue::String(text)),
+        Some(_) => return Err(failure("pad", "the width must be a number")),
+    };
+    let filler: Vec<char> = match args.get(2) {
+        Some(JValue::String(s)) if !s.is_empty() => s.chars().collect(),
+        _ => vec![' '],
+    };
+    let length = text.chars().count() as f64;
+    let missing = width.abs() - length;
+    if missing.is_nan() || missing < 1.0 {
+        return Ok(JValue::String(text));
+    }
+    let widest = filler.iter().map(|c| c.len_utf8()).max().unwrap_or(1) as f64;
+    if missing * widest + text.len() as f64 > MAX_PAYLOAD_BYTES as f64 {
+        return Err(failure(
+            "pad",
+            format!(
+                "the padded string would exceed the payload limit of {MAX_PAYLOAD_BYTES} bytes"
+            ),
+        ));
+    }
+    let padding: String = filler.iter().cycle().take(missing as usize).collect();
+    let padded = if width > 0.0 {
+        format!("{text}{padding}")
+    } else {
+        format!("{padding}{text}")
+    };
+    Ok(JValue::from(padded))
 }
 
 /// `$uuid()`: a version 4 UUID.

@@ -1,6 +1,7 @@
 //! JSONPath as the States Language uses it: Paths that read and Reference
 //! Paths that can also write.
 
+mod bounds;
 mod not_found;
 mod query;
 mod reference;

@@ -17,6 +17,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::bounds::{check_selected_bytes, QueryShape};
 use super::reference::ReferencePath;
 use super::scope::DataScope;
 
@@ -34,7 +35,7 @@ pub enum PathRoot {
 #[derive(Clone)]
 enum Selector {
     Definite(ReferencePath),
-    Indefinite(Box<serde_json_path::JsonPath>),
+    Indefinite(Box<serde_json_path::JsonPath>, QueryShape),
 }
 
 /// A parsed Path (`$.a`, `$.items[*].id`, `$$.Execution.Id`, ...).
@@ -68,11 +69,25 @@ impl fmt::Display for PathError {
 
 impl std::error::Error for PathError {}
 
-/// A definite path named nothing in the document.
+/// A definite path named nothing in the document, or a query would have
+/// exceeded the engine's bounds (see [`crate::asl::limits`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathNotFound {
     /// The path as written.
     pub path: String,
+    /// Set when the query was refused for the work or bytes it would take,
+    /// not for naming nothing: the bound it would have exceeded.
+    pub exceeded: Option<String>,
+}
+
+impl PathNotFound {
+    /// The `States.Runtime` cause for a refused query, if it was refused
+    /// for its cost; callers answer "not found" otherwise.
+    pub fn limit_cause(&self) -> Option<String> {
+        self.exceeded
+            .as_ref()
+            .map(|why| format!("The JSONPath '{}' was not evaluated: {why}.", self.path))
+    }
 }
 
 impl Path {
@@ -105,10 +120,16 @@ impl Path {
                 reason: "a path must start with '$'".to_owned(),
             });
         }
+        // Checked before either parser runs: the query parser recurses
+        // once per nesting level.
+        let shape = QueryShape::of(&body).map_err(|reason| PathError {
+            path: text.to_owned(),
+            reason,
+        })?;
         let selector = match ReferencePath::parse(&body) {
             Ok(reference) => Selector::Definite(reference),
             Err(_) => serde_json_path::JsonPath::parse(&body)
-                .map(|query| Selector::Indefinite(Box::new(query)))
+                .map(|query| Selector::Indefinite(Box::new(query), shape))
                 .map_err(|e| PathError {
                     path: text.to_owned(),
                     reason: e.to_string(),
@@ -153,7 +174,7 @@ impl Path {
     pub fn definite(&self) -> Option<&ReferencePath> {
         match &self.selector {
             Selector::Definite(reference) => Some(reference),
-            Selector::Indefinite(_) => None,
+            Selector::Indefinite(..) => None,
         }
     }
 
@@ -185,6 +206,11 @@ impl Path {
     ) -> Result<Cow<'a, Value>, PathNotFound> {
         let not_found = || PathNotFound {
             path: self.text.clone(),
+            exceeded: None,
+        };
+        let exceeded = |why: String| PathNotFound {
+            path: self.text.clone(),
+            exceeded: Some(why),
         };
         let doc = match self.root {
             PathRoot::Input => input,
@@ -199,9 +225,14 @@ impl Path {
             Selector::Definite(reference) => {
                 reference.get(doc).map(Cow::Borrowed).ok_or_else(not_found)
             }
-            Selector::Indefinite(query) => Ok(Cow::Owned(Value::Array(
-                query.query(doc).all().into_iter().cloned().collect(),
-            ))),
+            Selector::Indefinite(query, shape) => {
+                shape.check_work(doc).map_err(exceeded)?;
+                let matches = query.query(doc).all();
+                check_selected_bytes(&matches).map_err(exceeded)?;
+                Ok(Cow::Owned(Value::Array(
+                    matches.into_iter().cloned().collect(),
+                )))
+            }
         }
     }
 }
@@ -259,7 +290,8 @@ mod tests {
         assert_eq!(
             select("$.nope", &input),
             Err(PathNotFound {
-                path: "$.nope".into()
+                path: "$.nope".into(),
+                exceeded: None,
             })
         );
     }

@@ -218,6 +218,13 @@ impl<'a> SegmentParser<'a> {
                 _ => return Err(self.fail("expected '.' or '['")),
             };
             segments.push(segment);
+            // Writing at a path builds one level per segment.
+            if segments.len() > crate::asl::limits::MAX_PATH_SEGMENTS {
+                return Err(self.fail(&format!(
+                    "it has more than {} segments",
+                    crate::asl::limits::MAX_PATH_SEGMENTS
+                )));
+            }
         }
         Ok(segments)
     }
