@@ -31,7 +31,7 @@ impl Slots {
     }
 
     /// Waits for a free slot, recording the wait for `activity`.
-    pub(crate) async fn acquire(&self, activity: &'static str) -> Slot {
+    pub(crate) async fn acquire(&self, activity: &str) -> Slot {
         let started = Instant::now();
         let permit = match Arc::clone(&self.semaphore).acquire_owned().await {
             Ok(permit) => permit,
