@@ -277,9 +277,12 @@ async fn a_runtime_fault_fails_the_state() {
     .await;
     assert_eq!(out["status"], "FAILED");
     assert_eq!(out["error"], "States.Runtime");
-    assert!(out["cause"]
-        .as_str()
-        .is_some_and(|c| c.contains("InputPath")));
+    // AWS's words for an execution's InputPath that names nothing
+    // (LocalStack's recorded `test_states_errors.snapshot.json`,
+    // `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_INPUTPATH]`).
+    assert!(out["cause"].as_str().is_some_and(
+        |c| c.contains("Invalid path '$.missing' : No results for path: $['missing']")
+    ));
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{EngineConfig, Retention};
 use crate::engine::LocalEngine;
 use crate::mocks::MockConfig;
+use crate::pressure::{Faults, PressureConfig, Quotas};
 
 /// Builds a [`LocalEngine`]: `LocalEngine::builder().region("eu-west-1").start().await`.
 #[derive(Clone)]
@@ -18,6 +19,8 @@ pub struct EngineBuilder {
     pub(crate) bind: SocketAddr,
     /// A mock configuration file, read at start.
     mock_config_file: Option<PathBuf>,
+    /// A faults file, read at start.
+    faults_file: Option<PathBuf>,
 }
 
 impl Default for EngineBuilder {
@@ -28,6 +31,7 @@ impl Default for EngineBuilder {
             // Loopback and an ephemeral port: safe and parallel-test friendly.
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             mock_config_file: None,
+            faults_file: None,
         }
     }
 }
@@ -101,10 +105,66 @@ impl EngineBuilder {
         self
     }
 
+    /// API quotas: token buckets per operation, refilled on the engine's
+    /// clock; an empty bucket answers `ThrottlingException` as AWS does.
+    /// Off by default.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stepworker_local::{Bucket, LocalEngine, Quotas};
+    /// let quotas = Quotas::aws().bucket("GetActivityTask", Bucket::new(20, 10))?;
+    /// let engine = LocalEngine::builder().region("eu-north-1").quotas(quotas).start().await?;
+    /// # drop(engine); Ok(()) }
+    /// ```
+    pub fn quotas(mut self, quotas: Quotas) -> Self {
+        self.config.pressure.quotas = quotas;
+        self
+    }
+
+    /// Injected faults (throttling, 5xx, latency, connection resets),
+    /// drawn from the plan's seed. Off by default.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.config.pressure.faults = Some(faults);
+        self.faults_file = None;
+        self
+    }
+
+    /// Reads the fault plan from a JSON file when the engine starts; a
+    /// missing or malformed file makes [`EngineBuilder::start`] fail with
+    /// `InvalidData`, naming the file and the JSON pointer of the problem.
+    pub fn faults_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.faults_file = Some(path.into());
+        self.config.pressure.faults = None;
+        self
+    }
+
+    /// Whether a parked `GetActivityTask` whose client hung up can still be
+    /// handed a task, which is then lost to the worker and comes back only
+    /// through HeartbeatSeconds or TimeoutSeconds, as on AWS. Off by
+    /// default: a departed poll is skipped and the task goes to the next.
+    pub fn deliver_to_closed_polls(mut self, deliver: bool) -> Self {
+        self.config.pressure.deliver_to_closed_polls = deliver;
+        self
+    }
+
+    /// AWS's quotas for the engine's region and polls lost as on AWS, in
+    /// one switch (`--profile aws-pressure`). Faults stay as configured.
+    pub fn aws_pressure(mut self) -> Self {
+        let faults = self.config.pressure.faults.take();
+        self.config.pressure = PressureConfig {
+            faults,
+            ..PressureConfig::aws_pressure()
+        };
+        self
+    }
+
     /// Binds and starts serving in the background.
     pub async fn start(mut self) -> std::io::Result<LocalEngine> {
         if let Some(path) = self.mock_config_file.take() {
             self.config.mock_config = Some(Arc::new(MockConfig::from_file(path)?));
+        }
+        if let Some(path) = self.faults_file.take() {
+            self.config.pressure.faults = Some(Faults::from_file(path)?);
         }
         LocalEngine::start_with(self).await
     }

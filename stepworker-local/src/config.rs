@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::mocks::MockConfig;
+use crate::pressure::PressureConfig;
 
 /// How many finished executions the engine keeps (oldest dropped first).
 pub const DEFAULT_RETAINED_EXECUTIONS: usize = 10_000;
@@ -43,6 +44,8 @@ pub struct EngineConfig {
     /// Mocked service integrations; executions pick a test case with
     /// `<state machine ARN>#<TestCaseName>`.
     pub mock_config: Option<Arc<MockConfig>>,
+    /// Quotas, injected faults and lost polls (all off by default).
+    pub pressure: PressureConfig,
 }
 
 impl Default for EngineConfig {
@@ -54,6 +57,7 @@ impl Default for EngineConfig {
             poll_timeout: DEFAULT_POLL_TIMEOUT,
             max_parked_polls: DEFAULT_MAX_PARKED_POLLS,
             mock_config: None,
+            pressure: PressureConfig::default(),
         }
     }
 }

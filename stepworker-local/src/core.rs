@@ -10,7 +10,8 @@ use crate::activities::TaskTable;
 use crate::arn::ArnScope;
 use crate::clock::Clock;
 use crate::config::EngineConfig;
-use crate::execution::Execution;
+use crate::execution::{Execution, Outcome};
+use crate::pressure::Pressure;
 use crate::stats::Stats;
 use crate::store::Registry;
 use crate::tokens::TokenSealer;
@@ -34,6 +35,8 @@ pub struct Core {
     pub stats: Stats,
     /// Seals task and pagination tokens.
     pub sealer: TokenSealer,
+    /// Quotas, injected faults and lost polls.
+    pub pressure: Pressure,
     next_task_id: AtomicU64,
     shutting_down: AtomicBool,
 }
@@ -41,7 +44,9 @@ pub struct Core {
 impl Core {
     /// Shared state for `config`, timed by `clock`.
     pub fn new(config: EngineConfig, clock: Arc<dyn Clock>) -> Self {
+        let pressure = Pressure::new(&config.pressure, &config.region, clock.now_millis());
         Self {
+            pressure,
             arns: ArnScope::new(config.region.clone(), config.account_id.clone()),
             config,
             clock,
@@ -70,19 +75,33 @@ impl Core {
         (id, self.sealer.seal(TASK_TOKEN_SCOPE, id))
     }
 
-    /// Books the end of an execution (retention, machine deletion) and
-    /// voids its open task token.
-    pub fn execution_ended(&self, execution: &Execution) {
+    /// Ends `execution` with `outcome` unless it already ended: its final
+    /// event and the voiding of its open task tokens happen in one step
+    /// under the task table's lock, so a report either is in the history
+    /// before the final event or is refused. True if this call ended it.
+    pub fn end_execution(&self, execution: &Execution, at_millis: i64, outcome: Outcome) -> bool {
+        let open = self.tasks.end_all(|| {
+            if !execution.finish(at_millis, outcome) {
+                return None;
+            }
+            let open = execution.with_state(|s| std::mem::take(&mut s.open_tasks));
+            let ids = open.iter().map(|(id, _)| *id).collect();
+            Some((open, ids))
+        });
+        let Some(open) = open else {
+            return false;
+        };
         Stats::bump(&self.stats.executions_finished);
-        let open = execution.with_state(|s| std::mem::take(&mut s.open_tasks));
+        // The tokens are void already; what is left is housekeeping.
         for (task_id, activity) in open {
-            self.void_task(task_id, &activity);
+            self.withdraw_task(task_id, &activity);
         }
         let forgotten = self
             .registry
             .lock()
             .execution_finished(execution, self.config.retention.max_finished_executions);
         self.tasks.forget(&forgotten);
+        true
     }
 
     /// Closes a task whose execution no longer waits for it and takes it
@@ -90,6 +109,11 @@ impl Core {
     pub fn void_task(&self, task_id: u64, activity: &str) {
         self.tasks
             .close(task_id, crate::activities::Closed::ExecutionEnded);
+        self.withdraw_task(task_id, activity);
+    }
+
+    /// Takes a void task out of its activity's queue, so no poll meets it.
+    fn withdraw_task(&self, task_id: u64, activity: &str) {
         let queue = self
             .registry
             .lock()

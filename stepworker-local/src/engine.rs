@@ -14,6 +14,7 @@ use crate::activity_stats::ActivityStats;
 use crate::builder::EngineBuilder;
 use crate::core::Core;
 use crate::error::ApiError;
+use crate::pressure::PressureCounts;
 use crate::server;
 use crate::stats::StatsSnapshot;
 
@@ -81,6 +82,12 @@ impl LocalEngine {
     /// The engine's counters now.
     pub fn stats(&self) -> StatsSnapshot {
         self.core.stats.snapshot()
+    }
+
+    /// What quotas and injected faults did, per operation name (operations
+    /// never acted on are left out).
+    pub fn pressure_stats(&self) -> BTreeMap<String, PressureCounts> {
+        self.core.pressure.counters.snapshot()
     }
 
     /// Parked polls and queued tasks of every activity right now, by

@@ -10,6 +10,9 @@ const SERVICE_NAMESPACE: &str = "com.amazonaws.swf.service.v2.model";
 const FRAMEWORK_NAMESPACE: &str = "com.amazon.coral.service";
 /// Namespace of the framework's constraint checks (lengths, ranges, enums).
 const VALIDATION_NAMESPACE: &str = "com.amazon.coral.validate";
+/// Namespace of the framework's throttling, as AWS JSON services send it
+/// (`com.amazon.coral.availability#ThrottlingException`).
+const AVAILABILITY_NAMESPACE: &str = "com.amazon.coral.availability";
 
 /// One error answer: an AWS error name and a message for humans.
 #[derive(Clone, PartialEq, Eq)]
@@ -58,12 +61,25 @@ impl ApiError {
         &self.message
     }
 
+    /// The HTTP status AWS answers this error with: 500 for
+    /// `InternalFailure`, 503 for `ServiceUnavailable`, 400 for the rest
+    /// (<https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html>).
+    pub fn http_status(&self) -> u16 {
+        match self.code {
+            ErrorCode::InternalFailure => 500,
+            ErrorCode::ServiceUnavailable => 503,
+            _ => 400,
+        }
+    }
+
     /// The `__type` value: the error name qualified by the namespace AWS uses.
     pub fn wire_type(&self) -> String {
         let namespace = match self.code {
-            ErrorCode::UnknownOperationException | ErrorCode::SerializationException => {
-                FRAMEWORK_NAMESPACE
-            }
+            ErrorCode::UnknownOperationException
+            | ErrorCode::SerializationException
+            | ErrorCode::InternalFailure
+            | ErrorCode::ServiceUnavailable => FRAMEWORK_NAMESPACE,
+            ErrorCode::ThrottlingException => AVAILABILITY_NAMESPACE,
             ErrorCode::ValidationException => VALIDATION_NAMESPACE,
             _ => SERVICE_NAMESPACE,
         };

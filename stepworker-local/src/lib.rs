@@ -14,7 +14,6 @@
 //! engine.shutdown().await
 //! # }
 //! ```
-#![warn(missing_docs)]
 
 pub mod asl;
 pub mod console;
@@ -31,6 +30,7 @@ mod engine;
 mod error;
 mod execution;
 mod ops;
+mod pressure;
 mod server;
 mod stats;
 mod store;
@@ -45,5 +45,8 @@ pub use config::{EngineConfig, Retention};
 pub use engine::LocalEngine;
 pub use error::ApiError;
 pub use mocks::{MockConfig, MockConfigError};
+pub use pressure::{
+    Bucket, Faults, Latency, OperationFaults, PressureConfig, PressureCounts, PressureError, Quotas,
+};
 pub use server::JSON_10;
 pub use stats::StatsSnapshot;

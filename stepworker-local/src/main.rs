@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use stepworker_local::{LocalEngine, Retention};
+use stepworker_local::{EngineBuilder, LocalEngine, Quotas, Retention};
 use tracing_subscriber::EnvFilter;
 
 /// A local AWS Step Functions-compatible engine (JSON 1.0 protocol on POST /).
@@ -37,6 +37,44 @@ struct Args {
     /// Start an execution with `<state machine ARN>#<TestCaseName>` to use it.
     #[arg(long, value_name = "PATH")]
     mock_config: Option<PathBuf>,
+    /// API quotas: `aws` throttles every operation with AWS's token buckets
+    /// for `--region` (the larger ones in us-east-1, us-west-2, eu-west-1).
+    /// Off by default.
+    #[arg(long, value_enum, value_name = "SET")]
+    quotas: Option<QuotaSet>,
+    /// A token bucket of your own for one operation, OPERATION=SIZE:REFILL
+    /// (GetActivityTask=20:10: 20 calls at once, 10 more a second).
+    /// Repeatable; wins over `--quotas aws` for that operation.
+    #[arg(long = "quota", value_name = "OPERATION=SIZE:REFILL")]
+    quota: Vec<String>,
+    /// Fault plan (JSON): per operation, rates of throttling, 5xx answers,
+    /// connection resets before or after the call took effect, and latency.
+    #[arg(long, value_name = "FILE")]
+    faults: Option<PathBuf>,
+    /// Hand tasks to parked GetActivityTask calls whose client hung up, as
+    /// AWS does: such a task is lost until HeartbeatSeconds/TimeoutSeconds.
+    #[arg(long)]
+    deliver_to_closed_polls: bool,
+    /// Several settings at once: `aws-pressure` = `--quotas aws
+    /// --deliver-to-closed-polls`.
+    #[arg(long, value_enum, value_name = "NAME")]
+    profile: Option<Profile>,
+}
+
+/// Quota sets `--quotas` knows.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum QuotaSet {
+    /// AWS's published buckets for the region.
+    Aws,
+    /// No quotas (only the `--quota` buckets).
+    None,
+}
+
+/// Profiles `--profile` knows.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Profile {
+    /// AWS's quotas and polls lost as on AWS.
+    AwsPressure,
 }
 
 /// Environment variable naming the mock configuration file, as in Step
@@ -61,6 +99,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
+    let flags = args.pressure_flags();
     let mut builder = LocalEngine::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .region(args.region)
@@ -79,11 +118,56 @@ async fn run(args: Args) -> std::io::Result<()> {
         tracing::info!(path = %path.display(), "mock configuration");
         builder = builder.mock_config_file(path);
     }
+    builder = pressure(builder, &flags)?;
     let engine = builder.start().await?;
     println!("stepworker-local listening on {}", engine.endpoint_url());
     shutdown_signal().await;
     tracing::info!("shutting down");
     engine.shutdown().await
+}
+
+/// The pressure flags, apart from the rest.
+struct PressureFlags {
+    quotas: Option<QuotaSet>,
+    quota: Vec<String>,
+    faults: Option<PathBuf>,
+    deliver_to_closed_polls: bool,
+    profile: Option<Profile>,
+}
+
+impl Args {
+    fn pressure_flags(&self) -> PressureFlags {
+        PressureFlags {
+            quotas: self.quotas,
+            quota: self.quota.clone(),
+            faults: self.faults.clone(),
+            deliver_to_closed_polls: self.deliver_to_closed_polls,
+            profile: self.profile,
+        }
+    }
+}
+
+/// Applies the pressure flags; a bad `--quota` stops the start, naming it.
+fn pressure(mut builder: EngineBuilder, flags: &PressureFlags) -> std::io::Result<EngineBuilder> {
+    if let Some(Profile::AwsPressure) = flags.profile {
+        builder = builder.aws_pressure();
+    }
+    let mut quotas = match (flags.quotas, flags.profile) {
+        (Some(QuotaSet::Aws), _) | (None, Some(Profile::AwsPressure)) => Quotas::aws(),
+        (Some(QuotaSet::None), _) | (None, None) => Quotas::none(),
+    };
+    for spec in &flags.quota {
+        quotas = quotas.flag(spec)?;
+    }
+    builder = builder.quotas(quotas);
+    if flags.deliver_to_closed_polls {
+        builder = builder.deliver_to_closed_polls(true);
+    }
+    if let Some(path) = &flags.faults {
+        tracing::info!(path = %path.display(), "fault plan");
+        builder = builder.faults_file(path);
+    }
+    Ok(builder)
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

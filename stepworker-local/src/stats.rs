@@ -12,6 +12,8 @@ pub struct Stats {
     pub(crate) tasks_scheduled: AtomicU64,
     pub(crate) tasks_delivered: AtomicU64,
     pub(crate) tasks_redelivered: AtomicU64,
+    pub(crate) tasks_lost_to_closed_polls: AtomicU64,
+    pub(crate) closed_polls_kept: AtomicU64,
     pub(crate) polls_empty: AtomicU64,
     pub(crate) reports_accepted: AtomicU64,
     pub(crate) reports_rejected: AtomicU64,
@@ -35,6 +37,12 @@ pub struct StatsSnapshot {
     pub tasks_delivered: u64,
     /// Tasks taken back from a poller that went away before receiving them.
     pub tasks_redelivered: u64,
+    /// Tasks handed to a parked poll whose client had gone
+    /// (`--deliver-to-closed-polls`): lost until a timeout.
+    pub tasks_lost_to_closed_polls: u64,
+    /// Parked polls whose client hung up and that stayed parked until their
+    /// deadline (`--deliver-to-closed-polls`).
+    pub closed_polls_kept: u64,
     /// `GetActivityTask` calls that ended with no task.
     pub polls_empty: u64,
     /// `SendTaskSuccess`/`SendTaskFailure` calls that closed a task.
@@ -63,6 +71,8 @@ impl Stats {
             tasks_scheduled: read(&self.tasks_scheduled),
             tasks_delivered: read(&self.tasks_delivered),
             tasks_redelivered: read(&self.tasks_redelivered),
+            tasks_lost_to_closed_polls: read(&self.tasks_lost_to_closed_polls),
+            closed_polls_kept: read(&self.closed_polls_kept),
             polls_empty: read(&self.polls_empty),
             reports_accepted: read(&self.reports_accepted),
             reports_rejected: read(&self.reports_rejected),

@@ -5,8 +5,6 @@
 //! Each macro parses its input into a config struct first and expands second,
 //! so every user mistake is reported as a `syn::Error` at the offending token.
 
-#![warn(missing_docs)]
-
 mod activity_args;
 mod activity_expand;
 mod activity_signature;

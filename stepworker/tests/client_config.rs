@@ -261,3 +261,45 @@ async fn a_client_without_credentials_says_where_it_looked() {
     );
     assert_eq!(server.count(), 0);
 }
+
+#[test]
+fn container_and_web_identity_settings_are_named_when_no_chain_can_serve_them() {
+    // An explicit environment never reaches the credential chain (with or
+    // without the `aws-config` feature), so the loader says what it saw.
+    let home = tempfile::tempdir().expect("dir");
+    for var in [
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ] {
+        let env = Environment::from_vars([
+            ("HOME", home.path().display().to_string()),
+            (var, "/v2/credentials/abc".to_owned()),
+        ]);
+        match Config::from_environment(&env)
+            .expect("load")
+            .credentials_source()
+        {
+            CredentialsSource::Missing { reason } => {
+                assert!(reason.contains(var), "{reason}");
+                assert!(reason.contains("aws-config"), "{reason}");
+            }
+            other => panic!("{var}: expected missing credentials, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn keys_in_the_environment_win_over_container_settings() {
+    let env = Environment::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        (
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "/v2/credentials/abc",
+        ),
+    ]);
+    let config = Config::from_environment(&env).expect("load");
+    assert_eq!(static_keys(&config).0, "AKIDENV");
+}

@@ -281,6 +281,7 @@ async function overviewPage() {
       el('td', { class: 'num' }, load(a, 'parkedPolls')),
       el('td', { class: 'num' }, load(a, 'queuedTasks')),
       el('td', {}, when(a.creationDate)))), 4, 'No activities yet.');
+    await pressureTable();
     await executions();
     clearError();
   };
@@ -289,6 +290,21 @@ async function overviewPage() {
     setTimeout(loop, 3 * POLL_MILLIS);
   };
   await loop();
+}
+
+// Quotas, injected faults and lost polls, when the engine reports them.
+async function pressureTable() {
+  const report = await (await consoleData('/console/pressure')).json();
+  $('#pressure-card').hidden = !report;
+  if (!report) return;
+  const kinds = ['quotaThrottled', 'injectedThrottles', 'internalFailures', 'serviceUnavailable',
+    'delayed', 'resetsBeforeEffect', 'resetsAfterEffect'];
+  fill($('#pressure tbody'), Object.entries(report.operations).map(([name, counts]) => el('tr', {},
+    el('td', {}, name),
+    ...kinds.map((kind) => el('td', { class: 'num' }, counts[kind])))),
+    8, 'No call throttled or faulted (quotas and faults are off unless configured).');
+  $('#pressure-lost').textContent = 'Polls kept after their client left: ' + report.closedPollsKept
+    + ' · tasks they lost: ' + report.tasksLostToClosedPolls;
 }
 
 async function stateMachinePage() {

@@ -4,14 +4,18 @@
 //! for the next poll. Parked polls wake through a oneshot channel (no
 //! sleep-and-recheck loop). A poll that goes away (its client hung up, its
 //! future was dropped) never swallows a task: the task goes back to the head
-//! of the line.
+//! of the line. Unless the poll came with a [`ClosedPollKeeper`]
+//! (`--deliver-to-closed-polls`): then it stays parked until its deadline,
+//! as on AWS, and the keeper decides what becomes of a task it is handed.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
 use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::sync::{self, Mutex};
 
 /// A task waiting for, or handed to, a worker.
 #[derive(Debug, Clone)]
@@ -29,6 +33,26 @@ pub struct QueuedTask {
 pub enum PollRefused {
     /// Too many polls are already parked on this activity.
     TooManyPollers,
+}
+
+/// Takes over a parked poll whose caller went away before it was answered.
+pub type ClosedPollKeeper = Box<dyn FnOnce(ClosedPoll) + Send>;
+
+/// A poll whose caller has gone but which stays parked until its deadline,
+/// first in line like any other: a task scheduled meanwhile can reach it.
+pub struct ClosedPoll {
+    guard: ParkGuard,
+    deadline: Instant,
+}
+
+impl ClosedPoll {
+    /// Waits until the poll's deadline for a task (`None`: nothing came, or
+    /// the activity was deleted or the engine stopped). Dropping it unparks
+    /// the poll and gives back a task that reached it.
+    pub async fn wait(self) -> Option<QueuedTask> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        self.guard.wait(left).await
+    }
 }
 
 /// The queue of one activity.
@@ -82,11 +106,13 @@ impl ActivityQueue {
     }
 
     /// Waits up to `timeout` for a task. `None` when nothing came or the
-    /// activity was deleted.
+    /// activity was deleted. If the poll is dropped while parked, `keeper`
+    /// (if any) takes it over instead of unparking it.
     pub async fn poll(
         self: &Arc<Self>,
         timeout: Duration,
         max_parked: usize,
+        keeper: Option<ClosedPollKeeper>,
     ) -> Result<Option<QueuedTask>, PollRefused> {
         let parked = {
             let mut state = self.state.lock();
@@ -110,6 +136,7 @@ impl ActivityQueue {
                 queue: self.clone(),
                 id,
                 receiver: Some(receiver),
+                keeper: keeper.map(|keeper| (keeper, Instant::now() + timeout)),
             }
         };
         Ok(parked.wait(timeout).await)
@@ -155,12 +182,15 @@ struct ParkGuard {
     queue: Arc<ActivityQueue>,
     id: u64,
     receiver: Option<oneshot::Receiver<QueuedTask>>,
+    /// Who takes the poll over if it is dropped while parked, and the
+    /// poll's deadline.
+    keeper: Option<(ClosedPollKeeper, Instant)>,
 }
 
 impl ParkGuard {
     async fn wait(mut self, timeout: Duration) -> Option<QueuedTask> {
         let receiver = self.receiver.as_mut()?;
-        match tokio::time::timeout(timeout, receiver).await {
+        match sync::timeout(timeout, receiver).await {
             Ok(Ok(task)) => {
                 self.receiver = None;
                 Some(task)
@@ -190,6 +220,19 @@ impl ParkGuard {
 
 impl Drop for ParkGuard {
     fn drop(&mut self) {
+        if self.receiver.is_some() {
+            if let Some((keeper, deadline)) = self.keeper.take() {
+                // Still parked: the keeper holds the receiver from now on.
+                let guard = ParkGuard {
+                    queue: self.queue.clone(),
+                    id: self.id,
+                    receiver: self.receiver.take(),
+                    keeper: None,
+                };
+                keeper(ClosedPoll { guard, deadline });
+                return;
+            }
+        }
         if let Some(task) = self.unpark() {
             self.queue.give_back(task);
         }
@@ -213,8 +256,8 @@ mod tests {
         let q = Arc::new(ActivityQueue::default());
         q.schedule(task(1));
         q.schedule(task(2));
-        let a = q.poll(Duration::from_millis(10), 10).await;
-        let b = q.poll(Duration::from_millis(10), 10).await;
+        let a = q.poll(Duration::from_millis(10), 10, None).await;
+        let b = q.poll(Duration::from_millis(10), 10, None).await;
         assert_eq!(a.ok().flatten().map(|t| t.task_id), Some(1));
         assert_eq!(b.ok().flatten().map(|t| t.task_id), Some(2));
     }
@@ -224,14 +267,14 @@ mod tests {
         let q = Arc::new(ActivityQueue::default());
         let first = tokio::spawn({
             let q = q.clone();
-            async move { q.poll(Duration::from_secs(5), 10).await }
+            async move { q.poll(Duration::from_secs(5), 10, None).await }
         });
         while q.parked_polls() < 1 {
             tokio::task::yield_now().await;
         }
         let second = tokio::spawn({
             let q = q.clone();
-            async move { q.poll(Duration::from_secs(5), 10).await }
+            async move { q.poll(Duration::from_secs(5), 10, None).await }
         });
         while q.parked_polls() < 2 {
             tokio::task::yield_now().await;
@@ -253,7 +296,7 @@ mod tests {
         let q = Arc::new(ActivityQueue::default());
         let poll = tokio::spawn({
             let q = q.clone();
-            async move { q.poll(Duration::from_secs(5), 10).await }
+            async move { q.poll(Duration::from_secs(5), 10, None).await }
         });
         while q.parked_polls() < 1 {
             tokio::task::yield_now().await;
@@ -261,7 +304,7 @@ mod tests {
         poll.abort();
         let _ = poll.await;
         q.schedule(task(7));
-        let next = q.poll(Duration::from_millis(10), 10).await;
+        let next = q.poll(Duration::from_millis(10), 10, None).await;
         assert_eq!(next.ok().flatten().map(|t| t.task_id), Some(7));
     }
 
@@ -269,17 +312,17 @@ mod tests {
     async fn empty_poll_times_out_and_limit_is_enforced() {
         let q = Arc::new(ActivityQueue::default());
         assert!(matches!(
-            q.poll(Duration::from_millis(5), 1).await,
+            q.poll(Duration::from_millis(5), 1, None).await,
             Ok(None)
         ));
         let parked = tokio::spawn({
             let q = q.clone();
-            async move { q.poll(Duration::from_secs(5), 1).await }
+            async move { q.poll(Duration::from_secs(5), 1, None).await }
         });
         while q.parked_polls() < 1 {
             tokio::task::yield_now().await;
         }
-        let refused = q.poll(Duration::from_millis(5), 1).await;
+        let refused = q.poll(Duration::from_millis(5), 1, None).await;
         assert_eq!(refused.err(), Some(PollRefused::TooManyPollers));
         q.close();
         assert!(matches!(parked.await.expect("join"), Ok(None)));
@@ -290,7 +333,7 @@ mod tests {
         let q = Arc::new(ActivityQueue::default());
         let parked = tokio::spawn({
             let q = q.clone();
-            async move { q.poll(Duration::from_secs(30), 10).await }
+            async move { q.poll(Duration::from_secs(30), 10, None).await }
         });
         while q.parked_polls() < 1 {
             tokio::task::yield_now().await;
@@ -300,7 +343,7 @@ mod tests {
         assert_eq!(delivered.ok().flatten().map(|t| t.task_id), Some(1));
         let parked = tokio::spawn({
             let q = q.clone();
-            async move { q.poll(Duration::from_secs(30), 10).await }
+            async move { q.poll(Duration::from_secs(30), 10, None).await }
         });
         while q.parked_polls() < 1 {
             tokio::task::yield_now().await;
@@ -309,8 +352,11 @@ mod tests {
         let answered = tokio::time::timeout(Duration::from_secs(2), parked).await;
         assert!(matches!(answered, Ok(Ok(Ok(None)))));
         q.schedule(task(2));
-        let late =
-            tokio::time::timeout(Duration::from_secs(2), q.poll(Duration::from_secs(30), 10)).await;
+        let late = tokio::time::timeout(
+            Duration::from_secs(2),
+            q.poll(Duration::from_secs(30), 10, None),
+        )
+        .await;
         assert!(
             matches!(late, Ok(Ok(None))),
             "a poll after draining must not park"

@@ -1,16 +1,29 @@
-//! Every activity task the engine handed out, by id: whether its token is
-//! still good, and the channel to the execution waiting for its result.
+//! Every task token the engine handed out, by task id: whether it is
+//! still good, where its fate is written, and the channel to the runner
+//! waiting for it.
 //!
-//! Closing a task is the single decision point between a worker's report, a
-//! timeout and a stop: whoever closes it first wins, under one lock, so a
-//! result is either accepted and delivered or refused with an error — never
-//! accepted and lost.
+//! This table is the one arbiter of a token's fate. Under its lock, and
+//! only there, a token is started, heartbeaten, reported, timed out or
+//! voided (its execution stopped, ended, was redriven, or its Parallel or
+//! Map parent cancelled the branch). The history event a fate adds is
+//! written inside the same critical section, through the token's
+//! [`TaskLog`], before the lock is released: a report is accepted exactly
+//! when its event is in the history, and an execution's end closes all of
+//! its tokens in one step with its final event (see
+//! [`TaskTable::end_all`]). So a report either lands before
+//! `ExecutionAborted` and is answered 200, or comes after and is refused:
+//! never answered 200 and lost. `CONCURRENCY.md` lists every decision.
+//!
+//! Lock order: this table, then an execution's state. Nothing that holds
+//! an execution's lock calls into the table.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::sync::mpsc;
+
+use super::sync::Mutex;
 
 /// What a worker did with a task, in the order the engine learned it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,8 +42,9 @@ pub enum TaskEvent {
     },
     /// `SendTaskSuccess`.
     Succeeded {
-        /// The result, JSON text (already validated).
-        output: String,
+        /// The result, JSON text (already validated); shared with the
+        /// history event that records it.
+        output: Arc<str>,
         /// `output` parsed, as validating it parsed it. Boxed: every open
         /// task's channel reserves room for a block of events, so the
         /// enum stays small.
@@ -52,7 +66,7 @@ pub enum Closed {
     Reported,
     /// Task or heartbeat timeout.
     TimedOut,
-    /// The execution stopped or ended.
+    /// The execution stopped or ended, or no longer waits for the task.
     ExecutionEnded,
 }
 
@@ -65,10 +79,44 @@ pub enum Refused {
     Closed(Closed),
 }
 
-#[derive(Debug)]
+/// The history a token's fate is written to: the execution waiting on it.
+///
+/// Called with the table's lock held, so the write and the decision are
+/// one step; an implementation takes the execution's lock and nothing
+/// else.
+pub trait TaskLog: Send + Sync {
+    /// Writes the event `event` adds to the history (a heartbeat adds
+    /// none). False, writing nothing, when the execution no longer runs:
+    /// the event is then refused.
+    fn write(&self, event: &TaskEvent) -> bool;
+}
+
 struct Entry {
     events: mpsc::UnboundedSender<TaskEvent>,
+    log: Arc<dyn TaskLog>,
     closed: Option<Closed>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("closed", &self.closed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a timer's claim on a task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerClaim {
+    /// The timer closed the task; `written` tells whether its timed-out
+    /// event reached the history (false: the execution ended first).
+    Expired {
+        /// The timer's event is in the history.
+        written: bool,
+    },
+    /// A report or an end closed it first; a report's event is in the
+    /// channel and the history.
+    Lost,
 }
 
 /// The table of tasks.
@@ -78,66 +126,92 @@ pub struct TaskTable {
 }
 
 impl TaskTable {
-    /// Registers a new open task and returns the receiver of its events.
-    pub fn open(&self, task_id: u64) -> mpsc::UnboundedReceiver<TaskEvent> {
+    /// Registers a new open task, its fate written to `log`, and returns
+    /// the receiver of its events.
+    pub fn open(&self, task_id: u64, log: Arc<dyn TaskLog>) -> mpsc::UnboundedReceiver<TaskEvent> {
         let (events, receiver) = mpsc::unbounded_channel();
         self.entries.lock().insert(
             task_id,
             Entry {
                 events,
+                log,
                 closed: None,
             },
         );
         receiver
     }
 
-    /// Records that a worker received the task; false if it is closed (the
-    /// poll should look for another task).
+    /// Records that a worker received the task; false if it is closed or
+    /// its execution ended (the poll should look for another task).
     pub fn start(&self, task_id: u64, worker_name: Option<String>, at_millis: i64) -> bool {
-        let entries = self.entries.lock();
-        match entries.get(&task_id) {
-            Some(entry) if entry.closed.is_none() => entry
-                .events
-                .send(TaskEvent::Started {
-                    worker_name,
-                    at_millis,
-                })
-                .is_ok(),
+        let event = TaskEvent::Started {
+            worker_name,
+            at_millis,
+        };
+        let mut entries = self.entries.lock();
+        match entries.get_mut(&task_id) {
+            Some(entry) if entry.closed.is_none() => Self::deliver(entry, event).is_ok(),
             _ => false,
         }
     }
 
     /// Forwards a heartbeat if the task is open.
     pub fn heartbeat(&self, task_id: u64, at_millis: i64) -> Result<(), Refused> {
-        let entries = self.entries.lock();
-        let entry = entries.get(&task_id).ok_or(Refused::Unknown)?;
+        let mut entries = self.entries.lock();
+        let entry = entries.get_mut(&task_id).ok_or(Refused::Unknown)?;
         if let Some(reason) = entry.closed {
             return Err(Refused::Closed(reason));
         }
-        // A closed receiver means the execution is gone: same as closed.
-        entry
-            .events
-            .send(TaskEvent::Heartbeat { at_millis })
-            .map_err(|_| Refused::Closed(Closed::ExecutionEnded))
+        Self::deliver(entry, TaskEvent::Heartbeat { at_millis })
     }
 
-    /// Closes the task with a worker's result and delivers it.
+    /// Closes the task with a worker's result, written to the history and
+    /// handed to the runner.
     pub fn report(&self, task_id: u64, event: TaskEvent) -> Result<(), Refused> {
         let mut entries = self.entries.lock();
         let entry = entries.get_mut(&task_id).ok_or(Refused::Unknown)?;
         if let Some(reason) = entry.closed {
             return Err(Refused::Closed(reason));
         }
-        entry
-            .events
-            .send(event)
-            .map_err(|_| Refused::Closed(Closed::ExecutionEnded))?;
+        Self::deliver(entry, event)?;
         entry.closed = Some(Closed::Reported);
         Ok(())
     }
 
-    /// Closes the task for a reason other than a report. False if it was
-    /// already closed (then a report won: its event is in the channel).
+    /// Writes `event` and hands it to the runner; a runner that is gone or
+    /// an execution that ended closes the task instead.
+    fn deliver(entry: &mut Entry, event: TaskEvent) -> Result<(), Refused> {
+        // A runner that dropped its receiver waits no more: its event
+        // would be written and never acted on.
+        if entry.events.is_closed() || !entry.log.write(&event) {
+            entry.closed = Some(Closed::ExecutionEnded);
+            return Err(Refused::Closed(Closed::ExecutionEnded));
+        }
+        // The receiver lives as long as its runner waits; a send that
+        // fails now means the runner left after the check, with the event
+        // already in the history, where the answer says it is.
+        let _ = entry.events.send(event);
+        Ok(())
+    }
+
+    /// A deadline of the task (`TimeoutSeconds`, `HeartbeatSeconds`, the
+    /// execution's `TimeoutSeconds`) passed: closes it unless a report or
+    /// an end closed it first, and then runs `write` (the timed-out event)
+    /// under the same lock.
+    pub fn expire(&self, task_id: u64, write: impl FnOnce() -> bool) -> TimerClaim {
+        let mut entries = self.entries.lock();
+        match entries.get_mut(&task_id) {
+            Some(entry) if entry.closed.is_none() => {
+                entry.closed = Some(Closed::TimedOut);
+                TimerClaim::Expired { written: write() }
+            }
+            _ => TimerClaim::Lost,
+        }
+    }
+
+    /// Closes the task for a reason other than a report or a timer. False
+    /// if it was already closed (then a report may have won: its event is
+    /// in the channel).
     pub fn close(&self, task_id: u64, reason: Closed) -> bool {
         let mut entries = self.entries.lock();
         match entries.get_mut(&task_id) {
@@ -147,6 +221,21 @@ impl TaskTable {
             }
             _ => false,
         }
+    }
+
+    /// Runs `end` under the table's lock and voids every task it returns:
+    /// an execution's final event and the closing of its tokens are one
+    /// step, so no report lands between them and none is accepted after.
+    /// `end` returns `None` when it ended nothing.
+    pub fn end_all<T>(&self, end: impl FnOnce() -> Option<(T, Vec<u64>)>) -> Option<T> {
+        let mut entries = self.entries.lock();
+        let (ended, task_ids) = end()?;
+        for id in task_ids {
+            if let Some(entry) = entries.get_mut(&id) {
+                entry.closed.get_or_insert(Closed::ExecutionEnded);
+            }
+        }
+        Some(ended)
     }
 
     /// Forgets tasks (their execution left memory).
@@ -160,7 +249,26 @@ impl TaskTable {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     use super::*;
+
+    /// A history that counts what it was given, until its execution ends.
+    #[derive(Default)]
+    struct CountingLog {
+        ended: AtomicBool,
+        written: parking_lot::Mutex<Vec<TaskEvent>>,
+    }
+
+    impl TaskLog for CountingLog {
+        fn write(&self, event: &TaskEvent) -> bool {
+            if self.ended.load(Ordering::SeqCst) {
+                return false;
+            }
+            self.written.lock().push(event.clone());
+            true
+        }
+    }
 
     /// Each open task's channel allocates a block of 32 events up front, so
     /// every waiting execution pays for the largest variant 32 times.
@@ -181,22 +289,27 @@ mod tests {
     }
 
     #[test]
-    fn a_token_is_good_once() {
+    fn a_token_is_good_once_and_its_report_is_written() {
         let table = TaskTable::default();
-        let mut events = table.open(1);
+        let log = Arc::new(CountingLog::default());
+        let mut events = table.open(1, log.clone());
         let ok = table.report(1, succeeded("1"));
         assert_eq!(ok, Ok(()));
         let again = table.report(1, succeeded("2"));
         assert_eq!(again, Err(Refused::Closed(Closed::Reported)));
         assert_eq!(events.try_recv().ok(), Some(succeeded("1")));
         assert!(events.try_recv().is_err());
+        assert_eq!(*log.written.lock(), vec![succeeded("1")]);
     }
 
     #[test]
     fn timeout_and_report_race_has_one_winner() {
         let table = TaskTable::default();
-        let _events = table.open(1);
-        assert!(table.close(1, Closed::TimedOut));
+        let _events = table.open(1, Arc::new(CountingLog::default()));
+        assert_eq!(
+            table.expire(1, || true),
+            TimerClaim::Expired { written: true }
+        );
         let late = table.report(
             1,
             TaskEvent::Failed {
@@ -206,9 +319,45 @@ mod tests {
         );
         assert_eq!(late, Err(Refused::Closed(Closed::TimedOut)));
 
-        let _events = table.open(2);
+        let _events = table.open(2, Arc::new(CountingLog::default()));
         assert_eq!(table.report(2, succeeded("{}")), Ok(()));
-        assert!(!table.close(2, Closed::TimedOut));
+        assert_eq!(table.expire(2, || true), TimerClaim::Lost);
         assert_eq!(table.heartbeat(3, 0), Err(Refused::Unknown));
+    }
+
+    #[test]
+    fn a_report_after_the_execution_ended_is_refused_and_not_written() {
+        let table = TaskTable::default();
+        let log = Arc::new(CountingLog::default());
+        let _events = table.open(1, log.clone());
+        let _other = table.open(2, log.clone());
+        let ended = table.end_all(|| {
+            log.ended.store(true, Ordering::SeqCst);
+            Some(((), vec![1]))
+        });
+        assert_eq!(ended, Some(()));
+        assert_eq!(
+            table.report(1, succeeded("1")),
+            Err(Refused::Closed(Closed::ExecutionEnded))
+        );
+        // Not booked on the execution, still refused: its history is closed.
+        assert_eq!(
+            table.report(2, succeeded("1")),
+            Err(Refused::Closed(Closed::ExecutionEnded))
+        );
+        assert!(!table.start(2, None, 0));
+        assert!(log.written.lock().is_empty());
+    }
+
+    #[test]
+    fn a_runner_that_left_refuses_reports() {
+        let table = TaskTable::default();
+        let log = Arc::new(CountingLog::default());
+        drop(table.open(1, log.clone()));
+        assert_eq!(
+            table.heartbeat(1, 0),
+            Err(Refused::Closed(Closed::ExecutionEnded))
+        );
+        assert!(log.written.lock().is_empty());
     }
 }

@@ -4,14 +4,18 @@ use serde_json::Value;
 
 use super::definition::{State, StateKind};
 use super::expression::Expression;
+use super::path::DataScope;
 use super::states_error::StatesError;
 
 /// The `(error, cause)` a Fail state reports: the literal `Error`/`Cause`,
 /// or `ErrorPath`/`CausePath` evaluated on the raw input (a path or an
-/// intrinsic call that must produce a string).
+/// intrinsic call that must produce a string). They may read the context
+/// object and variables of `scope` (guide, "Fail workflow state": a
+/// reference path, "including the context object").
 pub fn fail_error_cause(
     fail: &State,
     raw_input: &Value,
+    scope: &dyn DataScope,
 ) -> Result<(Option<String>, Option<String>), StatesError> {
     let StateKind::Fail(spec) = &fail.kind else {
         return Err(StatesError::runtime(format!(
@@ -25,6 +29,7 @@ pub fn fail_error_cause(
         spec.error.as_deref(),
         spec.error_path.as_ref(),
         raw_input,
+        scope,
     )?;
     let cause = resolve(
         fail,
@@ -32,6 +37,7 @@ pub fn fail_error_cause(
         spec.cause.as_deref(),
         spec.cause_path.as_ref(),
         raw_input,
+        scope,
     )?;
     Ok((error, cause))
 }
@@ -42,11 +48,12 @@ fn resolve(
     literal: Option<&str>,
     expression: Option<&Expression>,
     raw_input: &Value,
+    scope: &dyn DataScope,
 ) -> Result<Option<String>, StatesError> {
     let Some(expression) = expression else {
         return Ok(literal.map(str::to_owned));
     };
-    match expression.evaluate(field, raw_input, &Value::Null)? {
+    match expression.evaluate(field, raw_input, scope)? {
         Value::String(s) => Ok(Some(s)),
         other => Err(StatesError::runtime(format!(
             "The value of the field '{field}' of the state '{}' must be a string, got {other}",
@@ -75,17 +82,22 @@ mod tests {
     #[test]
     fn literal_path_and_intrinsic_sources() {
         assert_eq!(
-            fail_error_cause(&fail(json!({})), &json!({})),
+            fail_error_cause(&fail(json!({})), &json!({}), &Value::Null),
             Ok((None, None))
         );
         assert_eq!(
-            fail_error_cause(&fail(json!({"Error": "E", "Cause": "C"})), &json!({})),
+            fail_error_cause(
+                &fail(json!({"Error": "E", "Cause": "C"})),
+                &json!({}),
+                &Value::Null
+            ),
             Ok((Some("E".into()), Some("C".into())))
         );
         assert_eq!(
             fail_error_cause(
                 &fail(json!({"ErrorPath": "$.e", "CausePath": "States.Format('bad {}', $.n)"})),
-                &json!({"e": "Oops", "n": 3})
+                &json!({"e": "Oops", "n": 3}),
+                &Value::Null
             ),
             Ok((Some("Oops".into()), Some("bad 3".into())))
         );
@@ -94,7 +106,7 @@ mod tests {
     #[test]
     fn non_string_or_missing_values_are_runtime_errors() {
         let state = fail(json!({"ErrorPath": "$.e"}));
-        assert!(fail_error_cause(&state, &json!({"e": 1})).is_err());
-        assert!(fail_error_cause(&state, &json!({})).is_err());
+        assert!(fail_error_cause(&state, &json!({"e": 1}), &Value::Null).is_err());
+        assert!(fail_error_cause(&state, &json!({}), &Value::Null).is_err());
     }
 }

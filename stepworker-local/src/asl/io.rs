@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::definition::{Catcher, State};
 use super::errors;
-use super::path::{DataScope, Path, ReferencePath};
+use super::path::{invalid_path_message, DataScope, Path, ReferencePath};
 use super::states_error::StatesError;
 
 /// The input the state works on: `InputPath` applied to the raw input,
@@ -68,7 +68,7 @@ pub(crate) fn select_input<'a>(
     match &state.input_path {
         None => Ok(Cow::Owned(Value::Object(Map::new()))),
         Some(path) if path.is_input_root() => Ok(Cow::Borrowed(raw_input)),
-        Some(path) => select_or_fail(state, "InputPath", path, raw_input, ctx).map(Cow::Owned),
+        Some(path) => select_or_fail(path, raw_input, ctx).map(Cow::Owned),
     }
 }
 
@@ -205,25 +205,17 @@ fn apply_output_path(
     match &state.output_path {
         None => Ok(Value::Object(Map::new())),
         Some(path) if path.is_input_root() => Ok(combined),
-        Some(path) => select_or_fail(state, "OutputPath", path, &combined, ctx),
+        Some(path) => select_or_fail(path, &combined, ctx),
     }
 }
 
-fn select_or_fail(
-    state: &State,
-    field: &str,
-    path: &Path,
-    input: &Value,
-    ctx: &dyn DataScope,
-) -> Result<Value, StatesError> {
-    path.select(input, ctx).map_err(|_| {
-        StatesError::runtime(format!(
-            "An error occurred while executing the state '{}'. Invalid path '{}' for the field '{field}': \
-             no results for path in {input}",
-            state.name,
-            path.as_str()
-        ))
-    })
+/// AWS's answer to an `InputPath` or `OutputPath` naming nothing
+/// (recorded: LocalStack's `test_states_errors.snapshot.json`,
+/// `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_INPUTPATH]`):
+/// `Invalid path '$.x' : No results for path: $['x']`.
+fn select_or_fail(path: &Path, input: &Value, ctx: &dyn DataScope) -> Result<Value, StatesError> {
+    path.select(input, ctx)
+        .map_err(|_| StatesError::runtime(invalid_path_message(path, input, ctx)))
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 use super::definition::{MapState, NumberSource, ProcessorMode, State};
 use super::errors;
 use super::io::apply_input_path;
-use super::path::{DataScope, Scope};
+use super::path::{invalid_path_message, DataScope, Path, Scope};
 use super::states_error::StatesError;
+use super::wait::plain;
 
 /// How many iterations may run at once and how many may fail.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -70,19 +71,12 @@ pub fn map_iteration_inputs(
 ) -> Result<Vec<Value>, StatesError> {
     check_item_sources(state, map)?;
     let input = apply_input_path(state, raw_input, &scope)?;
-    let items = map.items_path.select(&input, &scope).map_err(|_| {
-        StatesError::runtime(format!(
-            "An error occurred while executing the state '{}'. Invalid path '{}' for the field 'ItemsPath': no results for path in {input}",
-            state.name,
-            map.items_path.as_str()
-        ))
-    })?;
+    let items = map
+        .items_path
+        .select(&input, &scope)
+        .map_err(|_| StatesError::runtime(invalid_path_message(&map.items_path, &input, &scope)))?;
     let Value::Array(items) = items else {
-        return Err(StatesError::runtime(format!(
-            "An error occurred while executing the state '{}'. Invalid path '{}' for the field 'ItemsPath': the value {items} is not a JSON array",
-            state.name,
-            map.items_path.as_str()
-        )));
+        return Err(not_an_array(&map.items_path));
     };
     let Some(selector) = &map.item_selector else {
         return Ok(items);
@@ -152,7 +146,7 @@ pub fn map_limits(
 ) -> Result<MapLimits, StatesError> {
     let input = apply_input_path(state, raw_input, scope)?;
     let count = |field: &str, source: Option<&NumberSource>| {
-        resolve(state, field, source, &input, scope, Bound::Count)
+        resolve(field, source, &input, scope, Bound::Count)
     };
     Ok(MapLimits {
         max_concurrency: count("MaxConcurrencyPath", map.max_concurrency.as_ref())?
@@ -163,7 +157,6 @@ pub fn map_limits(
         )?
         .map(|n| n as u64),
         tolerated_percentage: resolve(
-            state,
             "ToleratedFailurePercentagePath",
             map.tolerated_failure_percentage.as_ref(),
             &input,
@@ -183,7 +176,6 @@ enum Bound {
 }
 
 fn resolve(
-    state: &State,
     field: &str,
     source: Option<&NumberSource>,
     input: &Value,
@@ -195,26 +187,49 @@ fn resolve(
         Some(NumberSource::Literal(n)) => return Ok(Some(*n)),
         Some(NumberSource::Path(path)) => path,
     };
-    let value = path.select(input, scope).map_err(|_| {
-        StatesError::runtime(format!(
-            "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
-            path.as_str(),
-            state.name
-        ))
-    })?;
-    let (valid, expected) = match bound {
-        Bound::Count => (value.as_u64().map(|n| n as f64), "a non-negative integer"),
-        Bound::Percentage => (
-            value.as_f64().filter(|n| (0.0..=100.0).contains(n)),
-            "a number between 0 and 100",
-        ),
+    let value = path
+        .select(input, scope)
+        .map_err(|_| StatesError::runtime(invalid_path_message(path, input, scope)))?;
+    let number = match bound {
+        Bound::Count => value.as_i64().map(|n| n as f64),
+        Bound::Percentage => value.as_f64(),
     };
-    valid.map(Some).ok_or_else(|| {
-        StatesError::runtime(format!(
-            "The field '{field}' of the state '{}' must reference {expected}, got {value}",
-            state.name
-        ))
-    })
+    // Field names without `Path`, as AWS names them when out of range.
+    let name = field.trim_end_matches("Path");
+    let Some(number) = number else {
+        let kind = match bound {
+            Bound::Count => "integer",
+            Bound::Percentage => "float",
+        };
+        return Err(StatesError::runtime(format!(
+            "The {field} field refers to value \"{}\" which is not a valid {kind}: {}",
+            plain(&value),
+            path.as_str()
+        )));
+    };
+    match bound {
+        Bound::Count if number < 0.0 => {
+            Err(StatesError::runtime(format!("{name} cannot be negative.")))
+        }
+        Bound::Percentage if !(0.0..=100.0).contains(&number) => Err(StatesError::runtime(
+            format!("{name} must be between 0 and 100."),
+        )),
+        _ => Ok(Some(number)),
+    }
+}
+
+/// AWS's answer to an `ItemsPath` that names something other than an
+/// array (recorded for TestState: LocalStack's
+/// `test_state_context_object.snapshot.json`, `test_state_map_context_object`:
+/// `Reference path "$.Execution.Input" must point to array.`, a `$$` path
+/// written with one `$`).
+fn not_an_array(items_path: &Path) -> StatesError {
+    let text = items_path.as_str();
+    let written = text
+        .strip_prefix('$')
+        .filter(|rest| rest.starts_with('$'))
+        .unwrap_or(text);
+    StatesError::runtime(format!("Reference path \"{written}\" must point to array."))
 }
 
 #[cfg(test)]

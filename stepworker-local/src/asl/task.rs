@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::definition::{SecondsSource, State, StateKind};
 use super::io::select_input;
-use super::path::DataScope;
+use super::path::{invalid_path_message, DataScope};
 use super::states_error::StatesError;
 
 /// The timeouts of one Task attempt, in seconds.
@@ -95,13 +95,10 @@ fn resolve(
         None => Ok(None),
         Some(SecondsSource::Literal(seconds)) => Ok(Some(*seconds)),
         Some(SecondsSource::Path(path)) => {
-            let value = path.select_cow(input, scope).map_err(|_| {
-                StatesError::runtime(format!(
-                    "Invalid path '{}' for the field '{field}' of the state '{}': no results in the input {input}",
-                    path.as_str(),
-                    task.name
-                ))
-            })?;
+            // Recorded: `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]`.
+            let value = path
+                .select_cow(input, scope)
+                .map_err(|_| StatesError::runtime(invalid_path_message(path, input, scope)))?;
             match value.as_u64() {
                 Some(seconds) if seconds > 0 => Ok(Some(seconds)),
                 _ => Err(StatesError::runtime(format!(

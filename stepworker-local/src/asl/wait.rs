@@ -32,25 +32,23 @@ pub fn wait_until_millis(
         WaitState::Timestamp(millis) => Ok(*millis),
         WaitState::SecondsPath(path) => {
             let input = select_input(wait, raw_input, scope)?;
-            let value = read(wait, path, &input, scope)?;
-            let seconds = value.as_u64().ok_or_else(|| {
-                StatesError::runtime(format!(
-                    "The SecondsPath parameter of the state '{}' does not reference a non-negative integer: {value}",
-                    wait.name
-                ))
-            })?;
-            Ok(after_seconds(now_millis, seconds))
+            let value = read("SecondsPath", path, &input, scope)?;
+            seconds_from(path, &value).map(|seconds| after_seconds(now_millis, seconds))
         }
         WaitState::TimestampPath(path) => {
             let input = select_input(wait, raw_input, scope)?;
-            let value = read(wait, path, &input, scope)?;
-            value.as_str().and_then(parse_timestamp_millis).ok_or_else(|| {
-                StatesError::runtime(format!(
-                    "The TimestampPath parameter of the state '{}' does not reference a valid ISO-8601 \
-                     extended offset date-time format string: {value}",
-                    wait.name
-                ))
-            })
+            let value = read("TimestampPath", path, &input, scope)?;
+            value
+                .as_str()
+                .and_then(parse_timestamp_millis)
+                .ok_or_else(|| {
+                    StatesError::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 \
+                     extended offset date-time format string: {} == {}",
+                        path.as_str(),
+                        plain(&value)
+                    ))
+                })
         }
         WaitState::SecondsExpression(e) | WaitState::TimestampExpression(e) => {
             Err(StatesError::runtime(format!(
@@ -69,18 +67,57 @@ pub(crate) fn after_seconds(now_millis: i64, seconds: u64) -> i64 {
     now_millis.saturating_add(millis)
 }
 
+/// AWS's words for a `SecondsPath` value that is not a whole number of
+/// seconds (recorded: LocalStack's `test_wait.snapshot.json`,
+/// `test_base_wait_seconds_path[-1]`, `[1.5]`, `[-1.5]`).
+fn seconds_from(path: &Path, value: &Value) -> Result<u64, StatesError> {
+    if let Some(seconds) = value.as_u64() {
+        return Ok(seconds);
+    }
+    let reason = if value.as_i64().is_some() {
+        "references a negative value"
+    } else {
+        "cannot be parsed as a long value"
+    };
+    Err(StatesError::runtime(format!(
+        "The SecondsPath parameter {reason}: {} == {}",
+        path.as_str(),
+        plain(value)
+    )))
+}
+
+/// A value as AWS quotes it after `==`: a string without its quotes,
+/// anything else as JSON.
+pub(crate) fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// AWS fails a Wait state at once when its end lies more than 2^31 - 1
+/// seconds ahead (recorded: LocalStack's `test_wait.snapshot.json`,
+/// `test_timestamp_too_far_in_future_boundary`: 24,855 days ahead waits,
+/// 24,856 days fails with this cause).
+pub(crate) fn check_delay(until_millis: i64, now_millis: i64) -> Result<i64, StatesError> {
+    const MAX_DELAY_MILLIS: i64 = i32::MAX as i64 * 1000;
+    if until_millis.saturating_sub(now_millis) > MAX_DELAY_MILLIS {
+        return Err(StatesError::runtime("Wait state delay is too long."));
+    }
+    Ok(until_millis)
+}
+
 /// The value `path` names in the input after `InputPath` (or a variable).
 fn read<'a>(
-    wait: &State,
+    field: &str,
     path: &Path,
     input: &'a Value,
     scope: &'a dyn DataScope,
 ) -> Result<Cow<'a, Value>, StatesError> {
     path.select_cow(input, scope).map_err(|_| {
         StatesError::runtime(format!(
-            "Invalid path '{}' in the state '{}': no results in the input {input}",
-            path.as_str(),
-            wait.name
+            "The {field} parameter does not reference an input value: {}",
+            path.as_str()
         ))
     })
 }

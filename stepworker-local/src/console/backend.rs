@@ -15,7 +15,9 @@ use crate::activity_stats::ActivityStats;
 use crate::core::Core;
 use crate::engine::LocalEngine;
 use crate::error::ApiError;
+use crate::pressure::PressureCounts;
 use crate::server;
+use crate::stats::StatsSnapshot;
 
 /// How busy an activity is right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -41,6 +43,35 @@ pub trait ConsoleBackend: Clone + Send + Sync + 'static {
     /// (activities the engine cannot tell about are left out).
     fn activity_loads(&self) -> BTreeMap<String, ActivityLoad> {
         BTreeMap::new()
+    }
+
+    /// What quotas, injected faults and lost polls did (`None`: the engine
+    /// does not report it).
+    fn pressure(&self) -> Option<PressureReport> {
+        None
+    }
+}
+
+/// What the engine's pressure layer did: calls acted on per operation, and
+/// tasks lost to polls whose client had gone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PressureReport {
+    /// Per operation name.
+    pub operations: BTreeMap<String, PressureCounts>,
+    /// Parked polls kept after their client hung up.
+    pub closed_polls_kept: u64,
+    /// Tasks such polls took and lost.
+    pub tasks_lost_to_closed_polls: u64,
+}
+
+impl PressureReport {
+    fn of(operations: BTreeMap<String, PressureCounts>, stats: StatsSnapshot) -> Self {
+        Self {
+            operations,
+            closed_polls_kept: stats.closed_polls_kept,
+            tasks_lost_to_closed_polls: stats.tasks_lost_to_closed_polls,
+        }
     }
 }
 
@@ -99,6 +130,13 @@ impl ConsoleBackend for Arc<Core> {
     fn activity_loads(&self) -> BTreeMap<String, ActivityLoad> {
         loads(self.activity_stats())
     }
+
+    fn pressure(&self) -> Option<PressureReport> {
+        Some(PressureReport::of(
+            self.pressure.counters.snapshot(),
+            self.stats.snapshot(),
+        ))
+    }
 }
 
 /// A running engine, through its public handle: lets a test or an
@@ -115,5 +153,9 @@ impl ConsoleBackend for Arc<LocalEngine> {
 
     fn activity_loads(&self) -> BTreeMap<String, ActivityLoad> {
         loads(self.activity_stats())
+    }
+
+    fn pressure(&self) -> Option<PressureReport> {
+        Some(PressureReport::of(self.pressure_stats(), self.stats()))
     }
 }

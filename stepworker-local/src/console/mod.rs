@@ -13,6 +13,6 @@ pub mod graph;
 mod routes;
 pub mod steps;
 
-pub use backend::{ActivityLoad, ConsoleBackend};
+pub use backend::{ActivityLoad, ConsoleBackend, PressureReport};
 pub use error::ConsoleError;
 pub use routes::router;

@@ -27,7 +27,7 @@ impl Runner {
                 Ok(Transition::Next(next, output))
             }),
             StateKind::Succeed => asl::passthrough_output(state, raw, ctx).map(Transition::Succeed),
-            StateKind::Fail(_) => asl::fail_error_cause(state, &raw)
+            StateKind::Fail(_) => asl::fail_error_cause(state, &raw, ctx)
                 .map(|(error, cause)| Transition::Fail(ErrorCause { error, cause })),
             other => Err(StatesError::runtime(format!(
                 "{} states are not supported by stepworker-local yet.",

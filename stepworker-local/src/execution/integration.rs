@@ -43,7 +43,7 @@ impl Runner {
     ) -> Attempt {
         let timeouts = match self.task_timeouts(state, raw) {
             Ok(timeouts) => timeouts,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         // Only the callback pattern has a token in `$$.Task.Token`.
         let token = (integration.pattern() == Pattern::Callback).then(|| {
@@ -53,11 +53,11 @@ impl Runner {
         });
         let parameters = match self.state_input(state, raw).and_then(Payload::new) {
             Ok(parameters) => parameters,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let plan = match self.plan(state, resource, token) {
             Ok(plan) => plan,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let events = EventsFor {
             resource: &integration,
@@ -66,7 +66,9 @@ impl Runner {
         // Opened before TaskScheduled, so a token read from that event can
         // be reported at once.
         let ready = match plan {
-            Plan::Callback(task_id) => Ready::Callback(CallbackWait::open(self, task_id, timeouts)),
+            Plan::Callback(task_id) => {
+                Ready::Callback(CallbackWait::open(self, task_id, timeouts, &events))
+            }
             Plan::Mocked(outcome) => Ready::Mocked(outcome),
         };
         let mut written = vec![
@@ -80,13 +82,17 @@ impl Runner {
         if integration.pattern() != Pattern::RequestResponse {
             written.extend(events.submitted());
         }
-        for event in written {
-            if self.record(EventKind::Service(Box::new(event))).is_none() {
-                if let Ready::Callback(wait) = ready {
-                    wait.abandon(self);
-                }
-                return Attempt::Halted;
+        // Written in one step: a report on the token, which TaskScheduled
+        // shows, cannot land between them.
+        let written = written
+            .into_iter()
+            .map(|event| EventKind::Service(Box::new(event)))
+            .collect();
+        if self.record_all(written).is_none() {
+            if let Ready::Callback(wait) = ready {
+                wait.abandon(self);
             }
+            return Attempt::Halted;
         }
         match ready {
             Ready::Callback(wait) => self.wait_for_callback(wait, &events).await,

@@ -4,7 +4,7 @@
 
 use tokio::sync::mpsc;
 
-use super::history::ErrorCause;
+use super::history::{ErrorCause, EventKind};
 use super::integration_events::EventsFor;
 use super::report_wait::{after, Deadlines, Reported};
 use super::retrying::Attempt;
@@ -22,14 +22,41 @@ pub(super) struct CallbackWait {
 
 impl CallbackWait {
     /// Makes the token `task_id` good and books it on the execution, so
-    /// its end (stop, timeout, failure) voids the token.
-    pub fn open(runner: &Runner, task_id: u64, timeouts: TaskTimeouts) -> Self {
-        let events = runner.core.tasks.open(task_id);
+    /// its end (stop, timeout, failure) voids the token. Its reports are
+    /// written as `events` names them.
+    pub fn open(
+        runner: &Runner,
+        task_id: u64,
+        timeouts: TaskTimeouts,
+        events: &EventsFor<'_>,
+    ) -> Self {
         runner.execution.with_state(|s| {
             s.task_ids.push(task_id);
             // No activity queue holds a callback task.
             s.open_tasks.push((task_id, String::new()));
         });
+        let resource = events.resource.clone();
+        let region = events.default_region.to_owned();
+        let event_of = move |event: &TaskEvent| {
+            let events = EventsFor {
+                resource: &resource,
+                default_region: &region,
+            };
+            let event = match event {
+                // Nobody polls for a callback task; heartbeats write nothing.
+                TaskEvent::Heartbeat { .. } | TaskEvent::Started { .. } => return None,
+                TaskEvent::Succeeded { output, .. } => events.succeeded(output.clone()),
+                TaskEvent::Failed { error, cause } => events.failed(ErrorCause {
+                    error: error.clone(),
+                    cause: cause.clone(),
+                }),
+            };
+            Some(EventKind::Service(Box::new(event)))
+        };
+        let events = runner
+            .core
+            .tasks
+            .open(task_id, runner.task_log(Box::new(event_of)));
         Self {
             task_id,
             events,
@@ -73,7 +100,7 @@ impl Runner {
                 wait.task_id,
                 &mut wait.events,
                 deadlines,
-                |runner, report| runner.on_callback(report, events),
+                |runner, report| runner.on_callback(report),
                 |runner, details| runner.record_service(events.timed_out(details)),
             )
             .await;
@@ -84,23 +111,16 @@ impl Runner {
         attempt
     }
 
-    fn on_callback(&self, event: TaskEvent, events: &EventsFor<'_>) -> Reported {
-        let (event, result) = match event {
-            TaskEvent::Heartbeat { at_millis } => return Reported::Heartbeat(at_millis),
-            // Nobody polls for a callback task; a start means nothing here.
-            TaskEvent::Started { at_millis, .. } => return Reported::Heartbeat(at_millis),
-            TaskEvent::Succeeded { output, value } => (events.succeeded(output.into()), Ok(*value)),
-            TaskEvent::Failed { error, cause } => {
-                let failure = StatesError::new(
-                    error.clone().unwrap_or_default(),
-                    cause.clone().unwrap_or_default(),
-                );
-                (events.failed(ErrorCause { error, cause }), Err(failure))
+    /// Applies one report; the task table already wrote its event.
+    fn on_callback(&self, event: TaskEvent) -> Reported {
+        match event {
+            TaskEvent::Heartbeat { at_millis } | TaskEvent::Started { at_millis, .. } => {
+                Reported::Heartbeat(at_millis)
             }
-        };
-        match self.record_service(event) {
-            Some(_) => Reported::End(Attempt::Done(result)),
-            None => Reported::End(Attempt::Halted),
+            TaskEvent::Succeeded { value, .. } => Reported::End(Attempt::Done(Ok(*value))),
+            TaskEvent::Failed { error, cause } => Reported::End(Attempt::Done(Err(
+                StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default()),
+            ))),
         }
     }
 }

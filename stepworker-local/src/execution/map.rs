@@ -38,7 +38,7 @@ impl Runner {
             .and_then(|inputs| Ok((inputs, asl::map_limits_any(state, map, raw, self.scope())?)));
         let (inputs, limits) = match planned {
             Ok(planned) => planned,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return self.map_not_started(state, e),
         };
         let total = inputs.len();
         let Some(started) = self.record(EventKind::StateStarted {
@@ -139,6 +139,25 @@ impl Runner {
         drop(running);
         self.continue_after(last_event);
         self.finish_fan_out(state, MAP, outputs, &succeeded, failure)
+    }
+
+    /// A Map state whose items or limits could not be read. A JSONata
+    /// evaluation failure writes `EvaluationFailed` then `MapStateFailed`,
+    /// as AWS does (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
+    /// `test_map_state_items_input_types`); a JSONPath one writes neither
+    /// (`test_max_concurrency_path[NoNumber]`).
+    fn map_not_started(&mut self, state: &State, error: StatesError) -> Attempt {
+        let mut error = self.state_fault(state, error);
+        if state.is_jsonata() && error.error == asl::errors::QUERY_EVALUATION_ERROR {
+            self.record_evaluation_failure(state, error.location.take(), &error);
+            if self
+                .record(EventKind::StateFailed { state_type: MAP })
+                .is_none()
+            {
+                return Attempt::Halted;
+            }
+        }
+        Attempt::Done(Err(error))
     }
 
     /// Ends a Parallel or Map state (`state_type`) once its branches or

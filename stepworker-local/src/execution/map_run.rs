@@ -71,7 +71,7 @@ impl Runner {
             Some(run) => Start::Redrive(run),
             None => match self.plan_children(state, map, raw) {
                 Ok((children, limits)) => Start::New(children, limits),
-                Err(e) => return Attempt::Done(Err(e)),
+                Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
             },
         };
         let length = match &start {

@@ -20,6 +20,7 @@ mod report_wait;
 mod retrying;
 mod runner;
 mod task;
+mod task_log;
 
 pub use history::ErrorCause;
 

@@ -30,7 +30,7 @@ impl Runner {
         let input = self.state_input(state, raw).and_then(Payload::new);
         let input = match input {
             Ok(input) => input,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let Some(started) = self.record(EventKind::StateStarted {
             state_type: PARALLEL,

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use super::history::ErrorCause;
 use super::retrying::Attempt;
 use super::runner::Runner;
-use crate::activities::{Closed, TaskEvent};
+use crate::activities::{TaskEvent, TimerClaim};
 use crate::asl::{errors, StatesError};
 
 /// What one report did to the wait.
@@ -50,6 +50,7 @@ impl Runner {
         mut on_report: impl FnMut(&Self, TaskEvent) -> Reported,
         record_timed_out: impl FnOnce(&Self, ErrorCause) -> Option<i64>,
     ) -> Attempt {
+        let mut record_timed_out = Some(record_timed_out);
         let execution_deadline = self.deadline.unwrap_or(i64::MAX);
         let mut apply = |runner: &Self, report: TaskEvent, heartbeat_at: &mut i64| match on_report(
             runner, report,
@@ -99,19 +100,28 @@ impl Runner {
             } else {
                 continue;
             };
-            if !self.core.tasks.close(task_id, Closed::TimedOut) {
+            let details = expired.map(|error| ErrorCause {
+                error: Some(errors::reported_name(error).to_owned()),
+                cause: None,
+            });
+            // The timer claims the token under the table's lock and writes
+            // its event there, so a report is either before it or refused.
+            let claim = self.core.tasks.expire(task_id, || match details {
+                Some(details) => record_timed_out
+                    .take()
+                    .is_some_and(|record| record(self, details).is_some()),
+                // The execution's own timeout ends it just below.
+                None => true,
+            });
+            let TimerClaim::Expired { written } = claim else {
                 // A report closed it first; its event is in the channel.
                 continue;
-            }
+            };
             let Some(error) = expired else {
                 self.time_out();
                 return Attempt::Halted;
             };
-            let details = ErrorCause {
-                error: Some(errors::reported_name(error).to_owned()),
-                cause: None,
-            };
-            if record_timed_out(self, details).is_none() {
+            if !written {
                 return Attempt::Halted;
             }
             return Attempt::Done(Err(StatesError::new(error, "")));

@@ -25,7 +25,9 @@ impl Runner {
         let mut attempts_per_retrier = vec![0u32; state.retry.len()];
         let mut retry_count = 0u32;
         loop {
-            self.context.set_retry_count(retry_count);
+            if matches!(state.kind, StateKind::Task(_)) {
+                self.context.set_retry_count(retry_count);
+            }
             let error = match self.attempt_state(state, raw).await {
                 Attempt::Halted => return Transition::Halt,
                 Attempt::Done(Ok(result)) => {
@@ -47,6 +49,7 @@ impl Runner {
                         // Output processing faults are caught, never retried:
                         // retrying would run the work again for a local fault.
                         Err(e) => {
+                            let e = self.state_fault(state, e);
                             self.note_evaluation_failure(state, &e);
                             return self.catch_or_fail(state, raw, e);
                         }

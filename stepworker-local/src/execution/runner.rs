@@ -113,7 +113,9 @@ pub(super) struct Runner {
     /// Last event this walk wrote, for `previousEventId` inside branches
     /// and iterations; `None` at the top level, where events follow each
     /// other.
-    last_event: Option<AtomicI64>,
+    /// Shared with the task table's logs of this walk's tokens, which
+    /// write report events into the same chain.
+    last_event: Option<Arc<AtomicI64>>,
     /// The workflow variables this walk sees.
     pub variables: asl::Variables,
     /// What the current state assigned, for its `StateExited` event.
@@ -158,7 +160,7 @@ impl Runner {
             deadline: self.deadline,
             entered_event_id: self.entered_event_id,
             cancel: Some(cancel),
-            last_event: Some(AtomicI64::new(after)),
+            last_event: Some(Arc::new(AtomicI64::new(after))),
             // A branch or iteration reads the outer variables; what it
             // assigns stays in its own scope.
             variables: self.variables.child(),
@@ -202,6 +204,11 @@ impl Runner {
     /// The id of the last event this walk wrote (its chain of events).
     pub fn last_event_id(&self) -> Option<i64> {
         self.last_event.as_ref().map(|l| l.load(Ordering::Relaxed))
+    }
+
+    /// This walk's chain of events, for the logs of its tokens.
+    pub(super) fn last_event_handle(&self) -> Option<Arc<AtomicI64>> {
+        self.last_event.clone()
     }
 
     /// Appends an event that follows event `previous` of this walk (Map
@@ -252,6 +259,31 @@ impl Runner {
         self.record_at(self.now(), kind)
     }
 
+    /// Appends `kinds` in one step under the execution's lock (nothing
+    /// else lands between them); the last one's id, or `None` if the
+    /// execution ended meanwhile.
+    pub fn record_all(&self, kinds: Vec<EventKind>) -> Option<i64> {
+        let now = self.now();
+        let mut previous = self.last_event_id();
+        let last = self.execution.with_state(|s| {
+            if s.status != stepworker::model::ExecutionStatus::Running {
+                return None;
+            }
+            let mut last = None;
+            for kind in kinds {
+                let id = s.history.push_after(now, kind, previous);
+                // Top-level events follow each other without a link.
+                previous = previous.map(|_| id);
+                last = Some(id);
+            }
+            last
+        })?;
+        if let Some(handle) = &self.last_event {
+            handle.store(last, Ordering::Relaxed);
+        }
+        Some(last)
+    }
+
     /// [`Runner::record`] for an event that happened at `at_millis`.
     fn record_at(&self, at_millis: i64, kind: EventKind) -> Option<i64> {
         let previous = self.last_event_id();
@@ -263,9 +295,8 @@ impl Runner {
     }
 
     pub(super) fn end(&self, outcome: Outcome) {
-        if self.execution.finish(self.now(), outcome) {
-            self.core.execution_ended(&self.execution);
-        }
+        self.core
+            .end_execution(&self.execution, self.now(), outcome);
     }
 
     /// Times the execution out (its `TimeoutSeconds` passed).
@@ -406,7 +437,7 @@ impl Runner {
             };
             let output = match Payload::new(output) {
                 Ok(output) => output,
-                Err(e) => return WalkEnd::Failed(error_cause(e)),
+                Err(e) => return WalkEnd::Failed(error_cause(name_oversized_output(&name, e))),
             };
             let assigned_variables = self
                 .exit_assigned
@@ -460,24 +491,50 @@ impl Runner {
     pub fn runtime_cause(&self, state: &State, e: StatesError) -> ErrorCause {
         let failure = ErrorCause {
             error: Some(e.error),
-            cause: Some(format!(
-                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                state.name, self.entered_event_id, e.cause
-            )),
+            cause: Some(self.in_state_cause(state, &e.cause)),
         };
-        if let Some(location) = e.location {
-            self.record_evaluation_failed(state, location, failure.clone());
+        if e.location.is_some() {
+            self.record_evaluation_failed(state, e.location, failure.clone());
         }
         failure
+    }
+
+    /// `cause` after the sentence AWS opens every fault of a state's own
+    /// processing with (paths, expressions, limits; not the failure a task
+    /// or a branch reports).
+    fn in_state_cause(&self, state: &State, cause: &str) -> String {
+        format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). {cause}",
+            state.name, self.entered_event_id
+        )
+    }
+
+    /// `e`, a fault of a Task, Parallel or Map state's own processing
+    /// (its input, output or limits), with the cause AWS gives it; Retry
+    /// and Catch see it like any other error.
+    pub fn state_fault(&self, state: &State, mut e: StatesError) -> StatesError {
+        e.cause = self.in_state_cause(state, &e.cause);
+        e
     }
 
     /// Writes the `EvaluationFailed` event of `error` when an expression
     /// of a JSONata state failed; other errors write nothing here.
     pub fn note_evaluation_failure(&self, state: &State, error: &StatesError) {
-        if let Some(location) = &error.location {
-            let failure = ErrorCause::new(error.error.clone(), error.cause.clone());
-            self.record_evaluation_failed(state, location.clone(), failure);
+        if error.location.is_some() {
+            self.record_evaluation_failure(state, error.location.clone(), error);
         }
+    }
+
+    /// Writes the `EvaluationFailed` event of `error` at `location` (AWS
+    /// leaves the location out for a Map input that is not an array).
+    pub fn record_evaluation_failure(
+        &self,
+        state: &State,
+        location: Option<String>,
+        error: &StatesError,
+    ) {
+        let failure = ErrorCause::new(error.error.clone(), error.cause.clone());
+        self.record_evaluation_failed(state, location, failure);
     }
 
     /// Reading followed (API reference, `EvaluationFailedEventDetails`):
@@ -485,11 +542,16 @@ impl Runner {
     /// JSONata, so a JSONPath path or variable that cannot be read fails
     /// the state without it. It comes before Retry and Catch act, like the
     /// failure event of a task, so a caught evaluation error still shows.
-    fn record_evaluation_failed(&self, state: &State, location: String, failure: ErrorCause) {
+    fn record_evaluation_failed(
+        &self,
+        state: &State,
+        location: Option<String>,
+        failure: ErrorCause,
+    ) {
         if state.is_jsonata() {
             self.record(EventKind::EvaluationFailed(Box::new(EvaluationFailure {
                 state: state.name.clone(),
-                location: Some(location),
+                location,
                 failure,
             })));
         }
@@ -502,6 +564,17 @@ pub(super) fn follow(state: &State, output: Value) -> Transition<'_> {
         Some(next) if !state.end => Transition::Next(next, output),
         _ => Transition::Succeed(output),
     }
+}
+
+/// AWS names the state whose output is over the payload limit (recorded:
+/// LocalStack's `test_states_errors.snapshot.json`, `test_start_large_input`).
+fn name_oversized_output(state: &str, mut e: StatesError) -> StatesError {
+    if e.error == errors::DATA_LIMIT_EXCEEDED {
+        e.cause = format!(
+            "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+        );
+    }
+    e
 }
 
 fn failed(e: StatesError) -> Outcome {

@@ -38,7 +38,7 @@ impl Runner {
         let scheduled = match self.schedule(state, raw) {
             Ok(Some(scheduled)) => scheduled,
             Ok(None) => return Attempt::Halted,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
         };
         let task_id = scheduled.task_id;
         let activity = scheduled.activity.clone();
@@ -71,7 +71,16 @@ impl Runner {
         self.context.set_task_token(&token);
         let effective = self.state_input(state, raw)?;
         let input = Payload::new(effective)?;
-        let events = self.core.tasks.open(task_id);
+        // Booked before the token can be seen, so the execution's end
+        // voids it from then on.
+        self.execution.with_state(|s| {
+            s.task_ids.push(task_id);
+            s.open_tasks.push((task_id, activity.clone()));
+        });
+        let events = self
+            .core
+            .tasks
+            .open(task_id, self.task_log(Box::new(activity_event)));
         let recorded = self.record(EventKind::ActivityScheduled {
             resource: Arc::from(task.resource.as_str()),
             input: input.text.clone(),
@@ -82,10 +91,6 @@ impl Runner {
             self.core.tasks.close(task_id, Closed::ExecutionEnded);
             return Ok(None);
         }
-        self.execution.with_state(|s| {
-            s.task_ids.push(task_id);
-            s.open_tasks.push((task_id, activity.clone()));
-        });
         let queue = self
             .core
             .registry
@@ -136,41 +141,34 @@ impl Runner {
         .await
     }
 
-    /// Applies one worker event.
+    /// Applies one worker event; the task table already wrote its history
+    /// event when it accepted it.
     fn on_task_event(&self, event: TaskEvent) -> Reported {
         match event {
-            TaskEvent::Started {
-                worker_name,
-                at_millis,
-            } => match self.record(EventKind::ActivityStarted { worker_name }) {
-                Some(_) => Reported::Heartbeat(at_millis),
-                None => Reported::End(Attempt::Halted),
-            },
-            TaskEvent::Heartbeat { at_millis } => Reported::Heartbeat(at_millis),
-            TaskEvent::Succeeded { output, value } => {
-                if self
-                    .record(EventKind::ActivitySucceeded {
-                        output: Arc::from(output),
-                    })
-                    .is_none()
-                {
-                    return Reported::End(Attempt::Halted);
-                }
-                Reported::End(Attempt::Done(Ok(*value)))
+            TaskEvent::Started { at_millis, .. } | TaskEvent::Heartbeat { at_millis } => {
+                Reported::Heartbeat(at_millis)
             }
-            TaskEvent::Failed { error, cause } => {
-                let details = ErrorCause {
-                    error: error.clone(),
-                    cause: cause.clone(),
-                };
-                if self.record(EventKind::ActivityFailed(details)).is_none() {
-                    return Reported::End(Attempt::Halted);
-                }
-                Reported::End(Attempt::Done(Err(StatesError::new(
-                    error.unwrap_or_default(),
-                    cause.unwrap_or_default(),
-                ))))
-            }
+            TaskEvent::Succeeded { value, .. } => Reported::End(Attempt::Done(Ok(*value))),
+            TaskEvent::Failed { error, cause } => Reported::End(Attempt::Done(Err(
+                StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default()),
+            ))),
         }
+    }
+}
+
+/// The history event of an activity task's token event.
+fn activity_event(event: &TaskEvent) -> Option<EventKind> {
+    match event {
+        TaskEvent::Started { worker_name, .. } => Some(EventKind::ActivityStarted {
+            worker_name: worker_name.clone(),
+        }),
+        TaskEvent::Heartbeat { .. } => None,
+        TaskEvent::Succeeded { output, .. } => Some(EventKind::ActivitySucceeded {
+            output: output.clone(),
+        }),
+        TaskEvent::Failed { error, cause } => Some(EventKind::ActivityFailed(ErrorCause {
+            error: error.clone(),
+            cause: cause.clone(),
+        })),
     }
 }

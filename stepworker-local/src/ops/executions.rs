@@ -216,9 +216,7 @@ pub fn stop(core: &Arc<Core>, input: StopExecutionInput) -> ApiResult<StopExecut
         error: input.error,
         cause: input.cause,
     });
-    if execution.finish(now, outcome) {
-        core.execution_ended(&execution);
-    }
+    core.end_execution(&execution, now, outcome);
     let stop_millis = execution.with_state(|s| s.stop_millis).unwrap_or(now);
     Ok(StopExecutionOutput {
         stop_date: Timestamp::from_epoch_millis(stop_millis),

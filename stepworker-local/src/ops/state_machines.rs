@@ -16,6 +16,7 @@ use super::executions::execution_does_not_exist;
 use super::page::{page, PageRequest};
 use super::versions::publish_current;
 use crate::arn::Qualifier;
+use crate::asl::definition::{first_label_problem, label_error_message};
 use crate::asl::{express_diagnostics, parse_definition, Definition, DefinitionError};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
@@ -39,6 +40,7 @@ pub fn create(
         input.version_description.as_deref(),
         limits::VERSION_DESCRIPTION,
     )?;
+    check_description_needs_publish(input.version_description.as_deref(), input.publish)?;
     let tags = input.tags.clone().unwrap_or_default();
     validate::tags(&tags)?;
     let definition = parse_for(&input.definition, &machine_type)?;
@@ -220,6 +222,7 @@ pub fn update(
         input.version_description.as_deref(),
         limits::VERSION_DESCRIPTION,
     )?;
+    check_description_needs_publish(input.version_description.as_deref(), input.publish)?;
     let machine_type = core
         .registry
         .lock()
@@ -372,6 +375,12 @@ pub fn deleting(arn: &str) -> ApiError {
 fn parse_for(text: &str, machine_type: &StateMachineType) -> ApiResult<Definition> {
     let invalid = |e: DefinitionError| ApiError::new(ErrorCode::InvalidDefinition, e.to_string());
     let definition = parse_definition(text).map_err(invalid)?;
+    if let Some(problem) = first_label_problem(&definition) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidDefinition,
+            label_error_message(&problem, text),
+        ));
+    }
     if *machine_type == StateMachineType::Express {
         let problems = express_diagnostics(&definition);
         if !problems.is_empty() {
@@ -379,6 +388,21 @@ fn parse_for(text: &str, machine_type: &StateMachineType) -> ApiResult<Definitio
         }
     }
     Ok(definition)
+}
+
+/// AWS refuses a `versionDescription` without `publish: true` (recorded
+/// answer: LocalStack's `test_sfn_api_versioning.snapshot.json`,
+/// `test_create_with_version_description_no_publish`).
+fn check_description_needs_publish(
+    description: Option<&str>,
+    publish: Option<bool>,
+) -> ApiResult<()> {
+    if description.is_some() && publish != Some(true) {
+        return Err(ApiError::validation(
+            "Version description can only be set when publish is true",
+        ));
+    }
+    Ok(())
 }
 
 fn new_revision_id() -> String {

@@ -19,6 +19,7 @@ use super::activities::does_not_exist;
 use crate::activities::{Closed, PollRefused, Refused, TaskEvent};
 use crate::core::{Core, TASK_TOKEN_SCOPE};
 use crate::error::{ApiError, ApiResult};
+use crate::pressure::closed_poll_keeper;
 use crate::stats::Stats;
 use crate::validate::{self, limits};
 
@@ -46,8 +47,12 @@ pub async fn get_activity_task(
     let give_up = Instant::now() + core.config.poll_timeout;
     loop {
         let left = give_up.saturating_duration_since(Instant::now());
+        let keeper = core
+            .pressure
+            .delivers_to_closed_polls()
+            .then(|| closed_poll_keeper(core.clone(), input.worker_name.clone()));
         let polled = queue
-            .poll(left, core.config.max_parked_polls)
+            .poll(left, core.config.max_parked_polls, keeper)
             .await
             .map_err(|PollRefused::TooManyPollers| {
                 ApiError::new(
@@ -88,7 +93,7 @@ pub fn send_success(
         core,
         task_id,
         TaskEvent::Succeeded {
-            output: input.output,
+            output: input.output.into(),
             value: Box::new(value),
         },
     )?;

@@ -20,6 +20,7 @@ use stepworker::model::ErrorCode;
 
 use crate::core::Core;
 use crate::error::ApiError;
+use crate::pressure::Outcome;
 
 pub use dispatch::TARGET_PREFIX;
 pub use response::JSON_10;
@@ -40,12 +41,14 @@ async fn handle(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) 
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            match dispatch::dispatch(&core, target, &body).await {
-                Ok(body) => response::ok(body),
-                Err(e) => {
+            let call = dispatch::dispatch(&core, target, &body);
+            match core.pressure.around(&core, target, &body, call).await {
+                Outcome::Answer(Ok(body)) => response::ok(body),
+                Outcome::Answer(Err(e)) => {
                     tracing::debug!(target, error = %e, "request refused");
                     response::error(&e)
                 }
+                Outcome::ResetConnection => response::connection_reset(),
             }
         }
     }

@@ -22,14 +22,34 @@ pub fn ok(body: Vec<u8>) -> Response {
     with_json(StatusCode::OK, body)
 }
 
-/// A 400 answer with `{"__type","message"}`.
+/// An error answer with `{"__type","message"}` and AWS's status for it (a
+/// message-less error, like AWS's `InternalFailure`, has `__type` only).
 pub fn error(e: &ApiError) -> Response {
-    let body = json!({ "__type": e.wire_type(), "message": e.message() }).to_string();
-    let mut response = with_json(StatusCode::BAD_REQUEST, body.into_bytes());
+    let body = if e.message().is_empty() {
+        json!({ "__type": e.wire_type() })
+    } else {
+        json!({ "__type": e.wire_type(), "message": e.message() })
+    };
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = with_json(status, body.to_string().into_bytes());
     if let Ok(value) = HeaderValue::from_str(e.code().as_str()) {
         response.headers_mut().insert(ERROR_TYPE.clone(), value);
     }
     response
+}
+
+/// No answer at all: a response whose body fails before its first byte.
+/// hyper then drops the connection with the head still unsent, so the
+/// client sees the connection close without a response, as when a network
+/// resets it.
+pub fn connection_reset() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset by the fault plan",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
 }
 
 fn with_json(status: StatusCode, body: Vec<u8>) -> Response {

@@ -1,11 +1,14 @@
 //! The full AWS credential chain (SSO, IMDS, ECS, web identity, assume role,
 //! credential process) through `aws-config`, behind the `aws-config` feature.
 
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::{future, ProvideCredentials};
+use tokio::sync::OnceCell;
 
 use super::config::{Config, ConfigBuilder};
 use super::environment::Environment;
-use super::retry::RetryConfig;
+use super::retry::{RetryConfig, RetryMode};
 use super::timeouts::TimeoutConfig;
 use super::Client;
 
@@ -37,14 +40,28 @@ impl Config {
         if let Some(url) = endpoint {
             builder = builder.endpoint_url(url);
         }
+        if let Some(fips) = sdk.use_fips() {
+            builder = builder.use_fips(fips);
+        }
+        if let Some(dual_stack) = sdk.use_dual_stack() {
+            builder = builder.use_dual_stack(dual_stack);
+        }
         if let Some(provider) = sdk.credentials_provider() {
             builder = builder.credentials_provider(provider);
         }
         if let Some(retry) = sdk.retry_config() {
             let attempts = usize::try_from(retry.max_attempts()).unwrap_or(usize::MAX);
+            let mode = match retry.mode() {
+                aws_config::retry::RetryMode::Adaptive => RetryMode::Adaptive,
+                _ => RetryMode::Standard,
+            };
+            // The SDK's `initial_backoff` is its throttling base (1 s); the
+            // short base of other failures stays this client's.
             builder = builder.retry_config(
                 RetryConfig::standard()
+                    .with_mode(mode)
                     .with_max_attempts(attempts)
+                    .with_throttling_backoff(retry.initial_backoff())
                     .with_max_backoff(retry.max_backoff()),
             );
         }
@@ -74,6 +91,49 @@ impl Client {
     pub async fn load_aws_defaults() -> Self {
         let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
         Self::from_aws_config(&sdk)
+    }
+}
+
+/// The AWS SDKs' default credential chain (environment, profile with SSO,
+/// assume role and credential_process, web identity (EKS IRSA), container
+/// credentials (ECS, EKS Pod Identity), IMDS (EC2)), built on first use:
+/// building it is async, and [`Config::from_env`] is not.
+#[derive(Debug)]
+pub(crate) struct DefaultChain {
+    profile: Option<String>,
+    chain: OnceCell<DefaultCredentialsChain>,
+}
+
+impl DefaultChain {
+    /// The chain for `profile` (the chain's own default when `None`).
+    pub(crate) fn new(profile: Option<&str>) -> Self {
+        Self {
+            profile: profile.map(str::to_owned),
+            chain: OnceCell::new(),
+        }
+    }
+
+    async fn chain(&self) -> &DefaultCredentialsChain {
+        self.chain
+            .get_or_init(|| async {
+                let mut builder = DefaultCredentialsChain::builder();
+                if let Some(profile) = &self.profile {
+                    builder = builder.profile_name(profile);
+                }
+                builder.build().await
+            })
+            .await
+    }
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(
+            async move { self.chain().await.provide_credentials().await },
+        )
     }
 }
 

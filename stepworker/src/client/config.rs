@@ -1,7 +1,8 @@
 //! The client's configuration, built explicitly or loaded like the AWS SDKs do.
 
 use super::credentials::{Credentials, CredentialsSource, ProvideCredentials};
-use super::endpoint::default_endpoint_url;
+use super::error::Error;
+use super::partitions::states_endpoint;
 use super::retry::RetryConfig;
 use super::timeouts::TimeoutConfig;
 
@@ -31,6 +32,9 @@ pub struct Config {
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) user_agent: String,
     pub(crate) host_prefix: bool,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) max_response_size: u64,
 }
 
 impl Config {
@@ -61,14 +65,45 @@ impl Config {
         self.region.as_deref()
     }
 
-    /// The endpoint requests go to: the explicit one, else the region's default
-    /// (empty when neither is known).
+    /// The endpoint requests go to: the explicit one, else the region's
+    /// (in its partition, FIPS and dual-stack as configured); empty when it
+    /// cannot be resolved (see [`Config::resolve_endpoint_url`]).
     pub fn endpoint_url(&self) -> String {
+        self.resolve_endpoint_url().unwrap_or_default()
+    }
+
+    /// The endpoint requests go to, resolved as aws-sdk-sfn does:
+    /// `https://states[-fips].<region>.<partition's DNS suffix>`, the
+    /// dual-stack suffix (`api.aws`, ...) with dual-stack on. FIPS or
+    /// dual-stack with an explicit endpoint is refused, as in the SDKs.
+    pub fn resolve_endpoint_url(&self) -> Result<String, Error> {
         match (&self.endpoint_url, &self.region) {
-            (Some(url), _) => url.clone(),
-            (None, Some(region)) => default_endpoint_url(region),
-            (None, None) => String::new(),
+            (Some(_), _) if self.use_fips => Err(Error::config(
+                "Invalid Configuration: FIPS and custom endpoint are not supported",
+            )),
+            (Some(_), _) if self.use_dual_stack => Err(Error::config(
+                "Invalid Configuration: Dualstack and custom endpoint are not supported",
+            )),
+            (Some(url), _) => Ok(url.clone()),
+            (None, Some(region)) => Ok(states_endpoint(region, self.use_fips, self.use_dual_stack)),
+            (None, None) => Err(Error::config("Invalid Configuration: Missing Region")),
         }
+    }
+
+    /// Whether the FIPS endpoint is used.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether the dual-stack (IPv4 and IPv6) endpoint is used.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// The largest answer body read, in bytes (GetExecutionHistory may read
+    /// eight times as much).
+    pub fn max_response_size(&self) -> u64 {
+        self.max_response_size
     }
 
     /// Whether an endpoint was set explicitly (rather than derived from the region).
@@ -116,6 +151,9 @@ impl Default for ConfigBuilder {
                 timeouts: TimeoutConfig::default(),
                 user_agent: default_user_agent(),
                 host_prefix: true,
+                use_fips: false,
+                use_dual_stack: false,
+                max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             },
         }
     }
@@ -178,12 +216,40 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends requests to the region's FIPS endpoint (`states-fips.`; in
+    /// us-gov-west-1 the regular endpoint, which is FIPS already).
+    /// `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint` in the loaders.
+    pub fn use_fips(mut self, enabled: bool) -> Self {
+        self.config.use_fips = enabled;
+        self
+    }
+
+    /// Sends requests to the region's dual-stack endpoint (IPv4 and IPv6).
+    /// `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint` in the loaders.
+    pub fn use_dual_stack(mut self, enabled: bool) -> Self {
+        self.config.use_dual_stack = enabled;
+        self
+    }
+
+    /// The largest answer body the client reads (default 8 MiB; eight times
+    /// that for GetExecutionHistory, whose pages hold up to 1,000 events).
+    /// A larger answer fails with [`Error::ResponseTooLarge`] instead of
+    /// filling memory.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.config.max_response_size = bytes;
+        self
+    }
+
     /// The configuration. Problems (no region, a bad endpoint URL) surface as
     /// [`Error::Config`](super::Error::Config) on the first call, as in the AWS SDKs.
     pub fn build(self) -> Config {
         self.config
     }
 }
+
+/// Default cap of an answer's body. The largest ordinary answers are a
+/// 1 MB definition or two 256 KiB payloads with their members.
+const DEFAULT_MAX_RESPONSE_SIZE: u64 = 8 * 1024 * 1024;
 
 fn default_user_agent() -> String {
     format!("stepworker/{}", env!("CARGO_PKG_VERSION"))

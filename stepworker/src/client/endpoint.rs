@@ -6,16 +6,6 @@ use http::Uri;
 
 use super::error::Error;
 
-/// The default endpoint of a region.
-pub(crate) fn default_endpoint_url(region: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    format!("https://states.{region}.{suffix}")
-}
-
 /// A parsed endpoint, ready to give the URI of any operation.
 #[derive(Clone, Debug)]
 pub(crate) struct Endpoint {
@@ -89,18 +79,6 @@ fn is_loopback_or_ip(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn default_endpoint_follows_region() {
-        assert_eq!(
-            default_endpoint_url("eu-west-1"),
-            "https://states.eu-west-1.amazonaws.com"
-        );
-        assert_eq!(
-            default_endpoint_url("cn-north-1"),
-            "https://states.cn-north-1.amazonaws.com.cn"
-        );
-    }
 
     #[test]
     fn sync_prefix_goes_on_named_hosts_only() {

@@ -14,20 +14,29 @@ use std::path::{Path, PathBuf};
 pub struct Environment {
     vars: HashMap<String, String>,
     home: Option<PathBuf>,
+    /// Whether this is the process's own environment: only then may a
+    /// loader fall back to the AWS credential chain, which reads the process
+    /// environment and the instance metadata service itself.
+    process: bool,
 }
 
 impl Environment {
     /// The current process's variables (those that are valid UTF-8) and home
     /// directory (`HOME`, else `USERPROFILE`).
     pub fn process() -> Self {
-        Self::from_vars(
+        let mut env = Self::from_vars(
             std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
-        )
+        );
+        env.process = true;
+        env
     }
 
     /// The given variables only; the home directory is taken from their
-    /// `HOME` (else `USERPROFILE`).
+    /// `HOME` (else `USERPROFILE`). Loaders given such an environment never
+    /// fall back to the AWS credential chain (which would read the process
+    /// environment and call the instance metadata service), so what they
+    /// load depends on these variables alone.
     pub fn from_vars<K, V>(vars: impl IntoIterator<Item = (K, V)>) -> Self
     where
         K: Into<String>,
@@ -41,7 +50,16 @@ impl Environment {
             .iter()
             .find_map(|name| vars.get(*name).filter(|v| !v.is_empty()))
             .map(PathBuf::from);
-        Self { vars, home }
+        Self {
+            vars,
+            home,
+            process: false,
+        }
+    }
+
+    /// Whether this is [`Environment::process`].
+    pub fn is_process(&self) -> bool {
+        self.process
     }
 
     /// The value of `name`; an empty value counts as unset, as in the AWS SDKs.
@@ -74,6 +92,7 @@ impl fmt::Debug for Environment {
         f.debug_struct("Environment")
             .field("vars", &names)
             .field("home", &self.home)
+            .field("process", &self.process)
             .finish()
     }
 }

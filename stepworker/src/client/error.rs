@@ -119,6 +119,31 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The answer's body is larger than the client accepts
+    /// ([`ConfigBuilder::max_response_size`](super::ConfigBuilder::max_response_size));
+    /// it was not read further. Not retried: the same call would get the
+    /// same answer.
+    #[error("{operation}: the answer (HTTP {status}) is larger than {limit} bytes")]
+    ResponseTooLarge {
+        /// The operation name.
+        operation: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+}
+
+/// Why a failed call may pass later; decides the retry's delay and its cost
+/// from the retry quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryKind {
+    /// The caller is being throttled: back off from a long base (1 s).
+    Throttling,
+    /// Anything else that may pass on a later try (5xx, transport failures,
+    /// timeouts, a signature refused for clock skew): a short base (50 ms).
+    Transient,
 }
 
 impl Error {
@@ -166,6 +191,18 @@ impl Error {
             Self::Http { status, .. } => *status == 429 || *status >= 500,
             Self::Transport(_) | Self::Timeout { .. } => true,
             _ => false,
+        }
+    }
+
+    /// Whether a later try may pass, and why ([`Error::is_retryable`] with
+    /// the distinction the backoff and the retry quota need).
+    pub fn retry_kind(&self) -> Option<RetryKind> {
+        if self.is_throttling() {
+            Some(RetryKind::Throttling)
+        } else if self.is_retryable() {
+            Some(RetryKind::Transient)
+        } else {
+            None
         }
     }
 
@@ -388,6 +425,34 @@ mod tests {
         for name in ["InvalidArn", "ValidationException", "ExecutionDoesNotExist"] {
             assert!(!service(name, 400).is_retryable(), "{name}");
         }
+    }
+
+    #[test]
+    fn retry_kind_separates_throttling_from_other_transient_failures() {
+        assert_eq!(
+            service("ThrottlingException", 400).retry_kind(),
+            Some(RetryKind::Throttling)
+        );
+        assert_eq!(
+            Error::Http {
+                status: 429,
+                message: String::new(),
+                request_id: None
+            }
+            .retry_kind(),
+            Some(RetryKind::Throttling)
+        );
+        assert_eq!(
+            service("InternalFailure", 500).retry_kind(),
+            Some(RetryKind::Transient)
+        );
+        assert_eq!(service("InvalidArn", 400).retry_kind(), None);
+        let too_large = Error::ResponseTooLarge {
+            operation: "DescribeExecution",
+            status: 200,
+            limit: 10,
+        };
+        assert_eq!(too_large.retry_kind(), None);
     }
 
     #[test]

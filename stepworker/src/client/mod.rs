@@ -10,6 +10,7 @@
 //! # Ok(()) }
 //! ```
 
+mod attempts;
 #[cfg(feature = "aws-config")]
 mod aws_config;
 mod clock_skew;
@@ -23,8 +24,11 @@ mod error_parse;
 mod fluent;
 mod idempotency;
 mod paginator;
+mod partitions;
 mod profile_file;
+mod rate_limiter;
 mod retry;
+mod retry_quota;
 mod service;
 mod signing;
 mod timeouts;
@@ -35,10 +39,11 @@ pub use credentials::{
     CachedProvider, Credentials, CredentialsSource, ProvideCredentials, SharedCredentialsProvider,
 };
 pub use environment::Environment;
-pub use error::{Error, ServiceError, TransportError, TransportErrorKind};
+pub use error::{Error, RetryKind, ServiceError, TransportError, TransportErrorKind};
 pub use fluent::*;
 pub use paginator::{ItemStream, PageStream, Paginator};
-pub use retry::RetryConfig;
+pub use retry::{RateLimitScope, RetryConfig, RetryMode};
+pub use retry_quota::{RetryPermit, RetryQuota};
 pub use service::Client;
 pub use signing::SIGNING_NAME;
 pub use timeouts::{TimeoutConfig, TimeoutConfigBuilder, MIN_LONG_POLL_TIMEOUT};

@@ -4,18 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use backon::Retryable;
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE};
 use tracing::Instrument;
 
+use super::attempts::{CallPolicy, RetryState};
 use super::clock_skew::ClockSkew;
 use super::config::Config;
 use super::endpoint::Endpoint;
 use super::error::Error;
 use super::error_parse::{parse_error_response, request_id};
 use super::idempotency::{fill_idempotency_token, retry_safety};
-use super::retry::full_jitter;
+use super::retry_quota::RetryQuota;
 use super::signing::sign_request;
 use super::transport::{RawResponse, Transport};
 use crate::model::Operation;
@@ -24,9 +24,12 @@ use crate::model::Operation;
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// Prefix of `X-Amz-Target`.
 const TARGET_PREFIX: &str = "AWSStepFunctions.";
+/// The operation the service holds open for up to 60 s.
+const LONG_POLL_OPERATION: &str = "GetActivityTask";
 
-/// A Step Functions client. Cheap to clone: clones share one connection pool
-/// and one credentials cache.
+/// A Step Functions client. Cheap to clone: clones share one connection pool,
+/// one credentials cache, one retry quota and (in adaptive mode) the rate
+/// limiters.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), stepworker::Error> {
@@ -52,6 +55,8 @@ struct Inner {
     ready: Result<Ready, String>,
     /// The service's clock relative to ours, for signing.
     clock: ClockSkew,
+    /// The retry quota and rate limiters every call draws from.
+    retry: RetryState,
 }
 
 struct Ready {
@@ -69,6 +74,7 @@ impl Client {
         }
         Self {
             inner: Arc::new(Inner {
+                retry: RetryState::new(&config.retry),
                 config,
                 ready,
                 clock: ClockSkew::default(),
@@ -93,6 +99,12 @@ impl Client {
         &self.inner.config
     }
 
+    /// The retry quota shared by every call of this client and its clones.
+    /// Callers that keep retrying after a call gave up should draw from it.
+    pub fn retry_quota(&self) -> &RetryQuota {
+        self.inner.retry.quota()
+    }
+
     /// The signed HTTP request `input` would be sent as, without sending it
     /// (to inspect the wire format, or to send it through another HTTP stack).
     pub async fn signed_request<O: Operation>(
@@ -115,13 +127,15 @@ impl Client {
         let body = serialize::<O>(&input)?;
         let timeout = self.inner.config.timeouts.for_operation(O::NAME);
 
-        let response = (|| self.attempt::<O>(ready, body.clone(), timeout))
-            .retry(self.inner.config.retry.backoff())
-            .when(|error| safety.allows_retry(error))
-            .adjust(|_, bound| bound.map(full_jitter))
-            .notify(|error, delay| {
-                tracing::debug!(%error, ?delay, "retrying");
-            })
+        let call = CallPolicy {
+            operation: O::NAME,
+            safety,
+            long_poll: O::NAME == LONG_POLL_OPERATION,
+        };
+        let response = self
+            .inner
+            .retry
+            .run(call, || self.attempt::<O>(ready, body.clone(), timeout))
             .instrument(tracing::debug_span!("step_functions", operation = O::NAME))
             .await?;
         decode::<O>(response)
@@ -200,8 +214,8 @@ impl Ready {
                 "no region: set AWS_REGION, a profile `region`, or Config::builder().region(..)",
             )
         })?;
-        let endpoint = Endpoint::parse(&config.endpoint_url(), config.host_prefix)?;
-        let transport = Transport::new(&config.timeouts, &config.user_agent)?;
+        let endpoint = Endpoint::parse(&config.resolve_endpoint_url()?, config.host_prefix)?;
+        let transport = Transport::new(config)?;
         Ok(Self {
             region,
             endpoint,

@@ -1,12 +1,18 @@
 //! One HTTP exchange over a pooled reqwest client (rustls, no OpenSSL).
+//!
+//! Redirects are never followed: the service does not send them, and
+//! following one would hand a signed request (the session token included)
+//! to whatever host the answer names. A redirect answer is an HTTP error
+//! like any other. Bodies are read up to a cap, so a hostile or broken
+//! endpoint cannot make the client buffer without end.
 
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 
+use super::config::Config;
 use super::error::{Error, TransportError, TransportErrorKind};
-use super::timeouts::TimeoutConfig;
 
 /// Idle pooled connections are closed after this; AWS front ends close idle
 /// connections themselves after about a minute, and reusing one they already
@@ -20,14 +26,20 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
+/// GetExecutionHistory pages carry up to 1,000 events with their data; they
+/// may read this many times the ordinary cap.
+const HISTORY_SIZE_FACTOR: u64 = 8;
+
 /// The connection pool shared by every clone of a client.
 #[derive(Clone, Debug)]
 pub(crate) struct Transport {
     http: reqwest::Client,
+    max_body: u64,
 }
 
 impl Transport {
-    pub(crate) fn new(timeouts: &TimeoutConfig, user_agent: &str) -> Result<Self, Error> {
+    pub(crate) fn new(config: &Config) -> Result<Self, Error> {
+        let timeouts = &config.timeouts;
         // HTTP/1.1 only, as the AWS SDKs speak to Step Functions: a worker holds
         // dozens of 60 s long polls open at once, and on one HTTP/2
         // connection they would queue behind the server's stream limit
@@ -37,10 +49,22 @@ impl Transport {
             .connect_timeout(timeouts.connect_timeout())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .tcp_nodelay(true)
-            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(&config.user_agent)
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { http })
+        Ok(Self {
+            http,
+            max_body: config.max_response_size,
+        })
+    }
+
+    fn body_limit(&self, operation: &str) -> u64 {
+        if operation == "GetExecutionHistory" {
+            self.max_body.saturating_mul(HISTORY_SIZE_FACTOR)
+        } else {
+            self.max_body
+        }
     }
 
     /// Sends `request` and reads the whole answer within `timeout`.
@@ -53,17 +77,37 @@ impl Transport {
         let mut request = reqwest::Request::try_from(request)
             .map_err(|e| Error::config(format!("{operation}: cannot build the request: {e}")))?;
         *request.timeout_mut() = Some(timeout);
-        let response = self
+        let mut response = self
             .http
             .execute(request)
             .await
             .map_err(|e| classify(operation, timeout, e, TransportErrorKind::Request))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let limit = self.body_limit(operation);
+        let too_large = || Error::ResponseTooLarge {
+            operation,
+            status,
+            limit,
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| classify(operation, timeout, e, TransportErrorKind::Body))?;
+            .map_err(|e| classify(operation, timeout, e, TransportErrorKind::Body))?
+        {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
         Ok(RawResponse {
             status,
             headers,

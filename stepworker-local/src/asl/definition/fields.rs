@@ -14,8 +14,10 @@ pub(super) const BRANCH: &[&str] = &["StartAt", "States", "Comment", "QueryLangu
 /// Map `ItemProcessor` fields. AWS refuses `QueryLanguage` here: the states
 /// inside take the machine's language.
 pub(super) const ITEM_PROCESSOR: &[&str] = &["StartAt", "States", "Comment", "ProcessorConfig"];
-/// Legacy Map `Iterator` fields.
-pub(super) const ITERATOR: &[&str] = &["StartAt", "States", "Comment"];
+/// Legacy Map `Iterator` fields. AWS takes a `ProcessorConfig` here too,
+/// INLINE or DISTRIBUTED (recorded: LocalStack's
+/// `test_base_scenarios.snapshot.json`, `test_map_state_legacy_config_*`).
+pub(super) const ITERATOR: &[&str] = &["StartAt", "States", "Comment", "ProcessorConfig"];
 
 /// Fields only JSONPath states may have (AWS rejects them in JSONata
 /// states: `Arguments` and `Output` replace them).

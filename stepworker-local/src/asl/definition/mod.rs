@@ -4,6 +4,7 @@ mod choice_rule;
 mod error;
 mod fields;
 mod jsonata_checks;
+mod label;
 mod language_fields;
 mod location;
 mod parse;
@@ -20,6 +21,7 @@ pub use choice_rule::{
     WildcardPattern,
 };
 pub use error::{DefinitionError, Diagnostic, DiagnosticCode, Severity};
+pub use label::{first_label_problem, label_error_message};
 pub use parse::parse_definition;
 pub use types::{
     Catcher, ChoiceState, Definition, FailState, JitterStrategy, MapJsonata, MapState,

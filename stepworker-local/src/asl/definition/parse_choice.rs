@@ -82,8 +82,16 @@ fn top_level_rule(
 }
 
 /// A JSONata rule's `Condition`: a `{% %}` expression (its value must be a
-/// boolean at run time).
+/// boolean at run time), or a JSON boolean, which AWS takes as a constant
+/// condition (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
+/// `test_choice_condition_constant_jsonata`).
 fn jsonata_condition(obj: &Obj<'_>, cx: &mut ParseContext) -> Read<Condition> {
+    if let Some(constant) = obj.get("Condition").and_then(Value::as_bool) {
+        let text = if constant { "true" } else { "false" };
+        return JsonataExpression::parse(text)
+            .map(Condition::Jsonata)
+            .map_err(|e| invalid_expression(e, obj.at("Condition")));
+    }
     let text = obj.required_str("Condition")?;
     if !is_expression(text) {
         return Err(schema(

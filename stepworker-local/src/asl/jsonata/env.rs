@@ -128,6 +128,12 @@ impl<'a> JsonataEnv<'a> {
             evaluator.evaluate(expression.ast(), &JValue::Null)
         }));
         match evaluated {
+            // A function is no JSON value: AWS refuses it in any field
+            // (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
+            // `test_map_state_items_eval_jsonata_fail[function]`).
+            Ok(Ok(JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. })) => {
+                Err(self.site(expression, field).unsupported_type())
+            }
             Ok(result) => result
                 .map(|value| from_jvalue(&value))
                 .map_err(|e| self.site(expression, field).failed(&e)),
@@ -151,6 +157,18 @@ impl<'a> JsonataEnv<'a> {
         got: &Value,
     ) -> StatesError {
         self.site(expression, field).wrong_type(wanted, got)
+    }
+
+    /// An error for `expression` in `field` that produced `got`, not a
+    /// value of the JSON type `expected` (`array`, ...).
+    pub fn unexpected_type(
+        &self,
+        expression: &JsonataExpression,
+        field: &str,
+        expected: &str,
+        got: &Value,
+    ) -> StatesError {
+        self.site(expression, field).unexpected_type(expected, got)
     }
 
     fn site<'s>(&'s self, expression: &'s JsonataExpression, field: &'s str) -> Site<'s> {

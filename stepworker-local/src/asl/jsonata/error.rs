@@ -42,6 +42,28 @@ impl Site<'_> {
         self.error("returned nothing (undefined).".to_owned())
     }
 
+    /// The value is not of the JSON type the field needs, in AWS's words
+    /// (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
+    /// `test_map_state_items_eval_jsonata_fail[boolean]`).
+    pub fn unexpected_type(&self, expected: &str, got: &serde_json::Value) -> StatesError {
+        let kind = match got {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "boolean",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::Object(_) => "object",
+        };
+        self.error(format!(
+            "returned an unexpected result type. Expected '{expected}', but was '{kind}' for value: {got}"
+        ))
+    }
+
+    /// The expression gave a function, which no field can hold.
+    pub fn unsupported_type(&self) -> StatesError {
+        self.error("returned an unsupported result type.".to_owned())
+    }
+
     /// The value has the wrong type for the field.
     pub fn wrong_type(&self, wanted: &str, got: &serde_json::Value) -> StatesError {
         self.error(format!("returned {got}, but the field needs {wanted}"))

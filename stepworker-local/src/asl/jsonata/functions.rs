@@ -96,10 +96,17 @@ fn range(args: &[JValue]) -> HostFnResult {
             .ok_or_else(|| failure("range", "the arguments must be numbers"))?;
     }
     let [start, end, step] = bounds;
-    from_intrinsic(
-        "range",
-        array::integer_range("$range", start, end, step, MAX_JSONATA_RANGE),
-    )
+    // A JSONata sequence of one item is that item, and AWS returns
+    // `$range(1, 9, 9)` as `1` (recorded: LocalStack's
+    // `test_array_jsonata.snapshot.json`, `test_array_range`).
+    let range =
+        array::integer_range("$range", start, end, step, MAX_JSONATA_RANGE).map(
+            |value| match value {
+                Value::Array(mut items) if items.len() == 1 => items.remove(0),
+                other => other,
+            },
+        );
+    from_intrinsic("range", range)
 }
 
 /// `$hash(data, algorithm)`: lowercase hex digest of a string.

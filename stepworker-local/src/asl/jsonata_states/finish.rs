@@ -109,7 +109,7 @@ pub fn fail_any(
         return Err(StatesError::runtime("Not a Fail state."));
     };
     if !state.is_jsonata() {
-        return crate::asl::fail::fail_error_cause(state, raw);
+        return crate::asl::fail::fail_error_cause(state, raw, &scope);
     }
     let env = env(raw, None, None, scope);
     let text = |literal: &Option<String>, expression: &Option<_>, field: &str| {

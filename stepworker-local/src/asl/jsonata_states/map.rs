@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::env;
 use crate::asl::definition::{MapJsonata, MapState, State};
+use crate::asl::errors;
 use crate::asl::jsonata::JsonataTemplate;
 use crate::asl::map::{map_iteration_inputs, map_limits, set_map_item, MapLimits};
 use crate::asl::path::Scope;
@@ -21,18 +22,24 @@ pub fn map_inputs(
     let Some(jsonata) = &map.jsonata else {
         return map_iteration_inputs(state, map, raw, scope);
     };
+    let env_items = env(raw, None, None, scope);
     let items = match &jsonata.items {
-        Some(items) => items.render(&env(raw, None, None, scope), "Items")?,
-        None => raw.clone(),
-    };
-    let Value::Array(items) = items else {
-        return Err(StatesError::query_evaluation(
-            "Items",
-            format!(
-                "The field 'Items' of the state '{}' must give a JSON array, got {items}",
-                state.name
-            ),
-        ));
+        Some(JsonataTemplate::Expression(expression)) => {
+            match env_items.value(expression, "Items")? {
+                Value::Array(items) => items,
+                other => {
+                    return Err(env_items.unexpected_type(expression, "Items", "array", &other))
+                }
+            }
+        }
+        Some(items) => match items.render(&env_items, "Items")? {
+            Value::Array(items) => items,
+            other => return Err(input_not_an_array(&other)),
+        },
+        None => match raw {
+            Value::Array(items) => items.clone(),
+            other => return Err(input_not_an_array(other)),
+        },
     };
     let Some(selector) = &jsonata.item_selector else {
         return Ok(items);
@@ -50,6 +57,17 @@ pub fn map_inputs(
             selector.render(&env(raw, None, None, item_scope), "ItemSelector")
         })
         .collect()
+}
+
+/// AWS's answer to a JSONata Map state whose input is not an array
+/// (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
+/// `test_map_state_items_input_types[boolean]`: an `EvaluationFailed`
+/// event with no location, then `MapStateFailed`).
+fn input_not_an_array(input: &Value) -> StatesError {
+    StatesError::new(
+        errors::QUERY_EVALUATION_ERROR,
+        format!("Map state input must be an array but was: {input}"),
+    )
 }
 
 /// `MaxConcurrency` and the tolerated failure thresholds.

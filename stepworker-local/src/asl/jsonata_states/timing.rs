@@ -9,7 +9,7 @@ use crate::asl::path::Scope;
 use crate::asl::states_error::StatesError;
 use crate::asl::task::{checked, task_timeouts_in, TaskTimeouts};
 use crate::asl::timestamp::parse_timestamp_millis;
-use crate::asl::wait::{after_seconds, wait_until_millis};
+use crate::asl::wait::{after_seconds, check_delay, plain, wait_until_millis};
 
 /// The Task's timeouts; JSONata `TimeoutSeconds`/`HeartbeatSeconds`
 /// expressions must give positive integers.
@@ -66,7 +66,7 @@ pub fn wait_until_any(
     let StateKind::Wait(spec) = &state.kind else {
         return Err(StatesError::runtime("Not a Wait state."));
     };
-    match spec {
+    let until = match spec {
         WaitState::SecondsExpression(e) => {
             let env = env(raw, None, None, scope);
             positive_integer(&env, e, "Seconds").map(|s| after_seconds(now_millis, s))
@@ -77,10 +77,22 @@ pub fn wait_until_any(
             value
                 .as_str()
                 .and_then(parse_timestamp_millis)
-                .ok_or_else(|| {
-                    env.wrong_type(e, "Timestamp", "an RFC 3339 timestamp string", &value)
-                })
+                .ok_or_else(|| not_a_timestamp(&value))
         }
         _ => wait_until_millis(state, raw, now_millis, &scope),
-    }
+    }?;
+    check_delay(until, now_millis)
+}
+
+/// AWS's words for a JSONata `Timestamp` that is not a timestamp
+/// (recorded: LocalStack's `test_base_scenarios.snapshot.json`,
+/// `test_wait_timestamp_jsonata[INVALID_DATE]` and siblings).
+fn not_a_timestamp(value: &Value) -> StatesError {
+    StatesError::query_evaluation(
+        "Timestamp",
+        format!(
+            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+            plain(value)
+        ),
+    )
 }

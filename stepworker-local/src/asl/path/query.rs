@@ -149,6 +149,27 @@ impl Path {
             && matches!(&self.selector, Selector::Definite(r) if r.is_root())
     }
 
+    /// The reference path of a definite path (members and indexes only).
+    pub fn definite(&self) -> Option<&ReferencePath> {
+        match &self.selector {
+            Selector::Definite(reference) => Some(reference),
+            Selector::Indefinite(_) => None,
+        }
+    }
+
+    /// The document the path reads: the input, the context object or the
+    /// variable; `None` for a variable that is not set.
+    pub fn document<'a>(&self, input: &'a Value, scope: &'a dyn DataScope) -> Option<&'a Value> {
+        match self.root {
+            PathRoot::Input => Some(input),
+            PathRoot::Context => Some(scope.context()),
+            PathRoot::Variable => self
+                .variable
+                .as_deref()
+                .and_then(|name| scope.variable(name)),
+        }
+    }
+
     /// Evaluates the path: the node for a definite path, an array of all
     /// matches for an indefinite one.
     pub fn select(&self, input: &Value, scope: &dyn DataScope) -> Result<Value, PathNotFound> {

@@ -4,6 +4,7 @@ mod activity_load;
 mod execution_steps;
 mod graph_svg;
 mod pages;
+mod pressure;
 
 use axum::routing::get;
 use axum::Router;
@@ -23,5 +24,6 @@ pub fn router<B: ConsoleBackend>(backend: B) -> Router {
         .route("/console/graph.svg", get(graph_svg::graph::<B>))
         .route("/console/steps", get(execution_steps::steps::<B>))
         .route("/console/activities", get(activity_load::activities::<B>))
+        .route("/console/pressure", get(pressure::pressure::<B>))
         .with_state(backend)
 }

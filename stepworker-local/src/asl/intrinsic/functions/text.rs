@@ -21,8 +21,8 @@ pub fn split_placeholders(template: &str) -> Vec<FormatPiece> {
     pieces
 }
 
-/// `States.Format(template, args...)`: each `{}` takes the next argument;
-/// strings go in as they are, other values as their JSON text.
+/// `States.Format(template, args...)`: each `{}` takes the next argument,
+/// written as [`java_text`] writes it.
 pub fn format(pieces: &[FormatPiece], values: &[Value]) -> Result<Value, IntrinsicError> {
     let placeholders = pieces
         .iter()
@@ -39,14 +39,49 @@ pub fn format(pieces: &[FormatPiece], values: &[Value]) -> Result<Value, Intrins
     for piece in pieces {
         match piece {
             FormatPiece::Text(text) => out.push_str(text),
-            FormatPiece::Placeholder => match values.next() {
-                Some(Value::String(s)) => out.push_str(s),
-                Some(other) => out.push_str(&other.to_string()),
-                None => {}
-            },
+            FormatPiece::Placeholder => {
+                if let Some(value) = values.next() {
+                    java_text(value, &mut out);
+                }
+            }
         }
     }
     Ok(Value::String(out))
+}
+
+/// Writes `value` the way AWS's States.Format prints an argument: strings
+/// as they are, numbers, booleans and null as JSON, and objects and arrays
+/// in Java's collection style, `{Arg1=1, Arg2=[]}` and `[a, b]`, strings
+/// inside them unquoted (recorded: LocalStack's `test_generic.snapshot.json`,
+/// `test_format_2`, `Formatting arguments fst={Arg1=1, Arg2=[]} ...`, and
+/// `test_context_json_path`, an object of two strings as `{Id=arn:..., Name=...}`).
+pub fn java_text(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => out.push_str(s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                java_text(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (key, member)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(key);
+                out.push('=');
+                java_text(member, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// `States.StringSplit(string, delimiters)`: splits at every character of

@@ -1,0 +1,192 @@
+//! The binary's pressure flags: `--quotas aws` with `--region`, `--quota`,
+//! `--faults FILE`, `--profile aws-pressure`, and the errors that stop it
+//! at start.
+
+mod pressure_support;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use pressure_support::call;
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_stepworker-local");
+
+fn engine_command() -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .args(["--port", "0"])
+        .env_remove("SFN_MOCK_CONFIG")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// A file in a fresh temporary directory with `contents`.
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "stepworker-local-pressure-cli-{}-{name}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+/// The engine's address, read from the line it prints.
+async fn address_of(child: &mut Child) -> std::net::SocketAddr {
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        BufReader::new(stdout).read_line(&mut line),
+    )
+    .await
+    .expect("the engine prints its endpoint")
+    .expect("stdout readable");
+    let endpoint = line.trim().rsplit(' ').next().expect("endpoint");
+    endpoint
+        .trim_start_matches("http://")
+        .parse()
+        .expect("an address")
+}
+
+/// Runs the binary with `args`, expecting it to refuse to start; its stderr.
+async fn refused(args: &[&str]) -> String {
+    let child = engine_command().args(args).spawn().expect("binary starts");
+    let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("the engine exits")
+        .expect("output");
+    assert!(!output.status.success(), "{args:?} must stop the engine");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Calls DescribeExecution on a missing execution until throttled; the
+/// calls that passed and the seconds that took. The system clock refills
+/// the bucket meanwhile, so the count is at least the bucket size and at
+/// most what the refill rate could add in that time.
+async fn describe_calls_before_throttle(addr: std::net::SocketAddr, region: &str) -> (u64, u64) {
+    let body = json!({
+        "executionArn": format!("arn:aws:states:{region}:123456789012:execution:m:e")
+    });
+    let started = Instant::now();
+    for passed in 0..1_000 {
+        let answer = call(addr, "DescribeExecution", &body).await;
+        if answer.error_name() == Some("ThrottlingException") {
+            return (passed, started.elapsed().as_secs() + 1);
+        }
+    }
+    panic!("DescribeExecution was never throttled");
+}
+
+#[tokio::test]
+async fn quotas_aws_sizes_buckets_by_region() {
+    for (region, size, refill) in [("ap-southeast-2", 250, 10), ("us-east-1", 300, 15)] {
+        let mut child = engine_command()
+            .args(["--quotas", "aws", "--region", region])
+            .spawn()
+            .expect("binary starts");
+        let addr = address_of(&mut child).await;
+        let (passed, seconds) = describe_calls_before_throttle(addr, region).await;
+        assert!(
+            passed >= size && passed <= size + refill * seconds,
+            "{region}: throttled after {passed} calls in {seconds} s; bucket {size}, refill {refill}/s"
+        );
+        child.kill().await.expect("engine stops");
+    }
+}
+
+#[tokio::test]
+async fn the_profile_turns_on_aws_quotas_and_a_quota_flag_wins() {
+    let mut child = engine_command()
+        .args(["--profile", "aws-pressure", "--quota", "ListActivities=2:0"])
+        .spawn()
+        .expect("binary starts");
+    let addr = address_of(&mut child).await;
+    let (passed, seconds) = describe_calls_before_throttle(addr, "us-east-1").await;
+    assert!((300..=300 + 15 * seconds).contains(&passed), "{passed}");
+    let statuses = [
+        call(addr, "ListActivities", &json!({})).await.status(),
+        call(addr, "ListActivities", &json!({})).await.status(),
+        call(addr, "ListActivities", &json!({})).await.status(),
+    ];
+    assert_eq!(statuses, [200, 200, 400]);
+    child.kill().await.expect("engine stops");
+}
+
+#[tokio::test]
+async fn a_faults_file_is_loaded() {
+    let file = temp_file(
+        "throttle-all.json",
+        r#"{"seed": 1, "operations": {"ListActivities": {"throttle": 1.0}}}"#,
+    );
+    let mut child = engine_command()
+        .arg("--faults")
+        .arg(&file)
+        .spawn()
+        .expect("binary starts");
+    let addr = address_of(&mut child).await;
+    let answer = call(addr, "ListActivities", &json!({})).await;
+    assert_eq!(answer.error_name(), Some("ThrottlingException"));
+    assert_eq!(
+        call(addr, "ListStateMachines", &json!({})).await.status(),
+        200
+    );
+    child.kill().await.expect("engine stops");
+}
+
+#[tokio::test]
+async fn bad_quota_flags_stop_the_start_naming_the_problem() {
+    let unknown = refused(&["--quota", "GetActivityTasks=20:10"]).await;
+    assert!(unknown.contains("'GetActivityTasks'"), "{unknown}");
+    let shape = refused(&["--quota", "GetActivityTask=20"]).await;
+    assert!(shape.contains("SIZE:REFILL"), "{shape}");
+    let number = refused(&["--quota", "GetActivityTask=lots:10"]).await;
+    assert!(number.contains("'lots'"), "{number}");
+    let set = refused(&["--quotas", "gcp"]).await;
+    assert!(set.contains("gcp"), "{set}");
+    let profile = refused(&["--profile", "gentle"]).await;
+    assert!(profile.contains("gentle"), "{profile}");
+}
+
+#[tokio::test]
+async fn bad_faults_files_stop_the_start_with_the_json_pointer() {
+    let cases = [
+        (
+            "typo.json",
+            r#"{"operations": {"*": {"throttel": 0.1}}}"#,
+            "/operations/*/throttel",
+        ),
+        (
+            "rate.json",
+            r#"{"operations": {"SendTaskSuccess": {"resetAfterEffect": 1.5}}}"#,
+            "/operations/SendTaskSuccess/resetAfterEffect",
+        ),
+        (
+            "name.json",
+            r#"{"operations": {"SendTaskSucess": {}}}"#,
+            "/operations/SendTaskSucess",
+        ),
+        (
+            "latency.json",
+            r#"{"operations": {"*": {"latency": {"rate": 0.5, "minMs": "fast", "maxMs": 9}}}}"#,
+            "/operations/*/latency/minMs",
+        ),
+    ];
+    for (name, contents, pointer) in cases {
+        let file = temp_file(name, contents);
+        let stderr = refused(&["--faults", file.to_str().expect("utf-8 path")]).await;
+        assert!(stderr.contains(name), "{stderr}");
+        assert!(stderr.contains(&format!("at {pointer}:")), "{stderr}");
+    }
+    let missing = refused(&["--faults", "/nonexistent/faults.json"]).await;
+    assert!(missing.contains("/nonexistent/faults.json"), "{missing}");
+}
