@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use super::identity::{default_worker_name, MAX_WORKER_NAME_CHARS};
 use super::runtime::Runtime;
 use super::service::TaskService;
 use super::shutdown_phases::{ShutdownPhases, ShutdownTiming};
-use super::slots::Slots;
+use super::slots::{ActivityLimits, ActivitySlots, Slots};
 use super::{Activity, Worker};
 
 /// Default number of tasks one worker runs at once.
@@ -54,6 +55,7 @@ pub struct WorkerBuilder {
     shutdown: ShutdownTiming,
     heartbeat_interval: Duration,
     cancel_grace: Duration,
+    limits: BTreeMap<String, ActivityLimits>,
 }
 
 impl std::fmt::Debug for WorkerBuilder {
@@ -92,6 +94,7 @@ impl WorkerBuilder {
             },
             heartbeat_interval: DEFAULT_HEARTBEAT_INTERVAL,
             cancel_grace: DEFAULT_CANCEL_GRACE,
+            limits: BTreeMap::new(),
         }
     }
 
@@ -142,8 +145,36 @@ impl WorkerBuilder {
 
     /// How many tasks run at once, across all activities (at least 1). A poll
     /// in flight holds a slot too, so a task is only taken when it can start.
+    ///
+    /// Each activity has one of these slots to itself, so a busy activity
+    /// never keeps another from polling; a concurrency below the number of
+    /// activities is raised to it.
     pub fn concurrency(mut self, slots: usize) -> Self {
         self.concurrency = slots.max(1);
+        self
+    }
+
+    /// Caps the tasks of the activity named `activity` running at once,
+    /// below the worker's [`concurrency`](WorkerBuilder::concurrency): for a
+    /// step that calls a fragile downstream. An unknown name makes
+    /// [`Worker::run`] fail with
+    /// [`WorkerError::UnknownActivity`](super::WorkerError::UnknownActivity).
+    pub fn max_concurrent_tasks_of(mut self, activity: &str, max: usize) -> Self {
+        self.limits
+            .entry(activity.to_owned())
+            .or_default()
+            .max_concurrent = Some(max.max(1));
+        self
+    }
+
+    /// Caps the tasks of the activity named `activity` this worker starts per
+    /// second, spaced evenly (each poll waits its turn, so no task is taken
+    /// early). A rate that is not a positive number sets no cap.
+    pub fn max_tasks_per_second_of(mut self, activity: &str, per_second: f64) -> Self {
+        self.limits
+            .entry(activity.to_owned())
+            .or_default()
+            .max_per_second = Some(per_second);
         self
     }
 
@@ -243,11 +274,24 @@ impl WorkerBuilder {
             .iter()
             .map(|activity| Arc::new(ActivityHealthCell::new(&activity.name)))
             .collect();
+        let activity_slots = self
+            .activities
+            .iter()
+            .map(|activity| {
+                let limits = self
+                    .limits
+                    .get(&*activity.name)
+                    .copied()
+                    .unwrap_or_default();
+                Arc::new(ActivitySlots::new(limits))
+            })
+            .collect();
         let runtime = Runtime {
+            activity_slots,
             health,
             service: self.service,
             worker_name: self.worker_name.unwrap_or_else(default_worker_name),
-            slots: Slots::new(self.concurrency),
+            slots: Slots::new(self.concurrency, self.activities.len()),
             shutdown: ShutdownPhases::default(),
             pollers: TaskTracker::new(),
             tasks: TaskTracker::new(),
@@ -259,6 +303,7 @@ impl WorkerBuilder {
             activities: self.activities,
             pollers: self.pollers,
             shutdown: self.shutdown,
+            limited: self.limits.into_keys().collect(),
         }
     }
 }

@@ -58,7 +58,13 @@ impl WorkerHandle {
 
     /// Concurrency slots held right now, by running tasks and open polls.
     pub fn slots_in_use(&self) -> usize {
-        self.runtime.slots.in_use()
+        let runtime = &self.runtime;
+        let own_free = runtime
+            .activity_slots
+            .iter()
+            .filter(|slots| !slots.reserved_in_use())
+            .count();
+        runtime.slots.capacity() - runtime.slots.available() - own_free
     }
 }
 

@@ -12,7 +12,7 @@ use super::metrics;
 use super::poller_count::PollerCount;
 use super::runtime::Runtime;
 use super::service::PolledTask;
-use super::slots::Slot;
+use super::slots::{ActivitySlots, Slot};
 use super::task::run_task;
 
 /// First wait after a failed poll; it doubles up to [`MAX_POLL_RETRY`].
@@ -27,6 +27,7 @@ pub(crate) struct PollTarget {
     pub(crate) arn: Arc<str>,
     pub(crate) count: PollerCount,
     pub(crate) health: Arc<ActivityHealthCell>,
+    pub(crate) slots: Arc<ActivitySlots>,
 }
 
 /// Starts one more poller for `target` (already counted).
@@ -46,7 +47,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
         let slot = tokio::select! {
             biased;
             () = runtime.shutdown.requested.cancelled() => return,
-            slot = runtime.slots.acquire(name) => slot,
+            slot = runtime.slots.acquire(name, &target.slots) => slot,
         };
         metrics::poll(name);
         // Shutdown lets an open poll run on until the cut: the service may

@@ -30,9 +30,10 @@ const MAX_RETRY: Duration = Duration::from_secs(60);
 pub(crate) async fn register_then_poll(
     runtime: Arc<Runtime>,
     activity: Arc<RegisteredActivity>,
-    health: Arc<health::ActivityHealthCell>,
+    index: usize,
     pollers: (usize, usize),
 ) {
+    let health = Arc::clone(&runtime.health[index]);
     let arn = match &activity.arn {
         Some(arn) => Arc::clone(arn),
         None => match register(&runtime, &activity, &health).await {
@@ -46,6 +47,7 @@ pub(crate) async fn register_then_poll(
         arn,
         count: PollerCount::new(pollers.0, pollers.1),
         health,
+        slots: Arc::clone(&runtime.activity_slots[index]),
     });
     for _ in 0..target.count.initial() {
         target.count.started();

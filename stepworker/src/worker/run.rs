@@ -41,6 +41,8 @@ pub struct Worker {
     /// Pollers per activity: (minimum, maximum).
     pub(crate) pollers: (usize, usize),
     pub(crate) shutdown: ShutdownTiming,
+    /// Activities given limits, checked against those added.
+    pub(crate) limited: Vec<String>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -112,11 +114,11 @@ impl Worker {
 
         // Each activity registers and starts polling on its own: one that
         // cannot register (yet) does not keep the others from serving.
-        for (activity, health) in self.activities.iter().zip(&self.runtime.health) {
+        for (index, activity) in self.activities.iter().enumerate() {
             self.runtime.pollers.spawn(register_then_poll(
                 Arc::clone(&self.runtime),
                 Arc::clone(activity),
-                Arc::clone(health),
+                index,
                 self.pollers,
             ));
         }
@@ -145,6 +147,13 @@ impl Worker {
             .find_map(|a| a.arn.as_ref().filter(|arn| activity_name_of(arn).is_none()))
         {
             return Err(WorkerError::InvalidActivityArn(bad.to_string()));
+        }
+        if let Some(unknown) = self
+            .limited
+            .iter()
+            .find(|name| !self.activities.iter().any(|a| &*a.name == name.as_str()))
+        {
+            return Err(WorkerError::UnknownActivity(unknown.clone()));
         }
         let mut names = HashSet::new();
         match self.activities.iter().find(|a| !names.insert(&a.name)) {

@@ -8,7 +8,7 @@ use tokio_util::task::TaskTracker;
 use super::health::ActivityHealthCell;
 use super::service::TaskService;
 use super::shutdown_phases::ShutdownPhases;
-use super::slots::Slots;
+use super::slots::{ActivitySlots, Slots};
 
 /// The shared state of a running worker.
 pub(crate) struct Runtime {
@@ -22,6 +22,9 @@ pub(crate) struct Runtime {
     pub(crate) pollers: TaskTracker,
     /// Every running task, so shutdown can wait for them.
     pub(crate) tasks: TaskTracker,
+    /// The slots of each activity (its own one and its caps), in the order
+    /// they were added.
+    pub(crate) activity_slots: Vec<Arc<ActivitySlots>>,
     /// The health of each activity, in the order they were added.
     pub(crate) health: Vec<Arc<ActivityHealthCell>>,
     /// Heartbeat interval of activities without a heartbeat hint.
