@@ -167,7 +167,7 @@ impl Runner {
         succeeded: &[bool],
         failure: Option<StatesError>,
     ) -> Attempt {
-        let halted = self.is_cancelled() || !self.execution.is_running();
+        let halted = self.is_cancelled() || !self.run_goes_on();
         if failure.is_none() && !halted {
             return match self.record(EventKind::StateSucceeded { state_type }) {
                 Some(_) => Attempt::Done(Ok(Value::Array(outputs))),
