@@ -562,3 +562,20 @@ async fn an_output_over_256_kib_names_the_state() {
         ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
     );
 }
+
+// States.ResultPathMatchFailure (guide, "Error names"): the cause opens with
+// AWS's sentence naming the state once, like every other state fault; the
+// rest of the sentence has no recorded AWS wording.
+#[tokio::test]
+async fn a_result_path_that_cannot_be_applied_is_prefixed_once() {
+    let api = Api::start().await;
+    let definition = one(
+        "P",
+        json!({"Type": "Pass", "Result": 1, "ResultPath": "$.a.b"}),
+    );
+    let (error, cause) = failed(&api, definition, json!({"a": "x"})).await;
+    assert_eq!(error, "States.ResultPathMatchFailure");
+    let prefix = in_state("P", 2, "");
+    assert!(cause.starts_with(&prefix), "{cause}");
+    assert_eq!(cause.matches("An error occurred").count(), 1, "{cause}");
+}

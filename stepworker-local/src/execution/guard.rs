@@ -21,6 +21,8 @@ pub(super) fn spawn_guarded<F>(core: Arc<Core>, execution: Arc<Execution>, walk:
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    // The run this task walks: a panic ends that run, never a later redrive.
+    let run = execution.with_state(|s| s.redrive.count);
     tokio::spawn(async move {
         if AssertUnwindSafe(walk).catch_unwind().await.is_err() {
             tracing::error!(
@@ -33,7 +35,7 @@ where
             };
             core.end_execution(
                 &execution,
-                None,
+                Some(run),
                 core.now_millis(),
                 Outcome::Failed(failure),
             );
