@@ -24,7 +24,7 @@ mod runner;
 mod task;
 mod task_log;
 
-pub use history::ErrorCause;
+pub use history::{ErrorCause, Event};
 
 pub use record::{Execution, Outcome};
 pub use redrive::{spawn_redriven, Redriven};
