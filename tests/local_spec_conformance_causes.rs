@@ -426,8 +426,9 @@ fn jsonpath_map(field: &str, path: &str, distributed: bool) -> Value {
 
 // Recorded: `test_base_scenarios.snapshot.json`, `test_max_concurrency_path[NoNumber]`
 // and `[max_concurrency_value0]` (an object), `test_map_state_tolerated_failure_count_path[...]`
-// and `test_map_state_tolerated_failure_percentage_path[...]`; the history
-// goes from MapStateEntered straight to ExecutionFailed.
+// and `test_map_state_tolerated_failure_percentage_path[...]`. The inline
+// Map fails from MapStateEntered; the Distributed Map reads its thresholds
+// after MapStateStarted, and neither writes MapStateFailed.
 #[tokio::test]
 async fn map_limit_paths_that_name_no_valid_number() {
     let api = Api::start().await;
@@ -444,6 +445,8 @@ async fn map_limit_paths_that_name_no_valid_number() {
          "The ToleratedFailurePercentagePath field refers to value \"NoNumber\" which is not a valid float: $.ToleratedFailurePercentage"),
         ("ToleratedFailurePercentagePath", "$.ToleratedFailurePercentage", json!(-1.1),
          "ToleratedFailurePercentage must be between 0 and 100."),
+        ("ToleratedFailurePercentagePath", "$.ToleratedFailurePercentage", json!(100.1),
+         "ToleratedFailurePercentage must be between 0 and 100."),
     ];
     for (field, path, value, cause) in cases {
         let distributed = field != "MaxConcurrencyPath";
@@ -453,10 +456,37 @@ async fn map_limit_paths_that_name_no_valid_number() {
             failed_history(&api, jsonpath_map(field, path, distributed), input).await;
         assert_eq!(done["error"], "States.Runtime", "{field}");
         assert_eq!(done["cause"], in_state("MapState", 2, cause));
-        assert_eq!(
-            types,
-            ["ExecutionStarted", "MapStateEntered", "ExecutionFailed"]
-        );
+        let expected: &[&str] = if distributed {
+            &[
+                "ExecutionStarted",
+                "MapStateEntered",
+                "MapStateStarted",
+                "ExecutionFailed",
+            ]
+        } else {
+            &["ExecutionStarted", "MapStateEntered", "ExecutionFailed"]
+        };
+        assert_eq!(types, expected, "{field}");
+    }
+}
+
+// Recorded: `test_map_state_tolerated_failure_percentage_path[0|1|1.1|100]`
+// and `test_map_state_tolerated_failure_count_path[0|1]`: values in range
+// run the Map Run.
+#[tokio::test]
+async fn map_limit_paths_in_range_run() {
+    let api = Api::start().await;
+    for (field, value) in [
+        ("ToleratedFailurePercentagePath", json!(0)),
+        ("ToleratedFailurePercentagePath", json!(1.1)),
+        ("ToleratedFailurePercentagePath", json!(100)),
+        ("ToleratedFailureCountPath", json!(0)),
+        ("ToleratedFailureCountPath", json!(1)),
+    ] {
+        let definition = jsonpath_map(field, "$.Limit", true);
+        let done = run(&api, definition, json!({"Values": [0], "Limit": value})).await;
+        assert_eq!(done["status"], "SUCCEEDED", "{field} {value}: {done}");
+        assert_eq!(spec::output(&done), json!([0]));
     }
 }
 
@@ -531,4 +561,21 @@ async fn an_output_over_256_kib_names_the_state() {
         types,
         ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
     );
+}
+
+// States.ResultPathMatchFailure (guide, "Error names"): the cause opens with
+// AWS's sentence naming the state once, like every other state fault; the
+// rest of the sentence has no recorded AWS wording.
+#[tokio::test]
+async fn a_result_path_that_cannot_be_applied_is_prefixed_once() {
+    let api = Api::start().await;
+    let definition = one(
+        "P",
+        json!({"Type": "Pass", "Result": 1, "ResultPath": "$.a.b"}),
+    );
+    let (error, cause) = failed(&api, definition, json!({"a": "x"})).await;
+    assert_eq!(error, "States.ResultPathMatchFailure");
+    let prefix = in_state("P", 2, "");
+    assert!(cause.starts_with(&prefix), "{cause}");
+    assert_eq!(cause.matches("An error occurred").count(), 1, "{cause}");
 }

@@ -299,3 +299,28 @@ async fn a_jsonata_condition_may_be_a_boolean_constant() {
     let (_, cause) = failed(&api, choice(false), json!({})).await;
     assert_eq!(cause, "Condition is false");
 }
+
+// Recorded: `test_math_operations_jsonata.snapshot.json`,
+// `test_math_random_seeded`: calling a function that does not exist is
+// JSONata's T1006, worded as jsonata-js words it.
+#[tokio::test]
+async fn calling_an_unknown_jsonata_function_is_t1006() {
+    let api = Api::start().await;
+    let definition = json!({
+        "QueryLanguage": "JSONata",
+        "StartAt": "State_0",
+        "States": {"State_0": {
+            "Type": "Pass",
+            "Output": {"FunctionResult": "{% $randomSeeded($states.input.FunctionInput.fst) %}"},
+            "End": true
+        }}
+    });
+    let (error, cause) = failed(&api, definition, json!({"FunctionInput": {"fst": 3}})).await;
+    assert_eq!(error, "States.QueryEvaluationError");
+    assert_eq!(
+        cause,
+        "An error occurred while executing the state 'State_0' (entered at the event id #2). \
+         The JSONata expression '$randomSeeded($states.input.FunctionInput.fst)' specified for the \
+         field 'Output/FunctionResult' threw an error during evaluation. T1006: Attempted to invoke a non-function"
+    );
+}

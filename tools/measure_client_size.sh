@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds the two minimal DescribeStateMachine programs (stepworker's client and
-# aws-sdk-sfn) in release and prints their sizes, as built and stripped.
+# aws-sdk-sfn) in release and prints their sizes, as built and stripped. Each
+# in its smallest form: aws-sdk-sfn without aws-config, stepworker without its
+# default `aws-config` feature (the credential chain).
 # Usage: tools/measure_client_size.sh   (from anywhere in the repository)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 examples=(client_size_stepworker client_size_aws_sdk_sfn)
 
-cargo build --release -p stepworker "${examples[@]/#/--example=}" >&2
+# The comparison package takes stepworker with default-features = false.
+cargo build --release -p stepworker-client-comparison "${examples[@]/#/--example=}" >&2
 
 target_dir="$(cargo metadata --format-version 1 --no-deps \
   | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"

@@ -190,3 +190,66 @@ async fn bad_faults_files_stop_the_start_with_the_json_pointer() {
     let missing = refused(&["--faults", "/nonexistent/faults.json"]).await;
     assert!(missing.contains("/nonexistent/faults.json"), "{missing}");
 }
+
+/// GET on the engine's console route `path`, as JSON.
+async fn console_json(addr: std::net::SocketAddr, path: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("read");
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .unwrap_or("");
+    serde_json::from_str(body).expect("JSON")
+}
+
+/// Abandons a parked poll; whether the engine kept it parked, as the
+/// console reports.
+async fn abandoned_poll_is_kept(args: &[&str]) -> bool {
+    let mut child = engine_command().args(args).spawn().expect("binary starts");
+    let addr = address_of(&mut child).await;
+    let created = call(addr, "CreateActivity", &json!({"name": "a"}))
+        .await
+        .ok();
+    let poll = json!({"activityArn": created["activityArn"], "workerName": "gone"});
+    let stream = pressure_support::open(addr, "GetActivityTask", &poll).await;
+    let mut parked = false;
+    for _ in 0..400 {
+        let activities = console_json(addr, "/console/activities").await;
+        if activities[0]["load"]["parkedPolls"] == 1 {
+            parked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(parked, "the poll parks");
+    drop(stream);
+    let mut kept = false;
+    for _ in 0..400 {
+        let report = console_json(addr, "/console/pressure").await;
+        let parked =
+            console_json(addr, "/console/activities").await[0]["load"]["parkedPolls"].clone();
+        if report["closedPollsKept"] == 1 {
+            assert_eq!(parked, 1, "a kept poll stays parked");
+            kept = true;
+            break;
+        }
+        if parked == 0 {
+            assert_eq!(report["closedPollsKept"], 0);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().await.expect("engine stops");
+    kept
+}
+
+#[tokio::test]
+async fn closed_polls_are_kept_only_when_asked() {
+    assert!(abandoned_poll_is_kept(&["--deliver-to-closed-polls"]).await);
+    assert!(abandoned_poll_is_kept(&["--profile", "aws-pressure"]).await);
+    assert!(!abandoned_poll_is_kept(&[]).await);
+}

@@ -350,3 +350,30 @@ async fn eventually_status(scene: &Scene, want: &str) {
     }
     panic!("the execution did not reach {want}");
 }
+
+/// A GetActivityTask reset after it took effect is how AWS loses a task on
+/// the wire: the service marked it started, the worker never saw it.
+#[tokio::test]
+async fn a_poll_reset_after_effect_starts_a_task_nobody_received() {
+    let faults = Faults::seeded(0)
+        .operation(
+            "GetActivityTask",
+            OperationFaults {
+                reset_after_effect: 1.0,
+                ..Default::default()
+            },
+        )
+        .expect("valid plan");
+    let scene = scene(faults).await;
+    let poll = json!({"activityArn": scene.activity, "workerName": "w"});
+    assert_eq!(
+        call(scene.engine.local_addr(), "GetActivityTask", &poll).await,
+        Wire::Reset
+    );
+    assert!(scene
+        .history_types()
+        .await
+        .contains(&"ActivityStarted".to_owned()));
+    assert_eq!(scene.engine.stats().tasks_delivered, 1);
+    assert_eq!(scene.status().await, "RUNNING");
+}

@@ -143,3 +143,25 @@ fn retry_mode_and_attempts_come_from_the_environment() {
     let zero = Environment::from_vars([("AWS_MAX_ATTEMPTS", "0")]);
     assert!(Config::from_environment(&zero).is_err());
 }
+
+#[tokio::test]
+async fn the_delay_the_service_asks_for_is_kept_on_the_error() {
+    let server = TestServer::always(
+        Reply::error(400, "ThrottlingException", "Rate exceeded")
+            .with_header("x-amz-retry-after", "1500"),
+    )
+    .await;
+    let client = Client::new(
+        server
+            .config()
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    );
+    let err = client
+        .describe_execution()
+        .execution_arn(ARN)
+        .send()
+        .await
+        .expect_err("throttled");
+    assert_eq!(err.retry_after(), Some(Duration::from_millis(1500)));
+}

@@ -26,7 +26,42 @@ use super::operation_name;
 struct FileFaults {
     #[serde(default)]
     seed: u64,
-    operations: BTreeMap<String, FileOperation>,
+    operations: Operations,
+}
+
+/// The `operations` object; a name given twice is an error, where a map
+/// would silently keep the last entry.
+struct Operations(BTreeMap<String, FileOperation>);
+
+impl<'de> Deserialize<'de> for Operations {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = Operations;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of operation names")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Operations, A::Error> {
+                let mut entries = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if entries.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format!(
+                            "operation '{name}' appears twice"
+                        )));
+                    }
+                    let entry = map.next_value::<FileOperation>()?;
+                    entries.insert(name, entry);
+                }
+                Ok(Operations(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
 }
 
 #[derive(Deserialize)]
@@ -70,7 +105,7 @@ impl Faults {
         let file: FileFaults = serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|e| PressureError::new(source, &pointer(e.path()), e.inner().to_string()))?;
         let mut faults = Faults::seeded(file.seed);
-        for (name, entry) in file.operations {
+        for (name, entry) in file.operations.0 {
             let at = format!("/operations/{}", escape(&name));
             let entry = OperationFaults {
                 throttle: entry.throttle,
@@ -176,6 +211,9 @@ mod tests {
         assert_eq!(sum.pointer, "/operations/*");
         let top = error(r#"{"seed": 1, "operations": {}, "extra": true}"#);
         assert!(top.message.contains("extra"), "{top}");
+        let twice = error(r#"{"operations": {"*": {}, "*": {"throttle": 1}}}"#);
+        assert!(twice.message.contains("'*' appears twice"), "{twice}");
+        assert!(twice.pointer.starts_with("/operations"), "{twice}");
         let not_json = error("{");
         assert!(not_json.to_string().starts_with("f.json: "), "{not_json}");
         let rate_type = error(r#"{"operations": {"*": {"throttle": "high"}}}"#);

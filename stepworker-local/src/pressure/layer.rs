@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::server::TARGET_PREFIX;
 
 /// What the HTTP layer answers.
-pub enum Outcome {
+pub enum Reply {
     /// This answer (the operation's, or an injected error).
     Answer(ApiResult<Vec<u8>>),
     /// No answer: the connection is closed.
@@ -51,17 +51,21 @@ impl Pressure {
 
     /// Runs `call` (the operation named by `target`, with request `body`)
     /// under quotas and faults.
-    pub async fn around<F>(&self, core: &Core, target: &str, body: &[u8], call: F) -> Outcome
+    pub async fn around<F>(&self, core: &Core, target: &str, body: &[u8], call: F) -> Reply
     where
         F: Future<Output = ApiResult<Vec<u8>>>,
     {
+        if self.throttle.is_none() && self.faults.is_none() {
+            // Off, the default: the call runs as if the layer were not there.
+            return Reply::Answer(call.await);
+        }
         let clock = core.clock.as_ref();
         let operation = target
             .strip_prefix(TARGET_PREFIX)
             .and_then(operation_name::known);
         let Some(operation) = operation else {
             // Unknown operations get the dispatcher's own error.
-            return Outcome::Answer(call.await);
+            return Reply::Answer(call.await);
         };
         let draw = self
             .faults
@@ -81,42 +85,42 @@ impl Pressure {
                 && starts_express(core, body);
             if !throttle.admit(operation, express_start, clock.now_millis()) {
                 self.counters.bump(operation, |c| c.quota_throttled += 1);
-                return Outcome::Answer(Err(rate_exceeded()));
+                return Reply::Answer(Err(rate_exceeded()));
             }
         }
         self.apply(operation, draw, call).await
     }
 
-    async fn apply<F>(&self, operation: &'static str, draw: Draw, call: F) -> Outcome
+    async fn apply<F>(&self, operation: &'static str, draw: Draw, call: F) -> Reply
     where
         F: Future<Output = ApiResult<Vec<u8>>>,
     {
         let Some(injected) = draw.outcome else {
-            return Outcome::Answer(call.await);
+            return Reply::Answer(call.await);
         };
         let counters = &self.counters;
         match injected {
             Injected::Throttle => {
                 counters.bump(operation, |c| c.injected_throttles += 1);
-                Outcome::Answer(Err(rate_exceeded()))
+                Reply::Answer(Err(rate_exceeded()))
             }
             Injected::InternalFailure => {
                 counters.bump(operation, |c| c.internal_failures += 1);
-                Outcome::Answer(Err(ApiError::new(ErrorCode::InternalFailure, "")))
+                Reply::Answer(Err(ApiError::new(ErrorCode::InternalFailure, "")))
             }
             Injected::ServiceUnavailable => {
                 counters.bump(operation, |c| c.service_unavailable += 1);
-                Outcome::Answer(Err(ApiError::new(ErrorCode::ServiceUnavailable, "")))
+                Reply::Answer(Err(ApiError::new(ErrorCode::ServiceUnavailable, "")))
             }
             Injected::ResetBeforeEffect => {
                 counters.bump(operation, |c| c.resets_before_effect += 1);
-                Outcome::ResetConnection
+                Reply::ResetConnection
             }
             Injected::ResetAfterEffect => {
                 // The effect stands whatever the call answered.
                 let _answer = call.await;
                 counters.bump(operation, |c| c.resets_after_effect += 1);
-                Outcome::ResetConnection
+                Reply::ResetConnection
             }
         }
     }

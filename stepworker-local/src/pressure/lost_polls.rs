@@ -2,10 +2,9 @@
 //!
 //! AWS cannot tell that a long poll's client has gone: the poll stays open
 //! until its 60 seconds are up, and a task handed to it in that time is
-//! marked started and lost to every worker. AWS documents it: "The
-//! GetActivityTask API is designed to provide a taskToken exactly-once. If
-//! a taskToken is dropped while communicating with an activity worker, ..."
-//! (<https://docs.aws.amazon.com/step-functions/latest/dg/bp-activity-pollers.html>),
+//! marked started and lost to every worker. AWS documents that a task token
+//! is handed out exactly once, so one dropped on its way to a worker is
+//! gone (<https://docs.aws.amazon.com/step-functions/latest/dg/bp-activity-pollers.html>),
 //! and users met it when a client gave up on a poll early
 //! (<https://github.com/aws/aws-sdk-js/issues/2259>, the same protocol on
 //! SWF) or read with less than the 65 s AWS asks for

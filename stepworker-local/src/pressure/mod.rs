@@ -20,7 +20,7 @@ mod token_bucket;
 pub use config::PressureConfig;
 pub use error::PressureError;
 pub use faults::{Faults, Latency, OperationFaults};
-pub use layer::{Outcome, Pressure};
+pub use layer::{Pressure, Reply};
 pub use lost_polls::closed_poll_keeper;
 pub use quotas::{Bucket, Quotas};
 pub use stats::PressureCounts;

@@ -257,7 +257,16 @@ impl Quotas {
         let bucket = bucket
             .parse::<Bucket>()
             .map_err(|message| PressureError::new(&source, "", message))?;
-        self.bucket(operation.trim(), bucket)
+        let operation = operation.trim();
+        // Two flags for one operation: one would be silently lost.
+        if self.custom.contains_key(operation) {
+            return Err(PressureError::new(
+                &source,
+                "",
+                format!("{operation} has a --quota already; give each operation one"),
+            ));
+        }
+        self.bucket(operation, bucket)
             .map_err(|e| PressureError::new(&source, "", e.message))
     }
 
@@ -339,6 +348,8 @@ mod tests {
             .expect_err("negative");
         assert!(negative.to_string().contains("'-1'"), "{negative}");
         assert!(Quotas::none().flag("GetActivityTask").is_err());
+        let twice = quotas.flag("GetActivityTask=1:1").expect_err("twice");
+        assert!(twice.to_string().contains("already"), "{twice}");
     }
 
     #[test]

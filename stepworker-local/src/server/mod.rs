@@ -26,7 +26,7 @@ use stepworker::model::ErrorCode;
 
 use crate::core::Core;
 use crate::error::ApiError;
-use crate::pressure::Outcome;
+use crate::pressure::Reply;
 
 pub use dispatch::TARGET_PREFIX;
 pub use response::JSON_10;
@@ -49,12 +49,12 @@ async fn handle(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) 
                 .unwrap_or("");
             let call = dispatch::dispatch(&core, target, &body);
             match core.pressure.around(&core, target, &body, call).await {
-                Outcome::Answer(Ok(body)) => response::ok(body),
-                Outcome::Answer(Err(e)) => {
+                Reply::Answer(Ok(body)) => response::ok(body),
+                Reply::Answer(Err(e)) => {
                     tracing::debug!(target, error = %e, "request refused");
                     response::error(&e)
                 }
-                Outcome::ResetConnection => response::connection_reset(),
+                Reply::ResetConnection => response::connection_reset(),
             }
         }
     }

@@ -9,8 +9,9 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::error::Error;
+use super::error::{Error, RetryKind};
 use super::rate_limiter::{RateLimiter, RateLimiters};
 use super::retry::{full_jitter, RetryConfig, RetryMode, RetrySafety};
 use super::retry_quota::{RetryPermit, RetryQuota};
@@ -89,7 +90,7 @@ impl RetryState {
             if attempts as usize >= self.config.max_attempts() {
                 return Err(error);
             }
-            let delay = full_jitter(self.config.delay_bound(kind, attempts));
+            let delay = retry_delay(&self.config, &error, kind, attempts);
             match self.quota.try_acquire(kind) {
                 Some(granted) => permit = Some(granted),
                 None => {
@@ -110,10 +111,23 @@ impl RetryState {
     }
 }
 
+/// The jittered backoff; a delay the service asked for is honored within
+/// [backoff, backoff + 5 s], as in retry behavior 2.1 (aws-smithy-runtime
+/// 1.16 `StandardRetryStrategy::calculate_backoff`), so a bad header can
+/// neither stall the client nor make it hammer.
+fn retry_delay(config: &RetryConfig, error: &Error, kind: RetryKind, attempt: u32) -> Duration {
+    let backoff = full_jitter(config.delay_bound(kind, attempt));
+    match error.retry_after() {
+        Some(asked) => asked.clamp(backoff, backoff + MAX_RETRY_AFTER_EXTRA),
+        None => backoff,
+    }
+}
+
+/// How far beyond its own backoff the client follows `x-amz-retry-after`.
+const MAX_RETRY_AFTER_EXTRA: Duration = Duration::from_secs(5);
+
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use tokio::time::Instant;
 
     use super::*;
@@ -149,13 +163,14 @@ mod tests {
     async fn attempt_times(
         state: &RetryState,
         call: CallPolicy,
-        error: fn() -> Error,
+        error: impl Fn() -> Error,
     ) -> Vec<Instant> {
         let mut times = Vec::new();
         let _ = state
             .run::<(), _, _>(call, || {
                 times.push(Instant::now());
-                async move { Err(error()) }
+                let failure = error();
+                async move { Err(failure) }
             })
             .await;
         times
@@ -244,6 +259,26 @@ mod tests {
         assert_eq!(state.quota().available(), 72);
         state.run(CALL, || async { Ok(()) }).await.unwrap();
         assert_eq!(state.quota().available(), 73);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_header_is_followed_within_five_seconds_of_the_backoff() {
+        let state = RetryState::new(&RetryConfig::standard().with_max_attempts(2));
+        let asking = |after: u64| {
+            move || {
+                Error::Service(
+                    ServiceError::new(ErrorCode::ThrottlingException, None, None, 400)
+                        .with_retry_after(Some(Duration::from_millis(after))),
+                )
+            }
+        };
+        // 3 s is above any first throttling backoff (<= 1 s) and within 5 s of it.
+        let t = attempt_times(&state, CALL, asking(3_000)).await;
+        assert_eq!(t[1] - t[0], Duration::from_secs(3));
+        // An hour is cut to at most 5 s past the backoff.
+        let t = attempt_times(&state, CALL, asking(3_600_000)).await;
+        assert!(t[1] - t[0] <= Duration::from_secs(6), "{:?}", t[1] - t[0]);
+        assert!(t[1] - t[0] >= Duration::from_secs(5));
     }
 
     #[tokio::test(start_paused = true)]

@@ -164,4 +164,31 @@ mod tests {
         let creds = config.credentials_source().resolve().await.unwrap();
         assert_eq!(creds.access_key_id(), "AKIDCHAIN");
     }
+
+    #[test]
+    fn sdk_retry_mode_fips_and_dual_stack_carry_over() {
+        let sdk = SdkConfig::builder()
+            .region(Region::new("us-gov-east-1"))
+            .use_fips(true)
+            .use_dual_stack(true)
+            .retry_config(
+                aws_config::retry::RetryConfig::adaptive()
+                    .with_max_attempts(5)
+                    .with_initial_backoff(std::time::Duration::from_secs(2)),
+            )
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let config = Config::builder_from_sdk_config(&sdk, &Environment::default()).build();
+        assert_eq!(
+            config.endpoint_url(),
+            "https://states-fips.us-gov-east-1.api.aws"
+        );
+        let retry = config.retry_config();
+        assert_eq!(retry.mode(), RetryMode::Adaptive);
+        assert_eq!(retry.max_attempts(), 5);
+        assert_eq!(
+            retry.throttling_backoff(),
+            std::time::Duration::from_secs(2)
+        );
+    }
 }

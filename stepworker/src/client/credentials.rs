@@ -9,7 +9,7 @@ use tokio::time::Instant;
 pub use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 pub use aws_credential_types::Credentials;
 
-use super::error::Error;
+use super::error::{error_chain, Error};
 
 /// Credentials are refreshed this long before they expire, so a request
 /// signed now is not rejected as expired while in flight or being retried.
@@ -76,7 +76,8 @@ impl fmt::Debug for CredentialsSource {
 /// One refresh at a time; while one runs, other calls keep signing with the
 /// current keys if those have not expired. A refresh that fails or takes
 /// longer than its timeout leaves the current keys in use until they
-/// expire (with a warning), and is tried again ten seconds later, so a brief outage of IMDS or STS does not fail a fleet's calls.
+/// expire (with a warning), and is tried again ten seconds later, so a brief
+/// outage of IMDS or STS does not fail a fleet's calls.
 #[derive(Clone)]
 pub struct CachedProvider {
     provider: SharedCredentialsProvider,
@@ -179,19 +180,6 @@ fn is_unexpired(credentials: &Credentials) -> bool {
         None => true,
         Some(expiry) => SystemTime::now() + EXPIRY_SAFETY < expiry,
     }
-}
-
-/// "error: cause: cause", so the log says why the provider failed (the
-/// chain's own message names each provider it tried in the causes).
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut next = error.source();
-    while let Some(cause) = next {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        next = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

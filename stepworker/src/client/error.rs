@@ -206,6 +206,11 @@ impl Error {
         }
     }
 
+    /// The delay the service asked for before a retry (`x-amz-retry-after`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_service_error().and_then(ServiceError::retry_after)
+    }
+
     /// Whether this is a throttling error (`ThrottlingException`, HTTP 429, ...).
     pub fn is_throttling(&self) -> bool {
         match self {
@@ -249,6 +254,7 @@ pub struct ServiceError {
     message: Option<String>,
     request_id: Option<String>,
     status: u16,
+    retry_after: Option<Duration>,
 }
 
 impl ServiceError {
@@ -264,7 +270,19 @@ impl ServiceError {
             message,
             request_id,
             status,
+            retry_after: None,
         }
+    }
+
+    /// The same error with the delay the service asked for before a retry.
+    pub fn with_retry_after(mut self, delay: Option<Duration>) -> Self {
+        self.retry_after = delay;
+        self
+    }
+
+    /// The delay the service asked for before a retry (`x-amz-retry-after`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 
     /// The error name, without namespace or details.
@@ -385,7 +403,7 @@ impl TransportError {
 }
 
 /// "outer: cause: root cause", so a log line says what actually broke.
-fn error_chain(error: &(dyn StdError + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn StdError + 'static)) -> String {
     let mut text = error.to_string();
     let mut next = error.source();
     while let Some(cause) = next {

@@ -4,6 +4,8 @@
 //! wins, as in the AWS SDKs), else from `__type` (or `code`) in the body. Either
 //! may be decorated: `namespace#Name:details`; only `Name` is kept.
 
+use std::time::Duration;
+
 use http::HeaderMap;
 use serde::Deserialize;
 
@@ -14,6 +16,8 @@ use crate::model::ErrorCode;
 const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
 /// Header carrying the request id.
 const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
+/// Header carrying the delay the service asks for before a retry.
+const RETRY_AFTER_HEADER: &str = "x-amz-retry-after";
 /// How much of an unreadable body an error message keeps.
 const EXCERPT_CHARS: usize = 200;
 
@@ -55,18 +59,30 @@ pub(crate) fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8]
         .and_then(|b| b.message.clone().or_else(|| b.message_upper.clone()));
 
     match header_name.or(body_name) {
-        Some(name) => Error::Service(ServiceError::new(
-            ErrorCode::from_name(name),
-            message,
-            request_id,
-            status,
-        )),
+        Some(name) => Error::Service(
+            ServiceError::new(ErrorCode::from_name(name), message, request_id, status)
+                .with_retry_after(retry_after(headers)),
+        ),
         None => Error::Http {
             status,
             message: message.unwrap_or_else(|| excerpt(body)),
             request_id,
         },
     }
+}
+
+/// `x-amz-retry-after`: how long the service asks the client to wait, in
+/// milliseconds (the header AWS SDKs honor in retry behavior 2.1; aws-runtime
+/// 1.10 `retries/classifiers.rs`). Anything but a whole number is ignored.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER_HEADER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_millis)
 }
 
 /// `aws.protocoltests#Name:http://details` -> `Name`; `None` when nothing is left.

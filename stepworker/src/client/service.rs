@@ -89,7 +89,9 @@ impl Client {
     }
 
     /// A client configured from the environment and the shared AWS files, as
-    /// [`Config::from_env`] does.
+    /// [`Config::from_env`] does: static keys when they are there, else (with
+    /// the default `aws-config` feature) the AWS credential chain, which finds
+    /// keys on ECS, EKS and EC2 with no further code.
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self::new(Config::from_env()?))
     }

@@ -96,7 +96,10 @@ impl Transport {
         {
             return Err(too_large());
         }
-        let mut body = BytesMut::new();
+        // The declared length (already checked against the cap) sizes the
+        // buffer once; a body without one grows as it comes.
+        let declared = response.content_length().unwrap_or(0);
+        let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0));
         while let Some(chunk) = response
             .chunk()
             .await

@@ -12,9 +12,8 @@ use stepworker::asl::{Catch, ExecutionError, Pass, Retry, StateMachine, StateMac
 use stepworker::Client;
 use stepworker_local::{LocalEngine, ManualClock, MockConfig};
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/stepworker";
-/// Bounds every wait so a broken engine fails the test instead of hanging it.
-const LIMIT: Duration = Duration::from_secs(10);
+use super::support::{LIMIT, ROLE};
+
 /// How often [`run`] looks for armed timers on the engine's clock.
 const CLOCK_TICK: Duration = Duration::from_millis(5);
 

@@ -2,7 +2,7 @@
 //! `tools/measure_client_size.sh` builds it in release to compare binary sizes
 //! with `client_size_aws_sdk_sfn`.
 //!
-//! Run: `cargo run -p stepworker --example client_size_stepworker -- http://127.0.0.1:8083 <arn>`
+//! Run: `cargo run -p stepworker-client-comparison --example client_size_stepworker -- http://127.0.0.1:8083 <arn>`
 
 use stepworker::client::Client;
 

@@ -8,16 +8,10 @@ use serde_json::Value;
 use stepworker::asl::{Catch, DeployChange, DeployError, Pass, Retry, StateMachine, Succeed, Task};
 use stepworker::model::StateMachineType;
 use stepworker::Client;
-use stepworker_local::LocalEngine;
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/stepworker";
+use super::support::{engine, ROLE};
+
 const OTHER_ROLE: &str = "arn:aws:iam::123456789012:role/other";
-
-async fn engine() -> (LocalEngine, Client) {
-    let engine = LocalEngine::start().await.expect("engine starts");
-    let client = Client::local(engine.endpoint_url());
-    (engine, client)
-}
 
 fn two_activities() -> StateMachine {
     StateMachine::builder()

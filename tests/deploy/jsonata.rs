@@ -11,9 +11,8 @@ use stepworker::asl::{Choice, Pass, QueryLanguage, Rule, StateMachine, Task};
 use stepworker::{ActivityContext, Client, Worker};
 use stepworker_local::LocalEngine;
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/stepworker";
-/// Bounds every wait so a broken engine fails the test instead of hanging it.
-const LIMIT: Duration = Duration::from_secs(10);
+use super::support::{LIMIT, ROLE};
+
 /// Empty polls answer quickly, so the worker's graceful shutdown (which
 /// lets a parked poll finish) does not wait the service's 60 seconds.
 const POLL_TIMEOUT: Duration = Duration::from_millis(200);

@@ -2,8 +2,6 @@
 //! input and output, failures with error and cause, stop, history, and an
 //! activity task run end to end.
 
-use std::time::Duration;
-
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,13 +12,10 @@ use stepworker::model::HistoryEventType;
 use stepworker::{ActivityContext, Client};
 use stepworker_local::LocalEngine;
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/stepworker";
-/// Bounds every wait so a broken engine fails the test instead of hanging it.
-const LIMIT: Duration = Duration::from_secs(10);
+use super::support::{engine, LIMIT, ROLE};
 
 async fn deploy(machine: StateMachine, name: &str) -> (LocalEngine, StateMachineHandle) {
-    let engine = LocalEngine::start().await.expect("engine starts");
-    let client = Client::local(engine.endpoint_url());
+    let (engine, client) = engine().await;
     let deployed = machine
         .deploy(&client, name, ROLE)
         .send()

@@ -7,7 +7,7 @@
 //! - `loopback/*`: one DescribeStateMachine round trip against the same axum
 //!   server on 127.0.0.1, each client with a warm connection pool.
 //!
-//! Run: `cargo bench -p stepworker --bench client -- --warm-up-time 1 --measurement-time 3`
+//! Run: `cargo bench -p stepworker-client-comparison --bench client -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 

@@ -2,7 +2,7 @@
 //! (static keys, no aws-config: its smallest form), for the binary size
 //! comparison of `tools/measure_client_size.sh`.
 //!
-//! Run: `cargo run -p stepworker --example client_size_aws_sdk_sfn -- http://127.0.0.1:8083 <arn>`
+//! Run: `cargo run -p stepworker-client-comparison --example client_size_aws_sdk_sfn -- http://127.0.0.1:8083 <arn>`
 
 use aws_sdk_sfn::config::{BehaviorVersion, Credentials, Region};
 
