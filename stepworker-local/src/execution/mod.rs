@@ -26,7 +26,7 @@ mod runs_tests;
 mod task;
 mod task_log;
 
-pub use history::ErrorCause;
+pub use history::{ErrorCause, Event};
 
 pub use record::{Execution, Outcome};
 pub use redrive::{spawn_redriven, Redriven};
