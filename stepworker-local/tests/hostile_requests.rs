@@ -318,8 +318,6 @@ async fn slow_clients_cannot_hold_the_engine_and_long_polls_survive() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "passes on the harden branch before merging main at 08:45; after that merge the \
-            20,000-item Map SUCCEEDS, so the quota no longer sees its iteration events: to fix"]
 async fn a_map_past_the_history_quota_fails_at_event_25000() {
     let mut engine = Engine::start(&[]).await;
     let definition = json!({

@@ -194,7 +194,17 @@ impl Execution {
         previous: Option<i64>,
     ) -> Option<i64> {
         let mut state = self.state.lock();
-        Self::goes_on(&state, run).then(|| state.history.push_after(at_millis, kind, previous))
+        if !Self::goes_on(&state, run) {
+            return None;
+        }
+        match state.append_event(at_millis, kind, previous) {
+            Ok(id) => Some(id),
+            Err(HistoryFull) => {
+                drop(state);
+                self.stop.notify_waiters();
+                None
+            }
+        }
     }
 
     /// The run now going on or last ended (its redrive count).

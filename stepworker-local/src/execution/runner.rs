@@ -282,13 +282,23 @@ impl Runner {
             }
             let mut last = None;
             for kind in kinds {
-                let id = s.history.push_after(now, kind, previous);
+                // The history quota may end the execution here.
+                let Ok(id) = s.append_event(now, kind, previous) else {
+                    return Some(Err(()));
+                };
                 // Top-level events follow each other without a link.
                 previous = previous.map(|_| id);
                 last = Some(id);
             }
-            last
+            Some(Ok(last))
         })?;
+        let last = match last {
+            Ok(last) => last?,
+            Err(()) => {
+                self.execution.wake_runners();
+                return None;
+            }
+        };
         if let Some(handle) = &self.last_event {
             handle.store(last, Ordering::Relaxed);
         }
