@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
 
 use crate::support::api::Api;
+use crate::support::spec::{output, task_input};
 
 /// An engine whose polls give up after two seconds, so a test waiting for
 /// a task that never comes fails instead of hanging.
@@ -53,10 +54,6 @@ fn echo_processor() -> Value {
     json!({"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}})
 }
 
-fn output_of(done: &Value) -> Value {
-    serde_json::from_str(done["output"].as_str().expect("output")).expect("output is JSON")
-}
-
 /// The Map Run ARN the parent's history names in `MapRunStarted`.
 async fn map_run_of(api: &Api, execution: &str) -> String {
     api.wait_for_event(execution, "MapRunStarted").await;
@@ -94,10 +91,6 @@ async fn children(api: &Api, map_run: &str, page_size: i64) -> Vec<Value> {
             None => return all,
         }
     }
-}
-
-fn task_input(task: &Value) -> Value {
-    serde_json::from_str(task["input"].as_str().expect("task input")).expect("JSON input")
 }
 
 async fn succeed(api: &Api, task: &Value, output: Value) {
@@ -167,7 +160,7 @@ async fn twenty_items_run_as_children_never_more_than_three_at_once() {
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     let expected: Vec<i64> = (0..20).map(|n| n * 10).collect();
-    assert_eq!(output_of(&done), json!(expected));
+    assert_eq!(output(&done), json!(expected));
 
     let run = describe_map_run(&api, &map_run).await;
     assert_eq!(run["status"], "SUCCEEDED");
@@ -253,7 +246,7 @@ async fn item_batcher_sends_batches_with_the_batch_input() {
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     let batch = |items: Value| json!({"BatchInput": {"tag": "nightly"}, "Items": items});
     assert_eq!(
-        output_of(&done),
+        output(&done),
         json!([
             batch(json!([0, 1, 2])),
             batch(json!([3, 4, 5])),
@@ -292,7 +285,7 @@ async fn express_children_run_and_are_describable() {
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(
-        output_of(&done),
+        output(&done),
         json!([{"twice": 2}, {"twice": 4}, {"twice": 6}])
     );
     let map_run = map_run_of(&api, &execution).await;
@@ -325,7 +318,7 @@ async fn failures_within_the_tolerated_count_leave_the_map_run_succeeded() {
         .await;
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output = output_of(&done);
+    let output = output(&done);
     assert_eq!(output[0], "fine");
     assert_eq!(output[1]["Error"], "Bad");
     assert_eq!(output[3]["Cause"], "item refused");

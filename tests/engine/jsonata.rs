@@ -5,16 +5,7 @@ use serde_json::{json, Value};
 
 use crate::support::api;
 use crate::support::api::Api;
-
-async fn run(api: &Api, definition: Value, input: Value) -> Value {
-    let machine = api.machine("m", definition).await;
-    let execution = api.start_execution(&machine, input).await;
-    api.finished(&execution).await
-}
-
-fn output(description: &Value) -> Value {
-    serde_json::from_str(description["output"].as_str().expect("output")).expect("JSON output")
-}
+use crate::support::spec::{events_of, output, run};
 
 fn machine(states: Value, start: &str) -> Value {
     json!({"QueryLanguage": "JSONata", "StartAt": start, "States": states})
@@ -301,10 +292,6 @@ async fn a_jsonpath_machine_may_have_jsonata_states() {
     }});
     let done = run(&api, definition, json!({"n": 1})).await;
     assert_eq!(output(&done), json!(2));
-}
-
-fn events_of<'h>(history: &'h [Value], kind: &str) -> Vec<&'h Value> {
-    history.iter().filter(|e| e["type"] == kind).collect()
 }
 
 #[tokio::test]

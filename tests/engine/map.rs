@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
 
 use crate::support::api::Api;
+use crate::support::spec::output;
 
 /// An item processor that fails with `Bad` on items whose `ok` is false.
 fn checking_processor() -> Value {
@@ -20,10 +21,6 @@ fn checking_processor() -> Value {
             "Good": { "Type": "Pass", "Result": "fine", "End": true }
         }
     })
-}
-
-fn output_of(done: &Value) -> Value {
-    serde_json::from_str(done["output"].as_str().expect("output")).expect("output is JSON")
 }
 
 #[tokio::test]
@@ -49,7 +46,7 @@ async fn items_go_through_the_selector_and_results_keep_item_order() {
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(
-        output_of(&done)["results"]["all"],
+        output(&done)["results"]["all"],
         json!([
             {"index": 0, "value": "a", "tag": "t"},
             {"index": 1, "value": "b", "tag": "t"}
@@ -236,7 +233,7 @@ async fn tolerated_failures_keep_the_map_running_until_a_threshold_is_passed() {
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(
-        output_of(&done),
+        output(&done),
         json!(["fine", {"Error": "Bad", "Cause": "item refused"}, "fine"])
     );
 
@@ -287,7 +284,7 @@ async fn catch_on_a_map_state_catches_an_iteration_error() {
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED");
     assert_eq!(
-        output_of(&done),
+        output(&done),
         json!({"Error": "Bad", "Cause": "item refused"})
     );
 }

@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, MockConfig};
 
 use crate::support::api::Api;
-
-const LAMBDA: &str = "arn:aws:states:::lambda:invoke";
+use crate::support::api::LAMBDA;
 
 /// A machine whose one state is a Distributed Map labelled `Items` over
 /// `$.items`, running `processor`, with the Map's `extra` fields.

@@ -8,8 +8,8 @@ use stepworker_local::{LocalEngine, ManualClock, MockConfig};
 
 use crate::support::api;
 use crate::support::api::Api;
-
-const LAMBDA: &str = "arn:aws:states:::lambda:invoke";
+use crate::support::api::LAMBDA;
+use crate::support::spec::events_of;
 
 /// The developer guide's example, plus a few cases of our own.
 fn mock_config() -> MockConfig {
@@ -75,10 +75,6 @@ async fn mocked_api() -> Api {
 async fn start_case(api: &Api, machine: &str, case: &str, input: Value) -> String {
     api.start_execution(&format!("{machine}#{case}"), input)
         .await
-}
-
-fn events_of<'h>(history: &'h [Value], kind: &str) -> Vec<&'h Value> {
-    history.iter().filter(|e| e["type"] == kind).collect()
 }
 
 #[tokio::test]

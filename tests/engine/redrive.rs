@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock};
 
 use crate::support::api::Api;
+use crate::support::spec::task_input;
 
 /// Pass (adds a field) then a Task on `activity` that reads the redrive
 /// count from the context object.
@@ -37,10 +38,6 @@ async fn fail_task(api: &Api, activity: &str) -> Value {
 async fn redrive(api: &Api, execution: &str) -> Value {
     api.ok("RedriveExecution", json!({"executionArn": execution}))
         .await
-}
-
-fn task_input(task: &Value) -> Value {
-    serde_json::from_str(task["input"].as_str().expect("task input")).expect("JSON input")
 }
 
 fn count(types: &[String], kind: &str) -> usize {

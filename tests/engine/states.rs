@@ -7,16 +7,7 @@ use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock};
 
 use crate::support::api::{wait_for_sleepers, Api};
-
-async fn run(api: &Api, definition: Value, input: Value) -> Value {
-    let machine = api.machine("m", definition).await;
-    let execution = api.start_execution(&machine, input).await;
-    api.finished(&execution).await
-}
-
-fn output(description: &Value) -> Value {
-    serde_json::from_str(description["output"].as_str().expect("output")).expect("JSON output")
-}
+use crate::support::spec::{output, run};
 
 #[tokio::test]
 async fn pass_applies_every_io_field_in_order() {

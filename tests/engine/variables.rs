@@ -5,16 +5,13 @@ use serde_json::{json, Value};
 
 use crate::support::api;
 use crate::support::api::Api;
+use crate::support::spec::output;
 
 async fn run(api: &Api, definition: Value, input: Value) -> (String, Value) {
     let machine = api.machine("m", definition).await;
     let execution = api.start_execution(&machine, input).await;
     let done = api.finished(&execution).await;
     (execution, done)
-}
-
-fn output(description: &Value) -> Value {
-    serde_json::from_str(description["output"].as_str().expect("output")).expect("JSON output")
 }
 
 #[tokio::test]

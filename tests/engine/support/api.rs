@@ -1,6 +1,5 @@
 //! A tiny raw client for the engine tests: JSON POST with X-Amz-Target, so
 //! the tests see exactly what goes over the wire.
-#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -30,6 +29,9 @@ pub struct Api {
 }
 
 pub const ROLE: &str = "arn:aws:iam::123456789012:role/test";
+
+/// The Lambda Invoke integration's resource, which the mock tests call.
+pub const LAMBDA: &str = "arn:aws:states:::lambda:invoke";
 
 impl Api {
     pub async fn start() -> Self {

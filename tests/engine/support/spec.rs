@@ -1,6 +1,5 @@
 //! Small helpers shared by the engine tests (mostly the `spec_*` ones): run a
 //! definition to its end, read an execution's output, check a definition.
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -94,4 +93,14 @@ pub async fn count_events(api: &Api, execution: &str, kind: &str) -> usize {
         .iter()
         .filter(|t| *t == kind)
         .count()
+}
+
+/// The events of one `kind` in a history, in order.
+pub fn events_of<'h>(history: &'h [Value], kind: &str) -> Vec<&'h Value> {
+    history.iter().filter(|e| e["type"] == kind).collect()
+}
+
+/// The JSON input of a task handed out by `GetActivityTask`.
+pub fn task_input(task: &Value) -> Value {
+    serde_json::from_str(task["input"].as_str().expect("task input")).expect("JSON input")
 }
