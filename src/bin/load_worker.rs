@@ -80,7 +80,7 @@ fn main() -> Result<()> {
 // ---- the activities -------------------------------------------------------
 
 /// Echoes its input; the throughput workload.
-#[stepworker::activity(name = "bench-echo")]
+#[stepworker::activity(name = "bench-echo", timeout = "5m")]
 async fn echo(input: Value) -> Value {
     input
 }

@@ -282,19 +282,22 @@ impl Runner {
             }
             let mut last = None;
             for kind in kinds {
+                // The history quota may end the execution here.
                 let Ok(id) = s.append_event(now, kind, previous) else {
-                    // The history quota failed the execution instead.
-                    return Some(None);
+                    return Some(Err(()));
                 };
                 // Top-level events follow each other without a link.
                 previous = previous.map(|_| id);
                 last = Some(id);
             }
-            Some(last)
+            Some(Ok(last))
         })?;
-        let Some(last) = written else {
-            self.execution.wake_runners();
-            return None;
+        let last = match written {
+            Ok(last) => last?,
+            Err(()) => {
+                self.execution.wake_runners();
+                return None;
+            }
         };
         if let Some(handle) = &self.last_event {
             handle.store(last, Ordering::Relaxed);

@@ -16,6 +16,7 @@
 //! | `stepworker_reports_given_up_total` | counter | activity |
 //! | `stepworker_reports_maybe_delivered_total` | counter | activity |
 //! | `stepworker_heartbeat_failures_total` | counter | activity |
+//! | `stepworker_api_calls_total` | counter | operation |
 //! | `stepworker_api_errors_total` | counter | operation, code |
 //! | `stepworker_throttles_total` | counter | operation |
 //! | `stepworker_tasks_in_flight` | gauge | activity |
@@ -71,6 +72,11 @@ mod enabled {
 
     pub(crate) fn heartbeat_failure(activity: &str) {
         count("stepworker_heartbeat_failures_total", activity);
+    }
+
+    /// One call of `operation`, whatever its answer.
+    pub(crate) fn api_call(operation: &'static str) {
+        metrics::counter!("stepworker_api_calls_total", "operation" => operation).increment(1);
     }
 
     /// One failed call of `operation`, by the service's error name (or the
@@ -140,6 +146,7 @@ mod disabled {
     pub(crate) fn report_given_up(_: &str) {}
     pub(crate) fn report_maybe_delivered(_: &str) {}
     pub(crate) fn heartbeat_failure(_: &str) {}
+    pub(crate) fn api_call(_: &'static str) {}
     pub(crate) fn api_error(_: &'static str, _: &Error) {}
     pub(crate) fn pollers(_: &str, _: usize) {}
     pub(crate) fn task_duration(_: &str, _: Duration) {}

@@ -24,7 +24,7 @@ const SETTLE: Duration = Duration::from_millis(250);
 ///
 /// ```no_run
 /// # use stepworker::worker::{shutdown_signal, Worker};
-/// # #[stepworker::activity(name = "greet")]
+/// # #[stepworker::activity(name = "greet", timeout = "1m")]
 /// # async fn greet(name: String) -> String { format!("hello {name}") }
 /// # async fn example(client: stepworker::Client) -> Result<(), stepworker::worker::WorkerError> {
 /// Worker::builder(client)
