@@ -1,0 +1,3 @@
+//! Benchmarks of the fleet example (release): see `--help`.
+
+fn main() {}
