@@ -22,6 +22,11 @@ pub struct FleetOptions {
     pub shutdown_deadline: u64,
     /// `--health-addr`.
     pub health_addr: Option<SocketAddr>,
+    /// `None`: `--endpoint` (the local engine's dummy keys). `Some((key id,
+    /// secret))`: no `--endpoint`; the fleet reads its configuration from
+    /// the environment as it does on AWS (`Client::from_env`), with these
+    /// keys and the endpoint in `AWS_ENDPOINT_URL_SFN`.
+    pub credentials: Option<(String, String)>,
 }
 
 impl FleetOptions {
@@ -33,6 +38,7 @@ impl FleetOptions {
             pollers: 2,
             shutdown_deadline: 25,
             health_addr: None,
+            credentials: None,
         }
     }
 }
@@ -66,8 +72,6 @@ impl FleetProcess {
         options: FleetOptions,
     ) -> anyhow::Result<Self> {
         let mut args = vec![
-            "--endpoint".to_owned(),
-            endpoint.to_owned(),
             "--worker-name".to_owned(),
             options.name.clone(),
             "--concurrency".to_owned(),
@@ -80,7 +84,24 @@ impl FleetProcess {
         if let Some(addr) = options.health_addr {
             args.extend(["--health-addr".to_owned(), addr.to_string()]);
         }
-        let mut running = Running::spawn(binary, &args, &[("RUST_LOG", "info")])?;
+        let mut env = vec![("RUST_LOG", "info")];
+        match &options.credentials {
+            None => args.extend(["--endpoint".to_owned(), endpoint.to_owned()]),
+            Some((key_id, secret)) => env.extend([
+                ("AWS_ENDPOINT_URL_SFN", endpoint),
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_ACCESS_KEY_ID", key_id.as_str()),
+                ("AWS_SECRET_ACCESS_KEY", secret.as_str()),
+                // Nothing from this machine's own AWS setup.
+                ("AWS_CONFIG_FILE", "/nonexistent/aws-config"),
+                (
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    "/nonexistent/aws-credentials",
+                ),
+                ("AWS_EC2_METADATA_DISABLED", "true"),
+            ]),
+        }
+        let mut running = Running::spawn(binary, &args, &env)?;
         running
             .wait_for_line(Duration::from_secs(30), |line| {
                 line.contains("worker running").then_some(())

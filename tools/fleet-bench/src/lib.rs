@@ -6,6 +6,7 @@
 pub mod binaries;
 pub mod engine;
 pub mod fleet;
+pub mod health;
 pub mod ledger;
 pub mod pipeline;
 pub mod process;

@@ -16,13 +16,17 @@ use tokio::task::JoinHandle;
 
 /// Environment variables that would point a child at AWS, or change what it
 /// prints.
-const SCRUBBED_VARIABLES: [&str; 7] = [
+const SCRUBBED_VARIABLES: [&str; 11] = [
     "AWS_ENDPOINT_URL_SFN",
     "AWS_ENDPOINT_URL",
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
     "AWS_PROFILE",
     "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
     "RUST_LOG",
 ];
 

@@ -148,6 +148,7 @@ pub async fn run(binaries: &Binaries, scenario: &RestartScenario) -> anyhow::Res
         pollers: scenario.pollers,
         shutdown_deadline: scenario.shutdown_deadline,
         health_addr: None,
+        credentials: None,
     };
     let stop_limit = Duration::from_secs(scenario.shutdown_deadline + 20);
     let mut fleet = FleetProcess::start(&binaries.fleet, engine.url(), options(1)).await?;
