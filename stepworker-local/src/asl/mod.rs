@@ -17,13 +17,13 @@ mod fail;
 pub mod intrinsic;
 mod io;
 pub mod jsonata;
-mod jsonata_states;
 pub mod limits;
 mod map;
 mod pass;
 pub mod path;
 mod payload;
 mod retry;
+mod stages;
 mod states_error;
 mod task;
 mod template;
@@ -41,10 +41,6 @@ pub use express::express_diagnostics;
 pub use expression::Expression;
 pub use fail::fail_error_cause;
 pub use io::{catch_output, effective_input, passthrough_output, state_output, state_output_owned};
-pub use jsonata_states::{
-    catch_state, choose_any, effective_input_any, fail_any, finish_state, map_inputs,
-    map_limits_any, task_timeouts_any, wait_until_any, Finished,
-};
 pub use map::{
     check_item_sources, map_iteration_inputs, map_limits, tolerated_failure_output, MapLimits,
 };
@@ -52,6 +48,10 @@ pub use pass::pass_result;
 pub use path::{DataScope, Scope};
 pub use payload::{check_payload_depth, check_payload_size, payload_size, MAX_PAYLOAD_BYTES};
 pub use retry::{error_matches, select_catcher, select_retrier, RetryDecision};
+pub use stages::{
+    catch_state, choose_any, effective_input_any, fail_any, finish_state, map_inputs,
+    map_limits_any, task_timeouts_any, wait_until_any, Finished,
+};
 pub use states_error::StatesError;
 pub use task::{task_timeouts, TaskTimeouts};
 pub use template::{Template, TemplateError};

@@ -13,8 +13,7 @@ use tokio::sync::watch;
 use super::context::Context;
 use super::history::{AssignedVariables, ErrorCause, EvaluationFailure, EventKind};
 use super::payload::Payload;
-use super::record::{Execution, Outcome};
-use super::redrive::ResumePoint;
+use super::record::{Execution, Outcome, ResumePoint};
 use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
 use crate::core::Core;
 

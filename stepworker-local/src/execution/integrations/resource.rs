@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 /// How Step Functions waits for a service integration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Pattern {
+pub(crate) enum Pattern {
     /// Request Response: the call's answer is the result.
     RequestResponse,
     /// `.sync` / `.sync:2`: run a job and wait for it to finish.
@@ -18,7 +18,7 @@ pub(super) enum Pattern {
 
 /// A Task resource that is a service integration.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum IntegrationResource {
+pub(crate) enum IntegrationResource {
     /// `arn:<partition>:states:<region>:<account>:<service>:<action>[.pattern]`.
     Service {
         /// `resourceType` in history: `lambda`, `sqs`, `aws-sdk:s3`, ...
@@ -50,7 +50,7 @@ impl IntegrationResource {
 
 /// Reads `resource`; `None` for activity ARNs and anything that is not a
 /// service integration (the activity path reports those).
-pub(super) fn classify(resource: &str) -> Option<IntegrationResource> {
+pub(crate) fn classify(resource: &str) -> Option<IntegrationResource> {
     let parts: Vec<&str> = resource.split(':').collect();
     if parts.len() < 7 || parts[0] != "arn" {
         return None;

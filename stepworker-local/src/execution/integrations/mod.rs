@@ -5,16 +5,20 @@
 //! `.waitForTaskToken`, with the SendTaskSuccess/SendTaskFailure that
 //! carries its token. Anything else fails the state (see [`missing_mock`]).
 
+pub(crate) mod callback;
+pub(crate) mod events;
+pub(crate) mod resource;
+
 use serde_json::Value;
 
-use super::history::{ErrorCause, EventKind};
-use super::integration_callback::CallbackWait;
-use super::integration_events::{EventsFor, ServiceEvent};
-use super::integration_resource::{IntegrationResource, Pattern};
-use super::payload::Payload;
-use super::retrying::Attempt;
-use super::runner::Runner;
+use self::callback::CallbackWait;
+use self::events::{EventsFor, ServiceEvent};
+use self::resource::{IntegrationResource, Pattern};
 use crate::asl::{State, StatesError};
+use crate::execution::history::{ErrorCause, EventKind};
+use crate::execution::payload::Payload;
+use crate::execution::runner::Runner;
+use crate::execution::states::retrying::Attempt;
 use crate::mocks::{MockLookup, MockOutcome};
 
 /// How an attempt gets its result.
@@ -34,7 +38,7 @@ enum Ready {
 impl Runner {
     /// One attempt at a service-integration Task: render its Parameters,
     /// write the events AWS writes, and take the mocked or called-back result.
-    pub(super) async fn attempt_integration(
+    pub(crate) async fn attempt_integration(
         &mut self,
         state: &State,
         resource: &str,
@@ -161,7 +165,7 @@ impl Runner {
     }
 
     /// Records the end of a called-back task; `None` if the execution ended.
-    pub(super) fn record_service(&self, event: ServiceEvent) -> Option<i64> {
+    pub(crate) fn record_service(&self, event: ServiceEvent) -> Option<i64> {
         self.record(EventKind::Service(Box::new(event)))
     }
 }

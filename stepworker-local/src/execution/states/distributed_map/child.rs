@@ -9,18 +9,18 @@ use std::sync::Arc;
 use serde_json::Value;
 use stepworker::model::{ExecutionStatus, StateMachineType};
 
-use super::record::{Execution, Outcome};
-use super::redrive::{spawn_redriven, Redriven};
-use super::runner::spawn;
-use super::ErrorCause;
 use crate::asl::{Definition, MapState};
 use crate::core::Core;
+use crate::execution::record::{Execution, Outcome, Redriven};
+use crate::execution::redrive::spawn_redriven;
+use crate::execution::runner::spawn;
+use crate::execution::ErrorCause;
 use crate::mocks::MockRun;
 use crate::stats::Stats;
 use crate::store::{MachineVersion, MapRun};
 
 /// What every child of one Map Run shares.
-pub(super) struct ChildTemplate {
+pub(crate) struct ChildTemplate {
     /// `<machine>/<label>`: the state machine name children show.
     machine_name: Arc<str>,
     /// Its ARN.
@@ -107,7 +107,7 @@ fn item_processor_text(definition: &str, state_name: &str) -> Option<String> {
 /// STANDARD execution when there is one to redrive (AWS redrives
 /// unsuccessful STANDARD children, and starts EXPRESS ones anew), else a
 /// new execution. The execution now running.
-pub(super) fn start_child(
+pub(crate) fn start_child(
     core: &Arc<Core>,
     run: &Arc<MapRun>,
     template: &ChildTemplate,
@@ -170,12 +170,12 @@ fn redrive(core: &Arc<Core>, execution: &Arc<Execution>) -> bool {
 }
 
 /// Stops a running child because its Map Run failed or was aborted.
-pub(super) fn abort_child(core: &Core, execution: &Execution) {
+pub(crate) fn abort_child(core: &Core, execution: &Execution) {
     let outcome = Outcome::Aborted(ErrorCause::default());
     core.end_execution(execution, None, core.now_millis(), outcome);
 }
 
 /// How a child execution ended: status, output and error.
-pub(super) fn child_end(execution: &Execution) -> (ExecutionStatus, Option<Arc<str>>, ErrorCause) {
+pub(crate) fn child_end(execution: &Execution) -> (ExecutionStatus, Option<Arc<str>>, ErrorCause) {
     execution.with_state(|s| (s.status.clone(), s.output.clone(), s.error.clone()))
 }

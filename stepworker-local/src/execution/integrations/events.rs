@@ -11,8 +11,8 @@ use stepworker::model::{
     TaskSubmittedEventDetails, TaskSucceededEventDetails, TaskTimedOutEventDetails,
 };
 
-use super::history::{data, ErrorCause};
-use super::integration_resource::IntegrationResource;
+use super::resource::IntegrationResource;
+use crate::execution::history::{data, ErrorCause};
 
 /// `resourceType` and `resource` of a `Task*` event.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,7 +192,7 @@ impl ServiceEvent {
 }
 
 /// The events one call of an integration writes, by kind of resource.
-pub(super) struct EventsFor<'r> {
+pub(crate) struct EventsFor<'r> {
     pub resource: &'r IntegrationResource,
     /// The engine's region, for ARNs that name none.
     pub default_region: &'r str,

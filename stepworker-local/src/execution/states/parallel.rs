@@ -10,18 +10,18 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::history::{ErrorCause, EventKind};
-use super::payload::Payload;
 use super::retrying::Attempt;
-use super::runner::{Runner, WalkEnd};
 use crate::asl::{Definition, State, StatesError};
+use crate::execution::history::{ErrorCause, EventKind};
+use crate::execution::payload::Payload;
+use crate::execution::runner::{Runner, WalkEnd};
 
 const PARALLEL: &str = "Parallel";
 
 impl Runner {
     /// One attempt at a Parallel state: its result is the array of branch
     /// outputs, in branch order.
-    pub(super) async fn attempt_parallel(
+    pub(crate) async fn attempt_parallel(
         &mut self,
         state: &State,
         branches: &[Definition],

@@ -12,7 +12,7 @@ use crate::asl::{self, MapState, State, StatesError};
 const MAX_BATCH_BYTES: u64 = asl::MAX_PAYLOAD_BYTES as u64;
 
 /// One child's input and the number of items it carries.
-pub(super) struct ChildInput {
+pub(crate) struct ChildInput {
     /// The input.
     pub value: Value,
     /// Items in it (1 without batching).
@@ -29,7 +29,7 @@ struct Batching {
 /// Groups `items` into child inputs as the state's `ItemBatcher` says (one
 /// child per item without it). Size limits read `...Path` fields from
 /// `input`, the state input after `InputPath`.
-pub(super) fn child_inputs(
+pub(crate) fn child_inputs(
     state: &State,
     map: &MapState,
     input: &Value,

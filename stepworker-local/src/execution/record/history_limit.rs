@@ -11,9 +11,9 @@
 
 use stepworker::model::ExecutionStatus;
 
-use super::history::{ErrorCause, EventKind, History};
-use super::record::ExecutionState;
+use super::ExecutionState;
 use crate::asl::errors;
+use crate::execution::history::{ErrorCause, EventKind, History};
 
 /// Events one execution may write, like AWS's history quota.
 pub const MAX_HISTORY_EVENTS: i64 = 25_000;

@@ -13,6 +13,9 @@
 //! A redrive of the parent redrives the unsuccessful Map Run: only its
 //! unsuccessful children run again, successful ones keep their output.
 
+mod child;
+mod items;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -22,14 +25,14 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use stepworker::model::{ExecutionStatus, MapRunStatus};
 
-use super::history::{ErrorCause, EventKind, MapRunStep};
-use super::map_run_child::{abort_child, child_end, start_child, ChildTemplate};
-use super::map_run_items::{child_inputs, ChildInput};
-use super::payload::Payload;
-use super::record::Execution;
-use super::retrying::Attempt;
-use super::runner::Runner;
+use self::child::{abort_child, child_end, start_child, ChildTemplate};
+use self::items::{child_inputs, ChildInput};
 use crate::asl::{self, errors, MapLimits, MapState, State, StatesError};
+use crate::execution::history::{ErrorCause, EventKind, MapRunStep};
+use crate::execution::payload::Payload;
+use crate::execution::record::Execution;
+use crate::execution::runner::Runner;
+use crate::execution::states::retrying::Attempt;
 use crate::store::{Child, ChildStatus, MapRun, MapRunIdentity, MapRunState};
 
 const MAP: &str = "Map";
@@ -60,7 +63,7 @@ type ChildEnded = Pin<Box<dyn Future<Output = usize> + Send>>;
 
 impl Runner {
     /// One attempt at a Distributed Map state.
-    pub(super) async fn attempt_distributed_map(
+    pub(crate) async fn attempt_distributed_map(
         &mut self,
         state: &State,
         map: &MapState,

@@ -4,17 +4,17 @@
 
 use tokio::sync::mpsc;
 
-use super::history::{ErrorCause, EventKind};
-use super::integration_events::EventsFor;
-use super::report_wait::{after, Deadlines, Reported};
-use super::retrying::Attempt;
-use super::runner::Runner;
+use super::events::EventsFor;
 use crate::activities::{Closed, TaskEvent};
 use crate::asl::{StatesError, TaskTimeouts};
+use crate::execution::history::{ErrorCause, EventKind};
+use crate::execution::report_wait::{after, Deadlines, Reported};
+use crate::execution::runner::Runner;
+use crate::execution::states::retrying::Attempt;
 
 /// A callback task whose token is good, with the channel its reports
 /// arrive on.
-pub(super) struct CallbackWait {
+pub(crate) struct CallbackWait {
     task_id: u64,
     events: mpsc::UnboundedReceiver<TaskEvent>,
     timeouts: TaskTimeouts,
@@ -83,7 +83,7 @@ fn forget_open(runner: &Runner, task_id: u64) {
 impl Runner {
     /// Waits for the report on the task's token, a timeout, or the end of
     /// the execution.
-    pub(super) async fn wait_for_callback(
+    pub(crate) async fn wait_for_callback(
         &self,
         mut wait: CallbackWait,
         events: &EventsFor<'_>,

@@ -1,18 +1,17 @@
-//! States that end at once (Pass, Choice, Succeed, Fail) and Wait states,
-//! which only sleep on the engine clock.
+//! The states that end at once: Pass, Choice, Succeed and Fail.
 
 use serde_json::Value;
 
-use super::history::ErrorCause;
-use super::runner::{follow, Runner, Transition};
 use crate::asl::{self, State, StateKind, StatesError};
+use crate::execution::history::ErrorCause;
+use crate::execution::runner::{follow, Runner, Transition};
 
 impl Runner {
     /// States that do not wait: Pass, Choice, Succeed, Fail.
     ///
     /// Takes the raw input by value: a Pass state's `ResultPath` writes
     /// into it rather than into a copy.
-    pub(super) fn run_instant<'d>(&mut self, state: &'d State, raw: Value) -> Transition<'d> {
+    pub(crate) fn run_instant<'d>(&mut self, state: &'d State, raw: Value) -> Transition<'d> {
         if state.is_jsonata() || state.assign.is_some() || has_rule_assign(state) {
             return self.run_instant_with_variables(state, raw);
         }
@@ -101,34 +100,6 @@ impl Runner {
             Some(next) => Transition::Next(next, output),
             None => follow(state, output),
         })
-    }
-
-    /// A Wait state: sleeps on the engine clock.
-    pub(super) async fn run_wait<'d>(&mut self, state: &'d State, raw: &Value) -> Transition<'d> {
-        let planned = asl::wait_until_any(state, raw, self.now(), self.scope()).and_then(|until| {
-            let finished = asl::finish_state(
-                state,
-                raw.clone(),
-                None,
-                state.output.as_ref(),
-                state.assign.as_ref(),
-                self.scope(),
-            )?;
-            Ok((until, finished))
-        });
-        let (until, finished) = match planned {
-            Ok(planned) => planned,
-            Err(e) => return Transition::Fail(self.runtime_cause(state, e)),
-        };
-        // Assigned on exit: nothing reads the variables while it waits.
-        let output = match self.apply_finished(finished) {
-            Ok(output) => output,
-            Err(e) => return Transition::Fail(self.runtime_cause(state, e)),
-        };
-        if !self.sleep_until(until).await {
-            return Transition::Halt;
-        }
-        follow(state, output)
     }
 }
 

@@ -8,9 +8,12 @@ use parking_lot::Mutex;
 use stepworker::model::{ExecutionStatus, StateMachineType, Timestamp};
 use tokio::sync::Notify;
 
+mod history_limit;
+mod redrive;
+
+use self::history_limit::{history_full, HistoryFull};
+pub use self::redrive::{RedriveRecord, Redriven, ResumePoint};
 use super::history::{ErrorCause, EventKind, History};
-use super::history_limit::{history_full, HistoryFull};
-use super::redrive::RedriveRecord;
 use crate::mocks::MockRun;
 use crate::store::MachineVersion;
 

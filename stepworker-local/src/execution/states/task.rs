@@ -6,14 +6,14 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::history::{ErrorCause, EventKind};
-use super::integration_resource;
-use super::payload::Payload;
-use super::report_wait::{after, Deadlines, Reported};
 use super::retrying::Attempt;
-use super::runner::Runner;
 use crate::activities::{Closed, QueuedTask, TaskEvent};
 use crate::asl::{State, StateKind, StatesError};
+use crate::execution::history::{ErrorCause, EventKind};
+use crate::execution::integrations::resource;
+use crate::execution::payload::Payload;
+use crate::execution::report_wait::{after, Deadlines, Reported};
+use crate::execution::runner::Runner;
 use crate::stats::Stats;
 
 /// Everything needed to schedule one attempt.
@@ -27,9 +27,9 @@ struct Scheduled {
 
 impl Runner {
     /// One attempt: schedule the activity task and wait for its end.
-    pub(super) async fn attempt_task(&mut self, state: &State, raw: &Value) -> Attempt {
+    pub(crate) async fn attempt_task(&mut self, state: &State, raw: &Value) -> Attempt {
         if let StateKind::Task(task) = &state.kind {
-            if let Some(integration) = integration_resource::classify(&task.resource) {
+            if let Some(integration) = resource::classify(&task.resource) {
                 return self
                     .attempt_integration(state, &task.resource, integration, raw)
                     .await;

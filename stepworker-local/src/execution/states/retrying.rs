@@ -3,12 +3,12 @@
 
 use serde_json::Value;
 
-use super::history::{ErrorCause, EventKind};
-use super::runner::{follow, Runner, Transition};
 use crate::asl::{self, State, StateKind, StatesError};
+use crate::execution::history::{ErrorCause, EventKind};
+use crate::execution::runner::{follow, Runner, Transition};
 
 /// How one attempt at a state ended.
-pub(super) enum Attempt {
+pub(crate) enum Attempt {
     /// The state's result, or the error the attempt ended with.
     Done(Result<Value, StatesError>),
     /// A Parallel or Map state (`state_type`) failed with this error. Its
@@ -23,7 +23,7 @@ pub(super) enum Attempt {
 
 impl Runner {
     /// A Task, Parallel or Map state: attempts, retries, then output or Catch.
-    pub(super) async fn run_retrying<'d>(
+    pub(crate) async fn run_retrying<'d>(
         &mut self,
         state: &'d State,
         raw: &Value,

@@ -5,11 +5,11 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::history::{EventKind, IterationStep};
-use super::payload::Payload;
 use super::retrying::Attempt;
-use super::runner::{Runner, WalkEnd};
 use crate::asl::{self, MapState, ProcessorMode, State, StatesError};
+use crate::execution::history::{EventKind, IterationStep};
+use crate::execution::payload::Payload;
+use crate::execution::runner::{Runner, WalkEnd};
 
 const MAP: &str = "Map";
 /// AWS runs at most 40 iterations of an inline Map at once, whatever
@@ -19,7 +19,7 @@ const INLINE_MAX_CONCURRENCY: usize = 40;
 impl Runner {
     /// One attempt at a Map state: its result is the array of iteration
     /// outputs, in item order.
-    pub(super) async fn attempt_map(
+    pub(crate) async fn attempt_map(
         &mut self,
         state: &State,
         map: &MapState,
@@ -159,7 +159,7 @@ impl Runner {
     /// iterations are done: keeps the outputs of those that succeeded for a
     /// redrive unless the state succeeds, then writes its succeeded event
     /// (the failed one waits for the Retry decision).
-    pub(super) fn finish_fan_out(
+    pub(crate) fn finish_fan_out(
         &self,
         state: &State,
         state_type: &'static str,
