@@ -3,15 +3,15 @@
 use serde_json::Value;
 
 use super::env;
-use crate::asl::choice::{choose_rule, no_match};
 use crate::asl::definition::{ChoiceRule, Condition, State, StateKind};
+use crate::asl::jsonpath::choice::{choose_rule, no_match};
 use crate::asl::path::Scope;
 use crate::asl::states_error::StatesError;
 
 /// The next state and the rule that matched (`None` for `Default`).
 /// A JSONata `Condition` must give a boolean, else
 /// `States.QueryEvaluationError`.
-pub fn choose_any<'s>(
+pub fn choose<'s>(
     state: &'s State,
     raw: &Value,
     scope: Scope<'_>,

@@ -6,7 +6,8 @@ use super::env;
 use crate::asl::definition::{MapJsonata, MapState, State};
 use crate::asl::errors;
 use crate::asl::jsonata::JsonataTemplate;
-use crate::asl::map::{map_iteration_inputs, map_limits, set_map_item, MapLimits};
+use crate::asl::jsonpath;
+use crate::asl::jsonpath::map::{map_iteration_inputs, set_map_item, MapLimits};
 use crate::asl::path::Scope;
 use crate::asl::states_error::StatesError;
 
@@ -71,14 +72,14 @@ fn input_not_an_array(input: &Value) -> StatesError {
 }
 
 /// `MaxConcurrency` and the tolerated failure thresholds.
-pub fn map_limits_any(
+pub fn map_limits(
     state: &State,
     map: &MapState,
     raw: &Value,
     scope: Scope<'_>,
 ) -> Result<MapLimits, StatesError> {
     let Some(jsonata) = &map.jsonata else {
-        return map_limits(state, map, raw, &scope);
+        return jsonpath::map::map_limits(state, map, raw, &scope);
     };
     let MapJsonata {
         max_concurrency,

@@ -5,15 +5,16 @@ use serde_json::Value;
 use super::env;
 use crate::asl::definition::{SecondsSource, State, StateKind, WaitState};
 use crate::asl::jsonata::{JsonataEnv, JsonataExpression};
+use crate::asl::jsonpath;
+use crate::asl::jsonpath::task::{checked, TaskTimeouts};
+use crate::asl::jsonpath::wait::{after_seconds, check_delay, plain, wait_until_millis};
 use crate::asl::path::Scope;
 use crate::asl::states_error::StatesError;
-use crate::asl::task::{checked, task_timeouts_in, TaskTimeouts};
 use crate::asl::timestamp::parse_timestamp_millis;
-use crate::asl::wait::{after_seconds, check_delay, plain, wait_until_millis};
 
 /// The Task's timeouts; JSONata `TimeoutSeconds`/`HeartbeatSeconds`
 /// expressions must give positive integers.
-pub fn task_timeouts_any(
+pub fn task_timeouts(
     state: &State,
     raw: &Value,
     scope: Scope<'_>,
@@ -23,7 +24,7 @@ pub fn task_timeouts_any(
     };
     let is_expression = |s: &Option<SecondsSource>| matches!(s, Some(SecondsSource::Expression(_)));
     if !is_expression(&task.timeout) && !is_expression(&task.heartbeat) {
-        return task_timeouts_in(state, raw, &scope);
+        return jsonpath::task::task_timeouts(state, raw, &scope);
     }
     let env = env(raw, None, None, scope);
     let read = |source: &Option<SecondsSource>, field: &str| match source {
@@ -57,7 +58,7 @@ fn positive_integer(
 }
 
 /// When a Wait state entered at `now_millis` ends.
-pub fn wait_until_any(
+pub fn wait_until(
     state: &State,
     raw: &Value,
     now_millis: i64,

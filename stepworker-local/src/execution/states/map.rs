@@ -35,7 +35,7 @@ impl Runner {
                     .map(Payload::new)
                     .collect::<Result<Vec<_>, _>>()
             })
-            .and_then(|inputs| Ok((inputs, asl::map_limits_any(state, map, raw, self.scope())?)));
+            .and_then(|inputs| Ok((inputs, asl::map_limits(state, map, raw, self.scope())?)));
         let (inputs, limits) = match planned {
             Ok(planned) => planned,
             Err(e) => return self.map_not_started(state, e),

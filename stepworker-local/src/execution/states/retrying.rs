@@ -1,6 +1,8 @@
 //! The states that can fail and be retried (Task, Parallel, Map): attempts,
 //! Retry with backoff, then output processing or Catch.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::asl::{self, State, StateKind, StatesError};
@@ -37,19 +39,15 @@ impl Runner {
             let error = match self.attempt_state(state, raw).await {
                 Attempt::Halted => return Transition::Halt,
                 Attempt::Done(Ok(result)) => {
-                    let output = if state.is_jsonata() || state.assign.is_some() {
-                        asl::finish_state(
-                            state,
-                            raw.clone(),
-                            Some(result),
-                            state.output.as_ref(),
-                            state.assign.as_ref(),
-                            self.scope(),
-                        )
-                        .and_then(|finished| self.apply_finished(finished))
-                    } else {
-                        asl::state_output(state, raw, result, &self.scope())
-                    };
+                    let output = asl::finish_state(
+                        state,
+                        Cow::Borrowed(raw),
+                        Some(result),
+                        state.output.as_ref(),
+                        state.assign.as_ref(),
+                        self.scope(),
+                    )
+                    .and_then(|finished| self.apply_finished(finished));
                     match output {
                         Ok(output) => return follow(state, output),
                         // Output processing faults are caught, never retried:

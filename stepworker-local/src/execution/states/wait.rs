@@ -1,5 +1,7 @@
 //! Wait states, which only sleep on the engine clock.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::asl::{self, State};
@@ -8,10 +10,10 @@ use crate::execution::runner::{follow, Runner, Transition};
 impl Runner {
     /// A Wait state: sleeps on the engine clock.
     pub(crate) async fn run_wait<'d>(&mut self, state: &'d State, raw: &Value) -> Transition<'d> {
-        let planned = asl::wait_until_any(state, raw, self.now(), self.scope()).and_then(|until| {
+        let planned = asl::wait_until(state, raw, self.now(), self.scope()).and_then(|until| {
             let finished = asl::finish_state(
                 state,
-                raw.clone(),
+                Cow::Borrowed(raw),
                 None,
                 state.output.as_ref(),
                 state.assign.as_ref(),

@@ -100,7 +100,7 @@ impl Runner {
                 // no MapStateFailed (recorded: LocalStack's
                 // `test_base_scenarios.snapshot.json`,
                 // `test_map_state_tolerated_failure_count_path[-1]` and siblings).
-                let limits = match asl::map_limits_any(state, map, raw, self.scope()) {
+                let limits = match asl::map_limits(state, map, raw, self.scope()) {
                     Ok(limits) => limits,
                     Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
                 };
@@ -166,7 +166,7 @@ impl Runner {
     ) -> Result<Vec<Child>, StatesError> {
         asl::check_item_sources(state, map)?;
         let items = asl::map_inputs(state, map, raw, self.scope())?;
-        let input = asl::effective_input(state, raw, self.context.value())?;
+        let input = asl::jsonpath::io::effective_input(state, raw, self.context.value())?;
         child_inputs(state, map, &input, items)?
             .into_iter()
             .map(|ChildInput { value, items }| {

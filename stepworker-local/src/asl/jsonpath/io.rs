@@ -6,10 +6,10 @@ use std::borrow::Cow;
 
 use serde_json::{json, Map, Value};
 
-use super::definition::{Catcher, State};
-use super::errors;
-use super::path::{invalid_path_message, DataScope, Path, ReferencePath};
-use super::states_error::StatesError;
+use crate::asl::definition::{Catcher, State};
+use crate::asl::errors;
+use crate::asl::path::{invalid_path_message, DataScope, Path, ReferencePath};
+use crate::asl::states_error::StatesError;
 
 /// The input the state works on: `InputPath` applied to the raw input,
 /// then `Parameters` (Pass, Task, Parallel). For a Map state this is the
@@ -85,40 +85,34 @@ pub fn state_output(
     output_from(state, Cow::Borrowed(raw_input), result, ctx)
 }
 
-/// [`state_output`] for a caller that no longer needs the raw input: a
-/// `ResultPath` writes into it in place instead of into a copy.
-pub fn state_output_owned(
-    state: &State,
-    raw_input: Value,
-    result: Value,
-    ctx: &dyn DataScope,
-) -> Result<Value, StatesError> {
-    output_from(state, Cow::Owned(raw_input), result, ctx)
-}
-
 /// The output of a state whose result is its effective input (Choice,
-/// Succeed): [`effective_input`] then [`state_output`]. Takes the raw input
-/// by value, so with the `ResultPath` of `$` these states always have it
-/// passes through without a copy.
-pub fn passthrough_output(
+/// Succeed, Wait): [`effective_input`] then [`output_from`]. Given the raw
+/// input by value, the `ResultPath` of `$` these states usually have
+/// passes it through without a copy.
+pub(crate) fn passthrough_output(
     state: &State,
-    raw_input: Value,
+    raw_input: Cow<'_, Value>,
     ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
-    if state
+    let root = state
         .result_path
         .as_ref()
-        .is_some_and(ReferencePath::is_root)
-    {
-        // The result replaces the raw input, which is not read again.
-        let effective = effective_input_owned(state, raw_input, ctx)?;
-        return output_from(state, Cow::Owned(Value::Null), effective, ctx);
-    }
+        .is_some_and(ReferencePath::is_root);
+    let raw_input = match raw_input {
+        Cow::Owned(raw_input) if root => {
+            // The result replaces the raw input, which is not read again.
+            let effective = effective_input_owned(state, raw_input, ctx)?;
+            return output_from(state, Cow::Owned(Value::Null), effective, ctx);
+        }
+        raw_input => raw_input,
+    };
     let effective = effective_input(state, &raw_input, ctx)?;
-    state_output_owned(state, raw_input, effective, ctx)
+    output_from(state, raw_input, effective, ctx)
 }
 
-fn output_from(
+/// [`state_output`] on a raw input the caller may hand over: given by
+/// value, a `ResultPath` writes into it in place instead of into a copy.
+pub(crate) fn output_from(
     state: &State,
     raw_input: Cow<'_, Value>,
     result: Value,
@@ -335,7 +329,12 @@ mod tests {
             let expected = effective_input(&s, &raw, &ctx())
                 .and_then(|effective| state_output(&s, &raw, effective, &ctx()));
             assert_eq!(
-                passthrough_output(&s, raw.clone(), &ctx()),
+                passthrough_output(&s, Cow::Owned(raw.clone()), &ctx()),
+                expected,
+                "{fields}"
+            );
+            assert_eq!(
+                passthrough_output(&s, Cow::Borrowed(&raw), &ctx()),
                 expected,
                 "{fields}"
             );

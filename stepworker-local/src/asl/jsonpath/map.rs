@@ -3,12 +3,12 @@
 
 use serde_json::{json, Value};
 
-use super::definition::{MapState, NumberSource, ProcessorMode, State};
-use super::errors;
 use super::io::apply_input_path;
-use super::path::{invalid_path_message, DataScope, Path, Scope};
-use super::states_error::StatesError;
 use super::wait::plain;
+use crate::asl::definition::{MapState, NumberSource, ProcessorMode, State};
+use crate::asl::errors;
+use crate::asl::path::{invalid_path_message, DataScope, Path, Scope};
+use crate::asl::states_error::StatesError;
 
 /// How many iterations may run at once and how many may fail.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

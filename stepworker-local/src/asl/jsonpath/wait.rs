@@ -4,11 +4,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::definition::{State, StateKind, WaitState};
 use super::io::select_input;
-use super::path::{DataScope, Path};
-use super::states_error::StatesError;
-use super::timestamp::parse_timestamp_millis;
+use crate::asl::definition::{State, StateKind, WaitState};
+use crate::asl::path::{DataScope, Path};
+use crate::asl::states_error::StatesError;
+use crate::asl::timestamp::parse_timestamp_millis;
 
 /// When a Wait state entered at `now_millis` (epoch milliseconds) ends, in
 /// epoch milliseconds. `SecondsPath`/`TimestampPath` read the input after

@@ -2,14 +2,14 @@
 
 use serde_json::Value;
 
-use super::definition::{State, StateKind};
 use super::io::effective_input;
-use super::path::DataScope;
-use super::states_error::StatesError;
+use crate::asl::definition::{State, StateKind};
+use crate::asl::path::DataScope;
+use crate::asl::states_error::StatesError;
 
 /// The result of a Pass state: its literal `Result` if it has one,
 /// otherwise its effective input (InputPath, then Parameters). Feed it to
-/// [`super::state_output`] to apply ResultPath and OutputPath.
+/// [`super::io::state_output`] to apply ResultPath and OutputPath.
 pub fn pass_result(
     pass: &State,
     raw_input: &Value,
@@ -29,7 +29,7 @@ mod tests {
 
     use super::*;
     use crate::asl::definition::parse_definition;
-    use crate::asl::io::state_output;
+    use crate::asl::jsonpath::io::state_output;
 
     fn pass(fields: Value) -> State {
         let mut body = fields;

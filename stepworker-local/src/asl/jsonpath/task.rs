@@ -4,10 +4,10 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::definition::{SecondsSource, State, StateKind};
 use super::io::select_input;
-use super::path::{invalid_path_message, DataScope};
-use super::states_error::StatesError;
+use crate::asl::definition::{SecondsSource, State, StateKind};
+use crate::asl::path::{invalid_path_message, DataScope};
+use crate::asl::states_error::StatesError;
 
 /// The timeouts of one Task attempt, in seconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,15 +20,9 @@ pub struct TaskTimeouts {
 }
 
 /// Resolves the Task's timeouts. The `...Path` forms read the input after
-/// `InputPath` and must name a positive integer (else `States.Runtime`).
-/// Paths that read variables (`$name`) need `task_timeouts_in`.
-pub fn task_timeouts(task: &State, raw_input: &Value) -> Result<TaskTimeouts, StatesError> {
-    task_timeouts_in(task, raw_input, &Value::Null)
-}
-
-/// [`task_timeouts`] whose paths may also read the variables and context
-/// object of `scope`.
-pub fn task_timeouts_in(
+/// `InputPath`, with the variables and context object of `scope`, and must
+/// name a positive integer (else `States.Runtime`).
+pub fn task_timeouts(
     task: &State,
     raw_input: &Value,
     scope: &dyn DataScope,
@@ -122,6 +116,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The timeouts of a state whose paths read no variables.
+    fn timeouts(task: &State, raw_input: &Value) -> Result<TaskTimeouts, StatesError> {
+        task_timeouts(task, raw_input, &Value::Null)
+    }
     use crate::asl::definition::parse_definition;
 
     fn task(fields: Value) -> State {
@@ -139,11 +138,11 @@ mod tests {
     #[test]
     fn literal_and_path_timeouts() {
         assert_eq!(
-            task_timeouts(&task(json!({})), &json!({})),
+            timeouts(&task(json!({})), &json!({})),
             Ok(TaskTimeouts::default())
         );
         assert_eq!(
-            task_timeouts(
+            timeouts(
                 &task(json!({"TimeoutSeconds": 30, "HeartbeatSeconds": 10})),
                 &json!({})
             ),
@@ -153,7 +152,7 @@ mod tests {
             })
         );
         assert_eq!(
-            task_timeouts(
+            timeouts(
                 &task(json!({"TimeoutSecondsPath": "$.t", "HeartbeatSecondsPath": "$.h"})),
                 &json!({"t": 60, "h": 5})
             ),
@@ -174,13 +173,13 @@ mod tests {
             json!({"t": 1.5}),
         ] {
             assert!(
-                task_timeouts(&state, &input).is_err(),
+                timeouts(&state, &input).is_err(),
                 "{input} must be rejected"
             );
         }
         let state = task(json!({"TimeoutSecondsPath": "$.t", "HeartbeatSeconds": 10}));
         assert!(
-            task_timeouts(&state, &json!({"t": 10})).is_err(),
+            timeouts(&state, &json!({"t": 10})).is_err(),
             "heartbeat must be below timeout"
         );
     }

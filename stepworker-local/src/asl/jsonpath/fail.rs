@@ -2,10 +2,10 @@
 
 use serde_json::Value;
 
-use super::definition::{State, StateKind};
-use super::expression::Expression;
-use super::path::DataScope;
-use super::states_error::StatesError;
+use crate::asl::definition::{State, StateKind};
+use crate::asl::expression::Expression;
+use crate::asl::path::DataScope;
+use crate::asl::states_error::StatesError;
 
 /// The `(error, cause)` a Fail state reports: the literal `Error`/`Cause`,
 /// or `ErrorPath`/`CausePath` evaluated on the raw input (a path or an

@@ -13,28 +13,20 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use super::definition::{
+use super::io::select_input;
+use crate::asl::definition::{
     ChoiceRule, Comparison, Condition, Operand, PatternPiece, Relation, State, StateKind, Test,
     TypeTest, ValueKind, WildcardPattern,
 };
-use super::errors;
-use super::io::select_input;
-use super::path::{DataScope, Path, PathNotFound};
-use super::states_error::StatesError;
-use super::timestamp::parse_timestamp_nanos;
+use crate::asl::errors;
+use crate::asl::path::{DataScope, Path, PathNotFound};
+use crate::asl::states_error::StatesError;
+use crate::asl::timestamp::parse_timestamp_nanos;
 
 /// The state a Choice state goes to for `raw_input` (after its InputPath):
 /// the first matching rule's `Next`, else `Default`, else
-/// `States.NoChoiceMatched`.
-pub fn choose_next<'s>(
-    choice: &'s State,
-    raw_input: &Value,
-    ctx: &dyn DataScope,
-) -> Result<&'s str, StatesError> {
-    choose_rule(choice, raw_input, ctx).map(|(next, _)| next)
-}
-
-/// [`choose_next`], with the rule that matched (`None` for `Default`).
+/// `States.NoChoiceMatched`; with the rule that matched (`None` for
+/// `Default`).
 pub fn choose_rule<'s>(
     choice: &'s State,
     raw_input: &Value,
@@ -263,6 +255,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The next state alone.
+    fn choose_next<'s>(
+        choice: &'s State,
+        raw_input: &Value,
+        ctx: &dyn DataScope,
+    ) -> Result<&'s str, StatesError> {
+        choose_rule(choice, raw_input, ctx).map(|(next, _)| next)
+    }
     use crate::asl::definition::parse_definition;
 
     fn choice_state(choices: Value, default: Option<&str>) -> State {
