@@ -248,7 +248,7 @@ def table(results, args):
                 parts.append(f"{value / sw:.3g}x sw")
             ceiling = dig(report, *ceiling_path) if ceiling_path else None
             if ceiling:
-                parts.append(f"{value / (ceiling / divisor):.2f}x ceil")
+                parts.append(f"{value / (ceiling / divisor):.3g}x ceil")
             cells.append(cell + (f" ({', '.join(parts)})" if parts else ""))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     failures = {n: r.get("failures") or r.get("error") for n, r in results.items() if r.get("failures") or r.get("error")}

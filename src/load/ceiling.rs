@@ -2,8 +2,9 @@
 //! the load tools can say how close an engine comes to what HTTP on this
 //! machine allows with the same client, in the same run.
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use axum::http::HeaderMap;
+use axum::serve::ListenerExt;
 
 /// What the trivial handler answers to DescribeStateMachine: every member
 /// the client requires, so it decodes like a real answer.
@@ -11,10 +12,15 @@ const DESCRIBE_STATE_MACHINE: &str = r#"{"stateMachineArn":"arn:aws:states:us-ea
 /// What it answers to ListActivities.
 const LIST_ACTIVITIES: &str = r#"{"activities":[]}"#;
 
-/// A running trivial handler on 127.0.0.1 (stopped with the runtime).
+/// A running trivial handler on 127.0.0.1: in this process (stopped with
+/// the runtime) or in a child process (stopped when this is dropped).
 pub struct Ceiling {
     url: String,
+    child: Option<tokio::process::Child>,
 }
+
+/// The line a child ceiling prints before its URL.
+const LISTENING: &str = "ceiling listening on ";
 
 impl Ceiling {
     /// Binds an ephemeral loopback port and serves a constant answer per
@@ -23,8 +29,61 @@ impl Ceiling {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let app = axum::Router::new().route("/", axum::routing::post(answer));
+        // TCP_NODELAY as stepworker-local sets it, so the ceiling is the same
+        // HTTP stack minus the engine (without it, small answers wait on
+        // delayed ACKs and the "ceiling" sits below the engine).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok(Self { url })
+        Ok(Self { url, child: None })
+    }
+
+    /// Runs the handler in a child process, `exe` with `args`, which must
+    /// call [`Ceiling::serve_forever`]. An engine in another process is
+    /// measured against this one, so both sides pay the same cross-process
+    /// wake-ups (in one process a client and a server share threads, which
+    /// makes the ceiling a different arrangement from the engine's).
+    pub async fn in_child(exe: &std::path::Path, args: &[&str]) -> Result<Self> {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(exe)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child.stdout.take().context("ceiling stdout")?;
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let url = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix(LISTENING) {
+                    return Ok(url.to_owned());
+                }
+            }
+            bail!("the ceiling process ended without its URL")
+        })
+        .await
+        .context("the ceiling process did not start within 10 s")??;
+        Ok(Self {
+            url,
+            child: Some(child),
+        })
+    }
+
+    /// The child side of [`Ceiling::in_child`]: serves until killed.
+    pub async fn serve_forever() -> Result<()> {
+        let ceiling = Self::start().await?;
+        println!("{LISTENING}{}", ceiling.url);
+        std::future::pending::<()>().await;
+        Ok(())
+    }
+
+    /// Where it runs, for reports.
+    pub fn arrangement(&self) -> &'static str {
+        if self.child.is_some() {
+            "own process"
+        } else {
+            "in process"
+        }
     }
 
     /// Its endpoint URL.

@@ -2,12 +2,28 @@
 //! any Step Functions-compatible endpoint the same way.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Result};
 use stepworker::model::ExecutionStatus;
 use stepworker::Client;
+
+/// A name for a new execution, unique across runs and processes. AWS names
+/// an unnamed execution itself, but moto 5's executing backend names every
+/// unnamed one `None` (so the second is refused as ExecutionAlreadyExists):
+/// the load tools name each one, on every engine alike.
+pub fn execution_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static RUN: OnceLock<String> = OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        let seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        format!("{}-{seconds}", std::process::id())
+    });
+    format!("{run}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
 
 /// RUNNING executions of `machine`, counted up to `limit` (pages of 1,000;
 /// a limit of 1 asks for one item, the cheapest "any left?").
@@ -68,6 +84,7 @@ pub async fn start_executions(
                 client
                     .start_execution()
                     .state_machine_arn(&machine)
+                    .name(execution_name())
                     .input(&input)
                     .send()
                     .await?;
@@ -79,4 +96,16 @@ pub async fn start_executions(
         done??;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn execution_names_differ_and_fit_the_80_character_limit() {
+        let (a, b) = (execution_name(), execution_name());
+        assert_ne!(a, b);
+        assert!(a.len() <= 80 && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    }
 }

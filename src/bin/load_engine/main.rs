@@ -7,7 +7,8 @@
 //! chain, activity round trips/s (start -> poll -> success) with 64 pollers,
 //! and DescribeStateMachine latency with one client and with 64; and in the
 //! same run the loopback ceiling (the same client against a trivial axum
-//! handler), printing each figure with its ratio to the ceiling. Last, the
+//! handler, in this process for the embedded engine and in a child process
+//! for `--endpoint`, so it sits where the engine sits), printing each figure with its ratio to the ceiling. Last, the
 //! engine's RSS with 10,000 executions waiting on activities.
 //!
 //! Without `--endpoint` the engine is stepworker-local embedded in this
@@ -76,14 +77,21 @@ enum Step {
         #[arg(long)]
         size: usize,
     },
+    /// Serves the loopback ceiling until killed (the ceiling of a run
+    /// against `--endpoint`, in a process of its own like the engine).
+    CeilingServe,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
     let window = Duration::from_secs(args.seconds);
-    if let Some(Step::ScalingStep { dimension, size }) = args.step {
-        return scaling::step(dimension, size, args.concurrency, window).await;
+    match args.step {
+        Some(Step::ScalingStep { dimension, size }) => {
+            return scaling::step(dimension, size, args.concurrency, window).await;
+        }
+        Some(Step::CeilingServe) => return Ceiling::serve_forever().await,
+        None => {}
     }
     if args.scaling {
         return scaling::table(args.concurrency, args.seconds).await;
@@ -102,7 +110,12 @@ async fn main() -> Result<()> {
                 .await?,
         ),
     };
-    let ceiling = Ceiling::start().await?;
+    let ceiling = match target {
+        Target::Embedded(_) => Ceiling::start().await?,
+        Target::Remote { .. } => {
+            Ceiling::in_child(&std::env::current_exe()?, &["ceiling-serve"]).await?
+        }
+    };
     let ceiling_client = load_client(ceiling.url());
     let client = target.client();
     let suffix = setup::run_suffix();
@@ -120,7 +133,8 @@ async fn main() -> Result<()> {
             workloads::requests_per_second(&ceiling_client, args.concurrency, window).await?;
         report.set("ceiling_requests_per_s", ceiling_rate);
         println!(
-            "loopback ceiling (trivial axum handler, same client): {ceiling_rate:.0} requests/s"
+            "loopback ceiling (trivial axum handler, same client, {}): {ceiling_rate:.0} requests/s",
+            ceiling.arrangement()
         );
         throughput(&mut report, &client, &suffix, &args, window, ceiling_rate).await;
         latency(

@@ -52,6 +52,15 @@ impl Dimension {
         }
     }
 
+    /// Units of memory a step of `size` holds: the history dimension keeps
+    /// [`LONG_HISTORIES`] executions of `size` events each.
+    fn units_per_size(self) -> usize {
+        match self {
+            Self::History => LONG_HISTORIES,
+            _ => 1,
+        }
+    }
+
     /// The 10x steps. Parked polls stop at 1,000: each is a connection with
     /// both ends in the step's process (client and engine), and 10,000 of
     /// them would pass this machine's limit of 20,000 open files.
@@ -73,23 +82,29 @@ pub async fn table(clients: usize, seconds: u64) -> Result<()> {
     println!(
         "scaling of embedded stepworker-local: {seconds} s per probe, {clients} clients, fresh process per step"
     );
-    println!("| grows | size | Pass chain exec/s | vs first | round trips/s | vs first | RSS MiB | RSS per unit | setup |");
+    println!("| grows | size | Pass chain exec/s | vs first | round trips/s | vs first | RSS MiB | RSS per added unit | setup |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for dimension in Dimension::ALL {
         let mut first: Option<(f64, f64)> = None;
+        let mut previous = (0usize, 0.0f64);
         for &size in dimension.sizes() {
             let step = run_child(&exe, dimension, size, clients, seconds).await?;
             let chain = step["chain_per_s"].as_f64().unwrap_or(0.0);
             let trips = step["round_trips_per_s"].as_f64().unwrap_or(0.0);
             let (chain0, trips0) = *first.get_or_insert((chain, trips));
+            // The marginal cost from the previous step, so the engine's
+            // fixed memory does not inflate the small steps.
             let grown_kib = step["rss_grown_kib"].as_f64().unwrap_or(0.0);
+            let units = size * dimension.units_per_size();
+            let per_unit = (grown_kib - previous.1) / (units - previous.0) as f64;
+            previous = (units, grown_kib);
             println!(
-                "| {} | {size} | {chain:.0} | {:.2}x | {trips:.0} | {:.2}x | {:.1} | {:.1} KiB | {} |",
+                "| {} | {size} | {chain:.0} | {:.2}x | {trips:.0} | {:.2}x | {:.1} | {:.2} KiB | {} |",
                 dimension.name(),
                 chain / chain0,
                 trips / trips0,
                 step["rss_mib"].as_f64().unwrap_or(0.0),
-                grown_kib / size as f64,
+                per_unit,
                 step["setup"].as_str().unwrap_or(""),
             );
         }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 use stepworker::Client;
-use stepworker_suite::load::executions::{count_running, start_executions};
+use stepworker_suite::load::executions::{count_running, execution_name, start_executions};
 use stepworker_suite::load::{Quantiles, Target};
 use tokio::sync::Semaphore;
 
@@ -35,7 +35,11 @@ pub async fn executions_per_second(
     let run = run_loops(clients, window, move || {
         let (c, m) = (c.clone(), m.clone());
         async move {
-            c.start_execution().state_machine_arn(m).send().await?;
+            c.start_execution()
+                .state_machine_arn(m)
+                .name(execution_name())
+                .send()
+                .await?;
             Ok(())
         }
     })
@@ -106,6 +110,7 @@ pub async fn activity_round_trips(
                 client
                     .start_execution()
                     .state_machine_arn(&machine)
+                    .name(execution_name())
                     .send()
                     .await?;
             }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use stepworker::worker::{Activity, Worker};
 use stepworker::Client;
+use stepworker_suite::load::executions::execution_name;
 use stepworker_suite::load::Quantiles;
 use tokio::sync::mpsc;
 
@@ -32,6 +33,7 @@ pub async fn dispatch_latency(client: &Client, samples: usize, name: &str) -> Re
         client
             .start_execution()
             .state_machine_arn(&machine)
+            .name(execution_name())
             .input("{}")
             .send()
             .await?;
