@@ -20,7 +20,7 @@ const SLOTS: usize = 32;
 const EXECUTIONS: u64 = 1_000;
 
 /// Counts how many copies of itself run at once.
-#[stepworker::activity(name = "increment")]
+#[stepworker::activity(name = "increment", timeout = "5m")]
 async fn increment(n: u64) -> u64 {
     let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
     MAX_RUNNING.fetch_max(now, Ordering::SeqCst);

@@ -42,7 +42,7 @@ async fn shutdown_with_50_tasks_in_flight_loses_none() {
         .activity(slow_square)
         .concurrency(60)
         .pollers(60)
-        .shutdown_grace(Duration::from_secs(10))
+        .shutdown_deadline(Duration::from_secs(10))
         .build();
     let handle = worker.handle();
     let running = tokio::spawn(worker.run_until(async {

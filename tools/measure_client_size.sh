@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 examples=(client_size_stepworker client_size_aws_sdk_sfn)
 
-cargo build --release -p stepworker --no-default-features "${examples[@]/#/--example=}" >&2
+# The comparison package takes stepworker with default-features = false.
+cargo build --release -p stepworker-client-comparison "${examples[@]/#/--example=}" >&2
 
 target_dir="$(cargo metadata --format-version 1 --no-deps \
   | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"

@@ -14,7 +14,7 @@ use metrics::{
 };
 
 /// The worker's counters, with the column each gets in the summary.
-const COUNTERS: [(&str, &str); 7] = [
+const COUNTERS: [(&str, &str); 9] = [
     ("stepworker_polls_total", "polls"),
     ("stepworker_empty_polls_total", "empty polls"),
     ("stepworker_tasks_started_total", "started"),
@@ -22,6 +22,11 @@ const COUNTERS: [(&str, &str); 7] = [
     ("stepworker_tasks_failed_total", "failed"),
     ("stepworker_tasks_cancelled_total", "cancelled"),
     ("stepworker_heartbeat_failures_total", "heartbeat failures"),
+    (
+        "stepworker_reports_maybe_delivered_total",
+        "maybe delivered",
+    ),
+    ("stepworker_reports_given_up_total", "given up"),
 ];
 
 /// Counter values by activity, then by series name.
@@ -62,6 +67,8 @@ impl WorkerCounters {
             failed = self.total(COUNTERS[4].0),
             cancelled = self.total(COUNTERS[5].0),
             heartbeat_failures = self.total(COUNTERS[6].0),
+            maybe_delivered = self.total(COUNTERS[7].0),
+            given_up = self.total(COUNTERS[8].0),
             "worker counters"
         );
     }

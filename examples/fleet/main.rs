@@ -7,12 +7,20 @@
 //! cargo run --example fleet -- --log-format json        # AWS from the environment
 //! ```
 //!
-//! On SIGTERM it stops polling, lets running tasks finish within
-//! `--shutdown-grace`, fails what is left with `Worker.Shutdown` (so a
-//! `Retry` sends it to another machine at once), prints its counters and
-//! exits 0.
+//! On SIGTERM it stops polling and lets running tasks finish; a reporting
+//! margin before `--shutdown-deadline` (default 25 s, inside the 30 s that
+//! ECS and Kubernetes give by default) it fails what is left with
+//! `Worker.Shutdown` (so a `Retry` sends it to another machine at once) and
+//! drops its open polls; it prints its counters and exits 0 by the deadline.
+//! A second SIGTERM exits at once.
+//!
+//! With `--health-addr 0.0.0.0:8080`, `GET /health` answers 200 while every
+//! activity is registered and its polls are not refused, 503 otherwise, with
+//! the per-activity detail as JSON: point a container health check or a
+//! Kubernetes liveness probe at it.
 
 mod counters;
+mod health;
 mod pipeline;
 
 use std::io::IsTerminal;
@@ -20,7 +28,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use stepworker::worker::{shutdown_signal, DEFAULT_CONCURRENCY, DEFAULT_POLLERS};
+use stepworker::worker::{DEFAULT_CONCURRENCY, DEFAULT_POLLERS};
 use stepworker::{Client, Worker};
 use tracing_subscriber::EnvFilter;
 
@@ -40,9 +48,13 @@ struct Args {
     /// Tasks run at once, over all activities.
     #[arg(long, default_value_t = DEFAULT_CONCURRENCY)]
     concurrency: usize,
-    /// Seconds running tasks get to finish after SIGTERM.
-    #[arg(long, default_value_t = 25)]
-    shutdown_grace: u64,
+    /// Seconds from SIGTERM to exit, at most: a few below the orchestrator's
+    /// grace period (ECS stopTimeout, Kubernetes terminationGracePeriodSeconds).
+    #[arg(long, alias = "shutdown-grace", default_value_t = 25)]
+    shutdown_deadline: u64,
+    /// Address for the `GET /health` endpoint (off when not given).
+    #[arg(long)]
+    health_addr: Option<std::net::SocketAddr>,
     /// The name the service records for this worker (default: host and pid).
     #[arg(long)]
     worker_name: Option<String>,
@@ -76,14 +88,22 @@ async fn main() -> anyhow::Result<()> {
         .activity(publish_image)
         .pollers(args.pollers)
         .concurrency(args.concurrency)
-        .shutdown_grace(Duration::from_secs(args.shutdown_grace));
+        .shutdown_deadline(Duration::from_secs(args.shutdown_deadline));
     if let Some(name) = args.worker_name {
         worker = worker.worker_name(name);
     }
 
+    let worker = worker.build();
+    let health = match args.health_addr {
+        Some(addr) => Some(health::serve(addr, worker.handle()).await?),
+        None => None,
+    };
     let reporter = tokio::spawn(log_counters(counters.clone(), args.stats_every));
-    let ran = worker.build().run_until(shutdown_signal()).await;
+    let ran = worker.run_until_signal().await;
     reporter.abort();
+    if let Some(health) = health {
+        health.abort();
+    }
 
     counters.log_totals();
     counters.print_summary();

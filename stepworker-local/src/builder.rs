@@ -21,6 +21,8 @@ pub struct EngineBuilder {
     mock_config_file: Option<PathBuf>,
     /// A faults file, read at start.
     faults_file: Option<PathBuf>,
+    /// Keys whose SigV4 signatures API requests must carry, if any.
+    pub(crate) sigv4: Option<crate::server::SigV4Keys>,
 }
 
 impl Default for EngineBuilder {
@@ -32,6 +34,7 @@ impl Default for EngineBuilder {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             mock_config_file: None,
             faults_file: None,
+            sigv4: None,
         }
     }
 }
@@ -155,6 +158,15 @@ impl EngineBuilder {
             faults,
             ..PressureConfig::aws_pressure()
         };
+        self
+    }
+
+    /// Requires every API request to be signed (SigV4) with one of `keys`,
+    /// for an engine shared on a network; requests signed otherwise, or not
+    /// at all, are refused as AWS refuses them (`InvalidSignatureException`,
+    /// `UnrecognizedClientException`, `MissingAuthenticationToken`).
+    pub fn require_sigv4(mut self, keys: crate::server::SigV4Keys) -> Self {
+        self.sigv4 = Some(keys);
         self
     }
 

@@ -79,8 +79,16 @@ impl Core {
     /// event and the voiding of its open task tokens happen in one step
     /// under the task table's lock, so a report either is in the history
     /// before the final event or is refused. True if this call ended it.
-    pub fn end_execution(&self, execution: &Execution, at_millis: i64, outcome: Outcome) -> bool {
-        self.end_with(execution, || execution.finish(at_millis, outcome))
+    /// `run` names the run a runner ends (`None`: the API ends whatever
+    /// runs), so a runner of an ended run cannot end a redriven one.
+    pub fn end_execution(
+        &self,
+        execution: &Execution,
+        run: Option<u32>,
+        at_millis: i64,
+        outcome: Outcome,
+    ) -> bool {
+        self.end_with(execution, || execution.finish_run(run, at_millis, outcome))
     }
 
     /// Books the end of an execution that ended where an event was written

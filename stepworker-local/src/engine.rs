@@ -59,7 +59,7 @@ impl LocalEngine {
             );
         }
         let app = app_router(core.clone()).layer(axum::middleware::from_fn_with_state(
-            server::Guard::for_bind(addr.ip()),
+            server::Guard::for_bind(addr.ip()).with_sigv4(builder.sigv4.clone()),
             server::guard,
         ));
         let server = tokio::spawn(server::serve(listener, app, async {

@@ -51,5 +51,5 @@ pub use mocks::{MockConfig, MockConfigError};
 pub use pressure::{
     Bucket, Faults, Latency, OperationFaults, PressureConfig, PressureCounts, PressureError, Quotas,
 };
-pub use server::JSON_10;
+pub use server::{SigV4Keys, JSON_10};
 pub use stats::StatsSnapshot;

@@ -21,6 +21,14 @@ struct Args {
     /// run and read every workflow.
     #[arg(long)]
     allow_remote: bool,
+    /// Refuse API requests that are not SigV4-signed with a known key:
+    /// the keys of --sigv4-keys, else AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY of the environment.
+    #[arg(long)]
+    require_sigv4: bool,
+    /// File of `ACCESS_KEY_ID SECRET_ACCESS_KEY` lines for --require-sigv4.
+    #[arg(long, value_name = "PATH", requires = "require_sigv4")]
+    sigv4_keys: Option<PathBuf>,
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8083)]
     port: u16,
@@ -134,6 +142,19 @@ async fn run(args: Args) -> std::io::Result<()> {
             max_finished_executions: args.retain_executions,
         })
         .poll_timeout(Duration::from_secs(args.poll_timeout_seconds));
+    if args.require_sigv4 {
+        let keys = match &args.sigv4_keys {
+            Some(path) => stepworker_local::SigV4Keys::from_file(path)?,
+            None => stepworker_local::SigV4Keys::from_env().ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "--require-sigv4 needs --sigv4-keys PATH or AWS_ACCESS_KEY_ID and \
+                     AWS_SECRET_ACCESS_KEY in the environment",
+                )
+            })?,
+        };
+        builder = builder.require_sigv4(keys);
+    }
     // The flag wins over the environment variable.
     let mock_config = args.mock_config.or_else(|| {
         std::env::var_os(MOCK_CONFIG_ENV)

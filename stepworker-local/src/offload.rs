@@ -33,15 +33,34 @@ pub enum OffloadError {
     Spawn(std::io::Error),
 }
 
-/// Jobs running at once: one per core, at least two, so one slow request
-/// never queues every other heavy one behind it.
+/// Jobs running at once: one core is always left to the async workers
+/// (polls and cheap calls), and at least one job runs.
 fn permits() -> &'static Arc<Semaphore> {
     static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
     PERMITS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Arc::new(Semaphore::new(cores.max(2)))
+        Arc::new(Semaphore::new(cores.saturating_sub(1).max(1)))
     })
 }
+
+/// Lowers the scheduling priority of the calling thread, so that when the
+/// machine is short of cores the async workers win over heavy jobs.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: plain system calls on the calling thread's id; a failure
+    // only leaves the priority as it was.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, JOB_NICENESS);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// Niceness of offloaded jobs (Linux).
+#[cfg(target_os = "linux")]
+const JOB_NICENESS: libc::c_int = 10;
 
 /// Runs `job` on its own thread once a permit is free, inside the caller's
 /// tokio runtime (so it may spawn tasks) and with
@@ -63,6 +82,7 @@ where
         .stack_size(JOB_STACK_BYTES)
         .spawn(move || {
             let _permit = permit;
+            lower_priority();
             let _runtime = runtime.as_ref().map(tokio::runtime::Handle::enter);
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 crate::asl::budget::with_budget(REQUEST_BUDGET, job)

@@ -338,7 +338,7 @@ async fn a_map_past_the_history_quota_fails_at_event_25000() {
         .as_str()
         .expect("created")
         .to_owned();
-    let items: Vec<u8> = vec![0; 10_000];
+    let items: Vec<u8> = vec![0; 20_000];
     let (status, started) = engine
         .call(
             "StartExecution",
@@ -351,7 +351,8 @@ async fn a_map_past_the_history_quota_fails_at_event_25000() {
         .expect("started")
         .to_owned();
     let mut described = Value::Null;
-    for _ in 0..600 {
+    // Bounded: 5 minutes, for a debug build on a loaded machine.
+    for _ in 0..3_000 {
         let (_, body) = engine
             .call("DescribeExecution", &json!({"executionArn": execution}))
             .await;

@@ -12,7 +12,7 @@
 //! (no boxing); only direct calls through the pointer box the future, which
 //! costs nothing that matters in unit tests of business logic.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, ItemFn, LitStr};
@@ -27,7 +27,26 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let function: ItemFn = syn::parse2(item)?;
     let signature = HandlerSignature::check(&function)?;
     let name = activity_name(&args, &function)?;
+    require_a_deadline(&args)?;
     Ok(generate(&args, &function, &signature, &name))
+}
+
+/// Refuses an activity with neither `heartbeat` nor `timeout`. Its Task
+/// state would have no `HeartbeatSeconds` and no `TimeoutSeconds`, so a task
+/// lost with its worker (a crash, a poll dropped at shutdown) would hold its
+/// execution until the execution's own limit: up to a year on AWS. No default
+/// fits every activity (seconds for one, hours for another), so the author
+/// chooses; the error points at the attribute.
+fn require_a_deadline(args: &ActivityArgs) -> syn::Result<()> {
+    if args.heartbeat.is_some() || args.timeout.is_some() {
+        return Ok(());
+    }
+    Err(syn::Error::new(
+        Span::call_site(),
+        "an activity needs `heartbeat = \"...\"` or `timeout = \"...\"` (or both): without \
+         either, a task lost with its worker waits until the execution's own timeout, up to a \
+         year; e.g. `#[activity(timeout = \"5m\")]`",
+    ))
 }
 
 fn activity_name(args: &ActivityArgs, function: &ItemFn) -> syn::Result<LitStr> {

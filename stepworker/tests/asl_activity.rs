@@ -43,9 +43,18 @@ fn activity_task_carries_name_heartbeat_and_timeout() {
             "Resource": PLACEHOLDER,
             "HeartbeatSeconds": 10,
             "TimeoutSeconds": 300,
+            "Retry": [{
+                "ErrorEquals": ["Worker.Shutdown"],
+                "IntervalSeconds": 1,
+                "MaxAttempts": 3,
+                "BackoffRate": 2.0
+            }],
             "Next": "Done"
         })
     );
+    let without = Task::activity::<resize>().without_shutdown_retry().end();
+    let value = serde_json::to_value(stepworker::asl::State::from(without)).expect("serializes");
+    assert!(value.get("Retry").is_none(), "{value}");
 }
 
 #[test]

@@ -2,13 +2,11 @@
 
 mod client_support;
 
-use client_support::{Reply, TestServer};
+use client_support::{Reply, TestServer, ARN};
 use serde_json::json;
 use stepworker::client::{Client, Config, RetryConfig, TransportErrorKind};
 use stepworker::model::ErrorCode;
 use stepworker::Error;
-
-const ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:sm:e";
 
 /// A client without retries, so each answer is seen exactly once.
 fn no_retry_client(server: &TestServer) -> Client {

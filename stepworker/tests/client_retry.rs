@@ -4,22 +4,11 @@ mod client_support;
 
 use std::time::Duration;
 
-use client_support::{Reply, TestServer};
+use client_support::{described, Reply, TestServer, ARN};
 use serde_json::json;
 use stepworker::client::{Client, RetryConfig, TimeoutConfig};
 use stepworker::model::ErrorCode;
 use stepworker::Error;
-
-const ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:sm:e";
-
-fn described() -> Reply {
-    Reply::ok(json!({
-        "executionArn": ARN,
-        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-        "status": "RUNNING",
-        "startDate": 1,
-    }))
-}
 
 /// Answers `first` to the first `n` requests, then `then`.
 async fn server_failing_first(n: usize, first: Reply, then: Reply) -> TestServer {

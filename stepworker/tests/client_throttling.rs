@@ -8,20 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_support::{Reply, TestServer};
-use serde_json::json;
+use client_support::{described, Reply, TestServer, ARN};
 use stepworker::client::{Client, Config, Environment, RetryConfig, RetryKind, RetryMode};
-
-const ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:sm:e";
-
-fn described() -> Reply {
-    Reply::ok(json!({
-        "executionArn": ARN,
-        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-        "status": "RUNNING",
-        "startDate": 1,
-    }))
-}
 
 /// A server that throttles every request while `throttling` is set.
 async fn switchable_server(throttling: Arc<AtomicBool>) -> TestServer {

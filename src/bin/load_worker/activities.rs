@@ -9,7 +9,7 @@ use stepworker::worker::{Activity, ActivityContext, TaskFailure};
 use tokio::sync::mpsc;
 
 /// Echoes its input; the throughput workload.
-#[stepworker::activity(name = "bench-echo")]
+#[stepworker::activity(name = "bench-echo", timeout = "5m")]
 pub async fn echo(input: Value) -> Value {
     input
 }

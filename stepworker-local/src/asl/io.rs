@@ -149,7 +149,7 @@ pub(crate) fn place_result(
     selected: Value,
     ctx: &dyn DataScope,
 ) -> Result<Value, StatesError> {
-    let combined = apply_result_path(&state.name, state.result_path.as_ref(), raw_input, selected)?;
+    let combined = apply_result_path(state.result_path.as_ref(), raw_input, selected)?;
     apply_output_path(state, combined, ctx)
 }
 
@@ -163,15 +163,15 @@ pub fn catch_output(
 ) -> Result<Value, StatesError> {
     let error_output = json!({"Error": error, "Cause": cause});
     apply_result_path(
-        "Catch",
         catcher.result_path.as_ref(),
         Cow::Borrowed(raw_input),
         error_output,
     )
 }
 
+/// The cause names no state: the runner opens it with AWS's sentence
+/// naming the state (`An error occurred while executing the state ...`).
 fn apply_result_path(
-    state_name: &str,
     result_path: Option<&ReferencePath>,
     raw_input: Cow<'_, Value>,
     result: Value,
@@ -187,8 +187,7 @@ fn apply_result_path(
                 Err(e) => Err(StatesError::new(
                     errors::RESULT_PATH_MATCH_FAILURE,
                     format!(
-                        "An error occurred while executing the state '{state_name}'. Unable to apply ResultPath \
-                         \"{path}\" to input {doc}: the value at \"{}\" is not an object",
+                        "Unable to apply ResultPath \"{path}\" to input {doc}: the value at \"{}\" is not an object",
                         e.at
                     ),
                 )),

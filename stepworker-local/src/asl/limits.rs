@@ -26,7 +26,7 @@ pub const MAX_QUERY_NESTING: usize = 32;
 
 /// Most node visits one JSONPath query may be expected to make, estimated
 /// from the query and the document before it runs (see
-/// [`crate::asl::Path::select`]): several descendant segments (`$..*..*`)
+/// `Query::select`): several descendant segments (`$..*..*`)
 /// select a number of nodes that grows as a power of the document's depth.
 pub const MAX_QUERY_VISITS: u128 = 10_000_000;
 

@@ -21,6 +21,8 @@ pub(super) fn spawn_guarded<F>(core: Arc<Core>, execution: Arc<Execution>, walk:
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    // The run this task walks: a panic ends that run, never a later redrive.
+    let run = execution.with_state(|s| s.redrive.count);
     tokio::spawn(async move {
         if AssertUnwindSafe(walk).catch_unwind().await.is_err() {
             tracing::error!(
@@ -31,7 +33,12 @@ where
                 error: Some(errors::RUNTIME.to_owned()),
                 cause: Some("An internal error occurred while running the execution.".to_owned()),
             };
-            core.end_execution(&execution, core.now_millis(), Outcome::Failed(failure));
+            core.end_execution(
+                &execution,
+                Some(run),
+                core.now_millis(),
+                Outcome::Failed(failure),
+            );
         }
         // The history quota ends an execution where the event is written,
         // where nothing can book the end: the runner has returned by now.

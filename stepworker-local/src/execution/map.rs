@@ -150,20 +150,15 @@ impl Runner {
         let mut error = self.state_fault(state, error);
         if state.is_jsonata() && error.error == asl::errors::QUERY_EVALUATION_ERROR {
             self.record_evaluation_failure(state, error.location.take(), &error);
-            if self
-                .record(EventKind::StateFailed { state_type: MAP })
-                .is_none()
-            {
-                return Attempt::Halted;
-            }
+            return Attempt::FanOutFailed(error, MAP);
         }
         Attempt::Done(Err(error))
     }
 
     /// Ends a Parallel or Map state (`state_type`) once its branches or
     /// iterations are done: keeps the outputs of those that succeeded for a
-    /// redrive unless the state succeeds, then writes its succeeded or
-    /// failed event.
+    /// redrive unless the state succeeds, then writes its succeeded event
+    /// (the failed one waits for the Retry decision).
     pub(super) fn finish_fan_out(
         &self,
         state: &State,
@@ -172,7 +167,7 @@ impl Runner {
         succeeded: &[bool],
         failure: Option<StatesError>,
     ) -> Attempt {
-        let halted = self.is_cancelled() || !self.execution.is_running();
+        let halted = self.is_cancelled() || !self.run_goes_on();
         if failure.is_none() && !halted {
             return match self.record(EventKind::StateSucceeded { state_type }) {
                 Some(_) => Attempt::Done(Ok(Value::Array(outputs))),
@@ -186,10 +181,7 @@ impl Runner {
             .collect();
         self.keep_results(state, kept);
         match failure {
-            Some(error) if !halted => match self.record(EventKind::StateFailed { state_type }) {
-                Some(_) => Attempt::Done(Err(error)),
-                None => Attempt::Halted,
-            },
+            Some(error) if !halted => Attempt::FanOutFailed(error, state_type),
             _ => Attempt::Halted,
         }
     }

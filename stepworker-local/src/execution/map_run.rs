@@ -51,8 +51,8 @@ enum RunEnd {
 enum Start {
     /// Redrive the unsuccessful Map Run of an earlier run of the parent.
     Redrive(Arc<MapRun>),
-    /// A new Map Run over these children, with these settings.
-    New(Vec<Child>, MapLimits),
+    /// A new Map Run over these children.
+    New(Vec<Child>),
 }
 
 /// Completes with a child's index once its execution ended.
@@ -70,13 +70,13 @@ impl Runner {
         let start = match self.map_run_to_redrive(state, parent_redrives) {
             Some(run) => Start::Redrive(run),
             None => match self.plan_children(state, map, raw) {
-                Ok((children, limits)) => Start::New(children, limits),
+                Ok(children) => Start::New(children),
                 Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
             },
         };
         let length = match &start {
             Start::Redrive(run) => run.with_state(|s| s.children.iter().map(|c| c.items).sum()),
-            Start::New(children, _) => children.iter().map(|c| c.items).sum(),
+            Start::New(children) => children.iter().map(|c| c.items).sum(),
         };
         let started = EventKind::StateStarted {
             state_type: MAP,
@@ -91,7 +91,16 @@ impl Runner {
                 let arn = run.arn.clone();
                 (run, MapRunStep::Redriven { arn, count })
             }
-            Start::New(children, limits) => {
+            Start::New(children) => {
+                // AWS reads the limits once the Map state started: a bad
+                // ToleratedFailure*Path fails it after MapStateStarted, with
+                // no MapStateFailed (recorded: LocalStack's
+                // `test_base_scenarios.snapshot.json`,
+                // `test_map_state_tolerated_failure_count_path[-1]` and siblings).
+                let limits = match asl::map_limits_any(state, map, raw, self.scope()) {
+                    Ok(limits) => limits,
+                    Err(e) => return Attempt::Done(Err(self.state_fault(state, e))),
+                };
                 let run = self.register_map_run(state, map, children, limits, parent_redrives);
                 let step = MapRunStep::Started(run.arn.clone());
                 (run, step)
@@ -121,13 +130,10 @@ impl Runner {
                     None => Attempt::Halted,
                 }
             }
-            RunEnd::Failed(e) => match self.record(EventKind::StateFailed { state_type: MAP }) {
-                Some(_) => Attempt::Done(Err(StatesError::new(
-                    e.error.unwrap_or_default(),
-                    e.cause.unwrap_or_default(),
-                ))),
-                None => Attempt::Halted,
-            },
+            RunEnd::Failed(e) => Attempt::FanOutFailed(
+                StatesError::new(e.error.unwrap_or_default(), e.cause.unwrap_or_default()),
+                MAP,
+            ),
         }
     }
 
@@ -154,12 +160,11 @@ impl Runner {
         state: &State,
         map: &MapState,
         raw: &Value,
-    ) -> Result<(Vec<Child>, MapLimits), StatesError> {
+    ) -> Result<Vec<Child>, StatesError> {
         asl::check_item_sources(state, map)?;
         let items = asl::map_inputs(state, map, raw, self.scope())?;
         let input = asl::effective_input(state, raw, self.context.value())?;
-        let limits = asl::map_limits_any(state, map, raw, self.scope())?;
-        let children = child_inputs(state, map, &input, items)?
+        child_inputs(state, map, &input, items)?
             .into_iter()
             .map(|ChildInput { value, items }| {
                 Ok(Child {
@@ -169,8 +174,7 @@ impl Runner {
                     status: ChildStatus::Pending,
                 })
             })
-            .collect::<Result<Vec<_>, StatesError>>()?;
-        Ok((children, limits))
+            .collect::<Result<Vec<_>, StatesError>>()
     }
 
     /// Creates and registers a Map Run: ARN

@@ -172,7 +172,7 @@ fn redrive(core: &Arc<Core>, execution: &Arc<Execution>) -> bool {
 /// Stops a running child because its Map Run failed or was aborted.
 pub(super) fn abort_child(core: &Core, execution: &Execution) {
     let outcome = Outcome::Aborted(ErrorCause::default());
-    core.end_execution(execution, core.now_millis(), outcome);
+    core.end_execution(execution, None, core.now_millis(), outcome);
 }
 
 /// How a child execution ended: status, output and error.

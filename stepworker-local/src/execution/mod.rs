@@ -21,10 +21,12 @@ mod redrive;
 mod report_wait;
 mod retrying;
 mod runner;
+#[cfg(test)]
+mod runs_tests;
 mod task;
 mod task_log;
 
-pub use history::ErrorCause;
+pub use history::{ErrorCause, Event};
 
 pub use record::{Execution, Outcome};
 pub use redrive::{spawn_redriven, Redriven};

@@ -103,6 +103,16 @@ impl Execution {
     ) -> Self {
         // AWS keeps no history of EXPRESS executions.
         let keep_history = version.machine_type != StateMachineType::Express;
+        // Written with the execution, before anyone can find it: a stop
+        // that comes before its runner starts still follows it.
+        let mut history = History::new(keep_history);
+        history.push(
+            start_millis,
+            EventKind::ExecutionStarted {
+                input: input.clone(),
+                role_arn: version.role_arn.clone(),
+            },
+        );
         Self {
             seq,
             arn,
@@ -122,7 +132,7 @@ impl Execution {
                 stop_millis: None,
                 output: None,
                 error: ErrorCause::default(),
-                history: History::new(keep_history),
+                history,
                 task_ids: Vec::new(),
                 open_tasks: Vec::new(),
                 redrive: RedriveRecord::default(),
@@ -159,8 +169,35 @@ impl Execution {
         kind: EventKind,
         previous: Option<i64>,
     ) -> Option<i64> {
+        self.record_checked(None, at_millis, kind, previous)
+    }
+
+    /// Like [`Execution::record_after`], only while run `run` goes on (the
+    /// first run is 0, each redrive starts the next): a runner of an ended
+    /// run writes nothing into a redriven one.
+    pub fn record_in_run(
+        &self,
+        run: u32,
+        at_millis: i64,
+        kind: EventKind,
+        previous: Option<i64>,
+    ) -> Option<i64> {
+        self.record_checked(Some(run), at_millis, kind, previous)
+    }
+
+    fn record_checked(
+        &self,
+        run: Option<u32>,
+        at_millis: i64,
+        kind: EventKind,
+        previous: Option<i64>,
+    ) -> Option<i64> {
         let mut state = self.state.lock();
-        if state.status != ExecutionStatus::Running {
+        let goes_on = match run {
+            Some(run) => Self::goes_on(&state, run),
+            None => state.status == ExecutionStatus::Running,
+        };
+        if !goes_on {
             return None;
         }
         match state.append_event(at_millis, kind, previous) {
@@ -173,11 +210,33 @@ impl Execution {
         }
     }
 
+    /// The run now going on or last ended (its redrive count).
+    pub fn run(&self) -> u32 {
+        self.state.lock().redrive.count
+    }
+
+    /// True while run `run` goes on.
+    pub fn run_goes_on(&self, run: u32) -> bool {
+        Self::goes_on(&self.state.lock(), run)
+    }
+
+    fn goes_on(state: &ExecutionState, run: u32) -> bool {
+        state.status == ExecutionStatus::Running && state.redrive.count == run
+    }
+
     /// Ends the execution with `outcome` and writes its final event, unless
     /// it already ended. Returns whether this call ended it.
     pub fn finish(&self, at_millis: i64, outcome: Outcome) -> bool {
+        self.finish_run(None, at_millis, outcome)
+    }
+
+    /// [`Execution::finish`], by a runner of run `run` (`None`: by the
+    /// API), which ends nothing once its run is over.
+    pub fn finish_run(&self, run: Option<u32>, at_millis: i64, outcome: Outcome) -> bool {
         let mut state = self.state.lock();
-        if state.status != ExecutionStatus::Running {
+        if state.status != ExecutionStatus::Running
+            || run.is_some_and(|run| state.redrive.count != run)
+        {
             return false;
         }
         state.stop_millis = Some(at_millis);
@@ -236,6 +295,18 @@ impl Execution {
         // Registered before the check, so an end between the two still wakes us.
         notified.as_mut().enable();
         if !self.is_running() {
+            return;
+        }
+        notified.await;
+    }
+
+    /// Completes once run `run` is over, even if a redrive already started
+    /// the next.
+    pub async fn run_ended(&self, run: u32) {
+        let notified = self.stop.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if !self.run_goes_on(run) {
             return;
         }
         notified.await;

@@ -77,12 +77,13 @@ impl Execution {
     /// longer runs.
     pub fn record_top_level_entry(
         &self,
+        run: u32,
         at_millis: i64,
         entered: EventKind,
         resume: ResumePoint,
     ) -> Option<i64> {
         let appended = self.with_state(|s| {
-            if s.status != ExecutionStatus::Running {
+            if s.status != ExecutionStatus::Running || s.redrive.count != run {
                 return None;
             }
             let appended = s.append_event(at_millis, entered, None);

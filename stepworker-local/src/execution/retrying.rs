@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::history::ErrorCause;
+use super::history::{ErrorCause, EventKind};
 use super::runner::{follow, Runner, Transition};
 use crate::asl::{self, State, StateKind, StatesError};
 
@@ -11,6 +11,12 @@ use crate::asl::{self, State, StateKind, StatesError};
 pub(super) enum Attempt {
     /// The state's result, or the error the attempt ended with.
     Done(Result<Value, StatesError>),
+    /// A Parallel or Map state (`state_type`) failed with this error. Its
+    /// `...StateFailed` event is written only once no retrier takes the
+    /// error: AWS writes it after the last attempt alone (recorded:
+    /// LocalStack's `test_base_scenarios.snapshot.json`,
+    /// `test_map_state_retry` and `test_parallel_state_retry`).
+    FanOutFailed(StatesError, &'static str),
     /// The execution ended, or this branch was cancelled, meanwhile.
     Halted,
 }
@@ -55,11 +61,18 @@ impl Runner {
                         }
                     }
                 }
-                Attempt::Done(Err(error)) => error,
+                Attempt::Done(Err(error)) => (error, None),
+                Attempt::FanOutFailed(error, state_type) => (error, Some(state_type)),
             };
+            let (error, failed_event) = error;
             self.note_evaluation_failure(state, &error);
             let Some(decision) = asl::select_retrier(state, &error.error, &attempts_per_retrier)
             else {
+                if let Some(state_type) = failed_event {
+                    if self.record(EventKind::StateFailed { state_type }).is_none() {
+                        return Transition::Halt;
+                    }
+                }
                 return self.catch_or_fail(state, raw, error);
             };
             if let Some(count) = attempts_per_retrier.get_mut(decision.retrier_index) {
@@ -95,8 +108,8 @@ impl Runner {
         let reported = asl::errors::reported_name(&error.error).to_owned();
         let Some(catcher) = asl::select_catcher(state, &error.error) else {
             return Transition::Fail(ErrorCause {
-                error: Some(reported),
-                cause: Some(error.cause),
+                error: non_empty(reported),
+                cause: non_empty(error.cause),
             });
         };
         // A catcher sees the precise name it matched on (see `reported_name`).
@@ -114,4 +127,12 @@ impl Runner {
             Err(e) => Transition::Fail(self.runtime_cause(state, e)),
         }
     }
+}
+
+/// An error or cause to report: none when empty, as when a Fail state
+/// without `Error`/`Cause` fails a Map iteration (recorded: LocalStack's
+/// `test_base_scenarios.snapshot.json`, `test_map_state_catch_empty_fail`:
+/// `ExecutionFailed` with empty details).
+fn non_empty(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
 }

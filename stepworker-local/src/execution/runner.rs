@@ -104,6 +104,9 @@ pub(super) struct Runner {
     pub context: Context,
     /// Execution deadline (`TimeoutSeconds`), epoch milliseconds.
     pub deadline: Option<i64>,
+    /// The run this runner walks (0, then one more per redrive): it writes
+    /// and ends nothing once that run is over.
+    pub run: u32,
     /// Id of the current state's entered event (for error causes).
     pub entered_event_id: i64,
     /// Set to true to stop a branch or iteration (a sibling failed).
@@ -135,11 +138,13 @@ impl Runner {
                 .start_millis
                 .saturating_add(s.saturating_mul(1000) as i64)
         });
+        let run = execution.run();
         Self {
             core,
             execution,
             context,
             deadline,
+            run,
             entered_event_id: 0,
             cancel: None,
             last_event: None,
@@ -156,6 +161,7 @@ impl Runner {
             execution: self.execution.clone(),
             context: self.context.clone(),
             deadline: self.deadline,
+            run: self.run,
             entered_event_id: self.entered_event_id,
             cancel: Some(cancel),
             last_event: Some(Arc::new(AtomicI64::new(after))),
@@ -214,7 +220,7 @@ impl Runner {
     pub fn record_after(&self, kind: EventKind, previous: i64) -> Option<i64> {
         let id = self
             .execution
-            .record_after(self.now(), kind, Some(previous))?;
+            .record_in_run(self.run, self.now(), kind, Some(previous))?;
         if let Some(last) = &self.last_event {
             last.store(id, Ordering::Relaxed);
         }
@@ -238,14 +244,19 @@ impl Runner {
     /// branch or iteration was cancelled.
     pub async fn halted(&self) {
         let Some(cancel) = &self.cancel else {
-            return self.execution.ended_elsewhere().await;
+            return self.execution.run_ended(self.run).await;
         };
         let mut cancel = cancel.clone();
         tokio::select! {
-            _ = self.execution.ended_elsewhere() => {}
+            _ = self.execution.run_ended(self.run) => {}
             // An error means the parent dropped the sender: stop as well.
             _ = cancel.wait_for(|cancelled| *cancelled) => {}
         }
+    }
+
+    /// True while the run this runner walks goes on.
+    pub fn run_goes_on(&self) -> bool {
+        self.execution.run_goes_on(self.run)
     }
 
     pub fn now(&self) -> i64 {
@@ -263,19 +274,31 @@ impl Runner {
     pub fn record_all(&self, kinds: Vec<EventKind>) -> Option<i64> {
         let now = self.now();
         let mut previous = self.last_event_id();
-        let last = self.execution.with_state(|s| {
-            if s.status != stepworker::model::ExecutionStatus::Running {
+        let written = self.execution.with_state(|s| {
+            if s.status != stepworker::model::ExecutionStatus::Running
+                || s.redrive.count != self.run
+            {
                 return None;
             }
             let mut last = None;
             for kind in kinds {
-                let id = s.history.push_after(now, kind, previous);
+                // The history quota may end the execution here.
+                let Ok(id) = s.append_event(now, kind, previous) else {
+                    return Some(Err(()));
+                };
                 // Top-level events follow each other without a link.
                 previous = previous.map(|_| id);
                 last = Some(id);
             }
-            last
+            Some(Ok(last))
         })?;
+        let last = match written {
+            Ok(last) => last?,
+            Err(()) => {
+                self.execution.wake_runners();
+                return None;
+            }
+        };
         if let Some(handle) = &self.last_event {
             handle.store(last, Ordering::Relaxed);
         }
@@ -285,7 +308,9 @@ impl Runner {
     /// [`Runner::record`] for an event that happened at `at_millis`.
     fn record_at(&self, at_millis: i64, kind: EventKind) -> Option<i64> {
         let previous = self.last_event_id();
-        let id = self.execution.record_after(at_millis, kind, previous)?;
+        let id = self
+            .execution
+            .record_in_run(self.run, at_millis, kind, previous)?;
         if let Some(last) = &self.last_event {
             last.store(id, Ordering::Relaxed);
         }
@@ -294,7 +319,7 @@ impl Runner {
 
     pub(super) fn end(&self, outcome: Outcome) {
         self.core
-            .end_execution(&self.execution, self.now(), outcome);
+            .end_execution(&self.execution, Some(self.run), self.now(), outcome);
     }
 
     /// Times the execution out (its `TimeoutSeconds` passed).
@@ -314,7 +339,7 @@ impl Runner {
             }
         } else {
             tokio::select! {
-                _ = clock.sleep_until(until) => self.execution.is_running() && !self.is_cancelled(),
+                _ = clock.sleep_until(until) => self.run_goes_on() && !self.is_cancelled(),
                 _ = self.halted() => false,
             }
         }
@@ -329,10 +354,7 @@ impl Runner {
             value: self.context.execution_input().clone(),
             text: self.execution.input.clone(),
         };
-        self.record(EventKind::ExecutionStarted {
-            input: input.text.clone(),
-            role_arn: self.execution.version.role_arn.clone(),
-        })?;
+        // `ExecutionStarted` was written with the execution.
         match self.walk_states(&definition, input).await {
             WalkEnd::Succeeded(output) => Some(Outcome::Succeeded(output.text)),
             WalkEnd::Failed(error) => Some(Outcome::Failed(error)),
@@ -406,7 +428,7 @@ impl Runner {
                     input: input.text.clone(),
                 };
                 self.execution
-                    .record_top_level_entry(now, entered_event, resume)
+                    .record_top_level_entry(self.run, now, entered_event, resume)
             } else {
                 self.record_at(now, entered_event)
             };

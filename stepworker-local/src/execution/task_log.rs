@@ -19,6 +19,9 @@ pub(super) type EventOf = Box<dyn Fn(&TaskEvent) -> Option<EventKind> + Send + S
 /// One token's place in one walk's chain of events.
 struct WalkTaskLog {
     execution: Arc<Execution>,
+    /// The run the token belongs to: a redriven execution's old tokens
+    /// write nothing (they were voided when their run ended).
+    run: u32,
     clock: Arc<dyn Clock>,
     /// The walk's last event, shared with its runner (branch and iteration
     /// events follow their own chain).
@@ -29,11 +32,11 @@ struct WalkTaskLog {
 impl TaskLog for WalkTaskLog {
     fn write(&self, event: &TaskEvent) -> bool {
         let Some(kind) = (self.event_of)(event) else {
-            return self.execution.is_running();
+            return self.execution.run_goes_on(self.run);
         };
         let previous = self.last_event.as_ref().map(|l| l.load(Ordering::Relaxed));
         let now = self.clock.now_millis();
-        let Some(id) = self.execution.record_after(now, kind, previous) else {
+        let Some(id) = self.execution.record_in_run(self.run, now, kind, previous) else {
             return false;
         };
         if let Some(last) = &self.last_event {
@@ -49,6 +52,7 @@ impl Runner {
     pub(super) fn task_log(&self, event_of: EventOf) -> Arc<dyn TaskLog> {
         Arc::new(WalkTaskLog {
             execution: self.execution.clone(),
+            run: self.run,
             clock: self.core.clock.clone(),
             last_event: self.last_event_handle(),
             event_of,

@@ -216,7 +216,7 @@ pub fn stop(core: &Arc<Core>, input: StopExecutionInput) -> ApiResult<StopExecut
         error: input.error,
         cause: input.cause,
     });
-    core.end_execution(&execution, now, outcome);
+    core.end_execution(&execution, None, now, outcome);
     let stop_millis = execution.with_state(|s| s.stop_millis).unwrap_or(now);
     Ok(StopExecutionOutput {
         stop_date: Timestamp::from_epoch_millis(stop_millis),

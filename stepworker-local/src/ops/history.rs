@@ -5,10 +5,19 @@ use std::sync::Arc;
 use stepworker::model::{GetExecutionHistoryInput, GetExecutionHistoryOutput};
 
 use super::executions::find;
-use super::page::{page, PageRequest};
+use super::page::{page_by_bytes, PageRequest};
 use crate::core::Core;
 use crate::error::ApiResult;
 use crate::validate::{self, limits};
+
+/// Most bytes (as JSON) of events one history page holds; a page ends
+/// early, with a `nextToken`, past it.
+pub const HISTORY_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The size of `event` as the answer carries it.
+fn event_bytes(event: &crate::execution::Event, include_data: bool) -> usize {
+    serde_json::to_vec(&event.to_wire(include_data)).map_or(0, |json| json.len())
+}
 
 /// GetExecutionHistory: oldest first unless `reverseOrder`; inputs and
 /// outputs left out when `includeExecutionData` is false.
@@ -27,22 +36,29 @@ pub fn get(
         max_results: input.max_results,
         token_limits: limits::PAGE_TOKEN,
     };
+    // Events carry payloads of up to 256 KiB each: a page of 1,000 of them
+    // would be a 256 MiB answer.
+    let weight = |event: &&crate::execution::Event| event_bytes(event, include_data);
     let page = execution.with_state(|state| {
         let events = state.history.events();
         // Conversion is lazy in `page`: only the events of this page are built.
         let page = if reverse {
-            page(
+            page_by_bytes(
                 core,
                 request,
                 true,
                 events.iter().rev().map(|e| (e.id as u64, e)),
+                weight,
+                HISTORY_PAGE_BYTES,
             )
         } else {
-            page(
+            page_by_bytes(
                 core,
                 request,
                 false,
                 events.iter().map(|e| (e.id as u64, e)),
+                weight,
+                HISTORY_PAGE_BYTES,
             )
         }?;
         Ok::<_, crate::error::ApiError>(super::page::Page {

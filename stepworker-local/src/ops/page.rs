@@ -38,6 +38,20 @@ pub fn page<T>(
     descending: bool,
     items: impl Iterator<Item = (u64, T)>,
 ) -> ApiResult<Page<T>> {
+    page_by_bytes(core, request, descending, items, |_| 0, usize::MAX)
+}
+
+/// Like [`page`], ending the page early (with a token for the rest) once
+/// its items weigh `budget` bytes by `weight`; a page holds at least one
+/// item, so listing always progresses.
+pub fn page_by_bytes<T>(
+    core: &Core,
+    request: PageRequest<'_>,
+    descending: bool,
+    items: impl Iterator<Item = (u64, T)>,
+    weight: impl Fn(&T) -> usize,
+    budget: usize,
+) -> ApiResult<Page<T>> {
     let size = validate::page_size(request.max_results)?;
     validate::optional_length("nextToken", request.next_token, request.token_limits)?;
     let after = match request.next_token {
@@ -53,9 +67,14 @@ pub fn page<T>(
     });
     let mut out = Vec::with_capacity(size.min(1000));
     let mut last = None;
+    let mut bytes = 0usize;
     for (key, item) in remaining.by_ref().take(size) {
         last = Some(key);
+        bytes = bytes.saturating_add(weight(&item));
         out.push(item);
+        if bytes >= budget {
+            break;
+        }
     }
     let more = remaining.next().is_some();
     let next_token = match (more, last) {

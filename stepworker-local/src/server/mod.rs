@@ -11,6 +11,8 @@ pub use guard::{guard, Guard};
 mod listen;
 pub use listen::serve;
 mod response;
+mod sigv4;
+pub use sigv4::SigV4Keys;
 
 use std::sync::Arc;
 

@@ -1,17 +1,19 @@
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::client::Client;
 
 use super::failure::truncate_chars;
 use super::handler::RegisteredActivity;
+use super::health::ActivityHealthCell;
 use super::identity::{default_worker_name, MAX_WORKER_NAME_CHARS};
 use super::runtime::Runtime;
 use super::service::TaskService;
-use super::slots::Slots;
+use super::shutdown_phases::{ShutdownPhases, ShutdownTiming};
+use super::slots::{ActivityLimits, ActivitySlots, Slots};
 use super::{Activity, Worker};
 
 /// Default number of tasks one worker runs at once.
@@ -24,8 +26,16 @@ pub const DEFAULT_POLLERS: usize = 4;
 /// (`ActivityWorkerLimitExceeded` beyond), for the whole fleet.
 pub const MAX_POLLERS: usize = 1_000;
 
-/// Default time running tasks get to finish once shutdown starts.
-pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
+/// Default time from the first shutdown signal to the worker's return: ECS
+/// (`stopTimeout`) and Kubernetes (`terminationGracePeriodSeconds`) kill a
+/// container 30 s after SIGTERM by default; 25 s leaves 5 s for the process
+/// to flush logs and exit.
+pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(25);
+
+/// Default part of the shutdown deadline kept for reporting the tasks the
+/// shutdown had to fail: several throttled attempts at the AWS SDKs' ~1 s
+/// throttling backoff.
+pub const DEFAULT_SHUTDOWN_REPORT_MARGIN: Duration = Duration::from_secs(5);
 
 /// Default heartbeat interval of activities that declare no heartbeat.
 pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(30);
@@ -42,9 +52,10 @@ pub struct WorkerBuilder {
     /// Pollers per activity: (minimum, maximum); equal unless adaptive.
     pollers: (usize, usize),
     worker_name: Option<String>,
-    shutdown_grace: Duration,
+    shutdown: ShutdownTiming,
     heartbeat_interval: Duration,
     cancel_grace: Duration,
+    limits: BTreeMap<String, ActivityLimits>,
 }
 
 impl std::fmt::Debug for WorkerBuilder {
@@ -52,12 +63,12 @@ impl std::fmt::Debug for WorkerBuilder {
         f.debug_struct("WorkerBuilder")
             .field(
                 "activities",
-                &self.activities.iter().map(|a| a.name).collect::<Vec<_>>(),
+                &self.activities.iter().map(|a| &a.name).collect::<Vec<_>>(),
             )
             .field("concurrency", &self.concurrency)
             .field("pollers", &self.pollers)
             .field("worker_name", &self.worker_name)
-            .field("shutdown_grace", &self.shutdown_grace)
+            .field("shutdown", &self.shutdown)
             .finish_non_exhaustive()
     }
 }
@@ -77,23 +88,93 @@ impl WorkerBuilder {
             concurrency: DEFAULT_CONCURRENCY,
             pollers: (DEFAULT_POLLERS, DEFAULT_POLLERS),
             worker_name: None,
-            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            shutdown: ShutdownTiming {
+                deadline: DEFAULT_SHUTDOWN_DEADLINE,
+                report_margin: DEFAULT_SHUTDOWN_REPORT_MARGIN,
+            },
             heartbeat_interval: DEFAULT_HEARTBEAT_INTERVAL,
             cancel_grace: DEFAULT_CANCEL_GRACE,
+            limits: BTreeMap::new(),
         }
     }
 
     /// Adds an activity: an `#[activity]` function, or any [`Activity`] value.
+    /// The worker registers it by its name (`A::NAME`) with CreateActivity,
+    /// which is idempotent, and polls the ARN it answers.
     pub fn activity<A: Activity>(mut self, activity: A) -> Self {
         self.activities
             .push(Arc::new(RegisteredActivity::new(activity)));
         self
     }
 
+    /// Adds an activity under a name chosen at run time instead of `A::NAME`,
+    /// say one per environment:
+    ///
+    /// ```no_run
+    /// # #[stepworker::activity(name = "resize", timeout = "5m")]
+    /// # async fn resize(path: String) -> String { path }
+    /// # fn build(client: stepworker::Client, env: &str) -> stepworker::Worker {
+    /// stepworker::Worker::builder(client)
+    ///     .activity_named(format!("{env}-resize"), resize)
+    ///     .build()
+    /// # }
+    /// ```
+    ///
+    /// The state machine must name the same activity (with
+    /// `Task::activity_named`).
+    pub fn activity_named<A: Activity>(mut self, name: impl Into<String>, activity: A) -> Self {
+        let mut registered = RegisteredActivity::new(activity);
+        registered.name = Arc::from(name.into());
+        self.activities.push(Arc::new(registered));
+        self
+    }
+
+    /// Adds an activity served at an existing ARN
+    /// (`arn:aws:states:<region>:<account>:activity:<name>`), without calling
+    /// CreateActivity: for a role that may poll but not create, or an activity
+    /// another stack owns. A malformed ARN makes [`Worker::run`] fail with
+    /// [`WorkerError::InvalidActivityArn`](super::WorkerError::InvalidActivityArn).
+    pub fn activity_arn<A: Activity>(mut self, arn: impl Into<String>, activity: A) -> Self {
+        let arn: String = arn.into();
+        let mut registered = RegisteredActivity::new(activity);
+        registered.name = Arc::from(activity_name_of(&arn).unwrap_or(""));
+        registered.arn = Some(Arc::from(arn));
+        self.activities.push(Arc::new(registered));
+        self
+    }
+
     /// How many tasks run at once, across all activities (at least 1). A poll
     /// in flight holds a slot too, so a task is only taken when it can start.
+    ///
+    /// Each activity has one of these slots to itself, so a busy activity
+    /// never keeps another from polling; a concurrency below the number of
+    /// activities is raised to it.
     pub fn concurrency(mut self, slots: usize) -> Self {
         self.concurrency = slots.max(1);
+        self
+    }
+
+    /// Caps the tasks of the activity named `activity` running at once,
+    /// below the worker's [`concurrency`](WorkerBuilder::concurrency): for a
+    /// step that calls a fragile downstream. An unknown name makes
+    /// [`Worker::run`] fail with
+    /// [`WorkerError::UnknownActivity`](super::WorkerError::UnknownActivity).
+    pub fn max_concurrent_tasks_of(mut self, activity: &str, max: usize) -> Self {
+        self.limits
+            .entry(activity.to_owned())
+            .or_default()
+            .max_concurrent = Some(max.max(1));
+        self
+    }
+
+    /// Caps the tasks of the activity named `activity` this worker starts per
+    /// second, spaced evenly (each poll waits its turn, so no task is taken
+    /// early). A rate that is not a positive number sets no cap.
+    pub fn max_tasks_per_second_of(mut self, activity: &str, per_second: f64) -> Self {
+        self.limits
+            .entry(activity.to_owned())
+            .or_default()
+            .max_per_second = Some(per_second);
         self
     }
 
@@ -137,10 +218,36 @@ impl WorkerBuilder {
         self
     }
 
-    /// How long running tasks may take to finish once shutdown starts; then
-    /// they are failed with `Worker.Shutdown`.
-    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
-        self.shutdown_grace = grace;
+    /// The most time a shutdown takes, from its first signal to the return
+    /// of [`Worker::run`] (default [`DEFAULT_SHUTDOWN_DEADLINE`]). Set it a
+    /// few seconds below the orchestrator's grace period (ECS `stopTimeout`,
+    /// Kubernetes `terminationGracePeriodSeconds`: 30 s by default).
+    ///
+    /// From the first signal the worker starts no new poll. Running tasks may
+    /// finish until the deadline minus the
+    /// [report margin](WorkerBuilder::shutdown_report_margin) (the *cut*);
+    /// then the handlers still running are dropped and their tasks failed
+    /// with `Worker.Shutdown`, and polls still open are dropped. Reports
+    /// still being retried at the deadline are abandoned, and `run` returns.
+    ///
+    /// Dropping an open poll has a cost on AWS: the service may already have
+    /// handed that poll a task (it cannot see that nobody reads the answer),
+    /// and such a task only comes back when its `HeartbeatSeconds` (or
+    /// `TimeoutSeconds`) expires. So deploy activity Task states with a short
+    /// `HeartbeatSeconds` (tens of seconds) and a `Retry` on
+    /// `States.Timeout` and `Worker.Shutdown`; `Task::activity` adds the
+    /// latter by itself.
+    pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
+        self.shutdown.deadline = deadline;
+        self
+    }
+
+    /// The end part of the [shutdown deadline](WorkerBuilder::shutdown_deadline)
+    /// kept for reporting the tasks the shutdown failed (default
+    /// [`DEFAULT_SHUTDOWN_REPORT_MARGIN`]). A margin as long as the deadline
+    /// cuts at once: running tasks are failed as soon as shutdown starts.
+    pub fn shutdown_report_margin(mut self, margin: Duration) -> Self {
+        self.shutdown.report_margin = margin;
         self
     }
 
@@ -162,12 +269,30 @@ impl WorkerBuilder {
     /// The configured worker; start it with [`Worker::run`] or
     /// [`Worker::run_until`].
     pub fn build(self) -> Worker {
+        let health = self
+            .activities
+            .iter()
+            .map(|activity| Arc::new(ActivityHealthCell::new(&activity.name)))
+            .collect();
+        let activity_slots = self
+            .activities
+            .iter()
+            .map(|activity| {
+                let limits = self
+                    .limits
+                    .get(&*activity.name)
+                    .copied()
+                    .unwrap_or_default();
+                Arc::new(ActivitySlots::new(limits))
+            })
+            .collect();
         let runtime = Runtime {
+            activity_slots,
+            health,
             service: self.service,
             worker_name: self.worker_name.unwrap_or_else(default_worker_name),
-            slots: Slots::new(self.concurrency),
-            stop_polling: CancellationToken::new(),
-            grace_over: CancellationToken::new(),
+            slots: Slots::new(self.concurrency, self.activities.len()),
+            shutdown: ShutdownPhases::default(),
             pollers: TaskTracker::new(),
             tasks: TaskTracker::new(),
             heartbeat_fallback: self.heartbeat_interval,
@@ -177,7 +302,45 @@ impl WorkerBuilder {
             runtime: Arc::new(runtime),
             activities: self.activities,
             pollers: self.pollers,
-            shutdown_grace: self.shutdown_grace,
+            shutdown: self.shutdown,
+            limited: self.limits.into_keys().collect(),
         }
+    }
+}
+
+/// The name part of an activity ARN, when `arn` is one:
+/// `arn:<partition>:states:<region>:<account>:activity:<name>`.
+pub(crate) fn activity_name_of(arn: &str) -> Option<&str> {
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "states", region, account, "activity", name]
+            if !partition.is_empty()
+                && !region.is_empty()
+                && !account.is_empty()
+                && !name.is_empty() =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::activity_name_of;
+
+    #[test]
+    fn reads_the_name_of_an_activity_arn_in_any_partition() {
+        let arn = "arn:aws-us-gov:states:us-gov-west-1:123456789012:activity:prod-resize";
+        assert_eq!(activity_name_of(arn), Some("prod-resize"));
+        assert_eq!(
+            activity_name_of("arn:aws:states:us-east-1:1:stateMachine:x"),
+            None
+        );
+        assert_eq!(activity_name_of("resize"), None);
+        assert_eq!(
+            activity_name_of("arn:aws:states:us-east-1:1:activity:"),
+            None
+        );
     }
 }

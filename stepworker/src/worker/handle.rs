@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use super::health::Health;
 use super::runtime::Runtime;
 
 /// Controls a running [`Worker`](super::Worker) from elsewhere; cheap to clone.
@@ -9,15 +10,38 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    /// Starts a graceful shutdown: no new polls, in-flight polls and running
-    /// tasks finish (within the grace period), then `run` returns.
+    /// Starts a graceful shutdown: no new polls; running tasks finish until
+    /// the cut of the [shutdown deadline](super::WorkerBuilder::shutdown_deadline),
+    /// then `run` returns.
     pub fn shutdown(&self) {
-        self.runtime.stop_polling.cancel();
+        self.runtime.shutdown.requested.cancel();
+    }
+
+    /// Ends the shutdown at once, as a second SIGTERM does: handlers still
+    /// running are dropped (their tasks fail with `Worker.Shutdown` only if
+    /// that report gets out before `run` returns), open polls and reports in
+    /// flight are dropped, and `run` returns.
+    pub fn shutdown_now(&self) {
+        self.runtime.shutdown.now();
     }
 
     /// Whether shutdown has started.
     pub fn is_shutting_down(&self) -> bool {
-        self.runtime.stop_polling.is_cancelled()
+        self.runtime.shutdown.requested.is_cancelled()
+    }
+
+    /// Per activity: registered or not, the last successful poll, errors in
+    /// a row; [`Health::is_healthy`] is what a health check should answer.
+    pub fn health(&self) -> Health {
+        Health {
+            activities: self
+                .runtime
+                .health
+                .iter()
+                .map(|cell| cell.snapshot())
+                .collect(),
+            shutting_down: self.is_shutting_down(),
+        }
     }
 
     /// Tasks running right now.
@@ -34,7 +58,13 @@ impl WorkerHandle {
 
     /// Concurrency slots held right now, by running tasks and open polls.
     pub fn slots_in_use(&self) -> usize {
-        self.runtime.slots.in_use()
+        let runtime = &self.runtime;
+        let own_free = runtime
+            .activity_slots
+            .iter()
+            .filter(|slots| !slots.reserved_in_use())
+            .count();
+        runtime.slots.capacity() - runtime.slots.available() - own_free
     }
 }
 

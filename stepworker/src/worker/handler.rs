@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -20,19 +21,30 @@ pub(crate) enum Report {
     Failure(TaskFailure),
 }
 
-/// The future of one handler run.
-pub(crate) type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Report> + Send + 'a>>;
+impl Report {
+    /// The API operation that sends it.
+    pub(crate) fn operation(&self) -> &'static str {
+        match self {
+            Self::Success(_) => "SendTaskSuccess",
+            Self::Failure(_) => "SendTaskFailure",
+        }
+    }
+}
+
+/// The future of one handler run; `'static` so it can run as a tokio task of
+/// its own, apart from the task's heartbeats and report.
+pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = Report> + Send + 'static>>;
 
 /// Runs tasks of one activity from their raw JSON input.
 pub(crate) trait Handler: Send + Sync + 'static {
     /// Decodes `input`, runs the handler, catches a panic, encodes the result.
-    fn execute(&self, input: String, ctx: ActivityContext) -> HandlerFuture<'_>;
+    fn execute(self: Arc<Self>, input: String, ctx: ActivityContext) -> HandlerFuture;
 }
 
 struct TypedHandler<A>(A);
 
 impl<A: Activity> Handler for TypedHandler<A> {
-    fn execute(&self, input: String, ctx: ActivityContext) -> HandlerFuture<'_> {
+    fn execute(self: Arc<Self>, input: String, ctx: ActivityContext) -> HandlerFuture {
         let run = async move {
             let input = match decode_input::<A::Input>(&input) {
                 Ok(input) => input,
@@ -56,17 +68,23 @@ impl<A: Activity> Handler for TypedHandler<A> {
 
 /// An activity the worker was given, with what it needs to poll and run it.
 pub(crate) struct RegisteredActivity {
-    pub(crate) name: &'static str,
+    /// The activity name: `A::NAME`, or one chosen at run time.
+    pub(crate) name: Arc<str>,
+    /// The ARN to poll when the worker was given one: no CreateActivity.
+    pub(crate) arn: Option<Arc<str>>,
     pub(crate) heartbeat_hint: Option<Duration>,
-    pub(crate) handler: Box<dyn Handler>,
+    pub(crate) timeout_hint: Option<Duration>,
+    pub(crate) handler: Arc<dyn Handler>,
 }
 
 impl RegisteredActivity {
     pub(crate) fn new<A: Activity>(activity: A) -> Self {
         Self {
-            name: A::NAME,
+            name: Arc::from(A::NAME),
+            arn: None,
             heartbeat_hint: A::HEARTBEAT,
-            handler: Box::new(TypedHandler(activity)),
+            timeout_hint: A::TIMEOUT,
+            handler: Arc::new(TypedHandler(activity)),
         }
     }
 

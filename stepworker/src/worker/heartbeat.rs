@@ -1,12 +1,17 @@
 //! Heartbeats: a timer at about a third of `HeartbeatSeconds`, jittered, plus
 //! throttled requests from the handler; a dead token cancels the handler.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::{sleep_until, Instant};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
+use tracing::{Instrument, Span};
 
 use super::metrics;
 use super::service::{is_token_gone, TaskService};
+use super::task_clock::TaskClock;
 use super::ActivityContext;
 
 /// Heartbeats never go out more often than this, whatever the hint says.
@@ -14,6 +19,10 @@ const MIN_INTERVAL: Duration = Duration::from_millis(100);
 
 /// First wait after a failed heartbeat; it doubles up to the regular interval.
 const FIRST_RETRY: Duration = Duration::from_millis(250);
+
+/// First wait after a throttled heartbeat, as in the AWS SDKs' standard retry
+/// mode: a throttled service needs seconds, not milliseconds.
+const FIRST_THROTTLED_RETRY: Duration = Duration::from_secs(1);
 
 /// When heartbeats go out for one activity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,9 +56,15 @@ impl HeartbeatPolicy {
     }
 
     /// The wait after `failures` failed heartbeats in a row (at least one):
-    /// doubling from 250 ms, capped at the regular interval, full jitter.
-    pub(crate) fn retry_delay(&self, failures: u32, unit: f64) -> Duration {
-        let doubled = FIRST_RETRY.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    /// doubling from 250 ms (1 s when `throttled`), capped at the regular
+    /// interval, full jitter.
+    pub(crate) fn retry_delay(&self, failures: u32, throttled: bool, unit: f64) -> Duration {
+        let first = if throttled {
+            FIRST_THROTTLED_RETRY
+        } else {
+            FIRST_RETRY
+        };
+        let doubled = first.saturating_mul(1 << failures.saturating_sub(1).min(16));
         doubled
             .min(self.interval)
             .mul_f64(unit.clamp(0.0, 1.0))
@@ -57,15 +72,62 @@ impl HeartbeatPolicy {
     }
 }
 
+/// Heartbeats of one task, sent from a tokio task of their own so that a
+/// handler that blocks its thread (or a report being retried) does not stop
+/// them. Dropping it stops the heartbeats.
+pub(crate) struct Heartbeats {
+    gone: CancellationToken,
+    _task: AbortOnDropHandle<()>,
+}
+
+impl Heartbeats {
+    /// Starts heartbeating `token` on the current runtime.
+    pub(crate) fn spawn(
+        service: Arc<dyn TaskService>,
+        token: String,
+        policy: HeartbeatPolicy,
+        ctx: ActivityContext,
+        clock: Arc<TaskClock>,
+        activity: Arc<str>,
+    ) -> Self {
+        let gone = CancellationToken::new();
+        let beats = keep_alive(service, token, policy, ctx, clock, activity, gone.clone())
+            .instrument(Span::current());
+        Self {
+            gone,
+            _task: AbortOnDropHandle::new(tokio::spawn(beats)),
+        }
+    }
+
+    /// Completes once the service has said the token is gone (the task
+    /// timed out, its execution ended, or it was already reported).
+    pub(crate) async fn token_gone(&self) {
+        self.gone.cancelled().await;
+    }
+
+    /// The token that [`Heartbeats::token_gone`] waits on.
+    pub(crate) fn gone_token(&self) -> &CancellationToken {
+        &self.gone
+    }
+}
+
 /// Heartbeats for `token` until the service says the token is gone, which is
-/// when this returns, having cancelled `ctx`. Other failures (throttling,
-/// transport) are logged and retried: a heartbeat never fails the worker.
-pub(crate) async fn keep_alive(
-    service: &dyn TaskService,
-    token: &str,
+/// when this returns, having cancelled `ctx` and `gone`. Other failures
+/// (throttling, transport) are logged and retried: a heartbeat never fails
+/// the worker.
+///
+/// Requests from the handler (`ctx.heartbeat()`) are skipped while a recent
+/// heartbeat succeeded, and while heartbeats are failing they wait for the
+/// next retry instead of adding calls: under throttling, many requests become
+/// one call.
+async fn keep_alive(
+    service: Arc<dyn TaskService>,
+    token: String,
     policy: HeartbeatPolicy,
-    ctx: &ActivityContext,
-    activity: &'static str,
+    ctx: ActivityContext,
+    clock: Arc<TaskClock>,
+    activity: Arc<str>,
+    gone: CancellationToken,
 ) {
     // The poll that handed the task out just told the service the task is alive.
     let mut last_beat = Instant::now();
@@ -75,27 +137,33 @@ pub(crate) async fn keep_alive(
         tokio::select! {
             () = sleep_until(next) => {}
             () = ctx.heartbeat_requested() => {
-                if last_beat.elapsed() < policy.min_gap() {
+                if failures > 0 || last_beat.elapsed() < policy.min_gap() {
                     continue;
                 }
             }
         }
-        match service.send_heartbeat(token).await {
+        match service.send_heartbeat(&token).await {
             Ok(()) => {
                 failures = 0;
                 last_beat = Instant::now();
+                clock.alive();
                 next = last_beat + policy.next_delay(fastrand::f64());
             }
             Err(error) if is_token_gone(&error) => {
-                metrics::heartbeat_failure(activity);
+                metrics::heartbeat_failure(&activity);
+                metrics::api_error("SendTaskHeartbeat", &error);
                 tracing::info!(%error, "the service no longer knows this task; cancelling the handler");
+                // `gone` first: once the handler can see `cancelled()`, the
+                // task already knows that nothing is to be reported.
+                gone.cancel();
                 ctx.cancel();
                 return;
             }
             Err(error) => {
-                metrics::heartbeat_failure(activity);
+                metrics::heartbeat_failure(&activity);
+                metrics::api_error("SendTaskHeartbeat", &error);
                 failures = failures.saturating_add(1);
-                let delay = policy.retry_delay(failures, fastrand::f64());
+                let delay = policy.retry_delay(failures, error.is_throttling(), fastrand::f64());
                 tracing::warn!(%error, failures, retry_in = ?delay, "heartbeat failed; retrying");
                 next = Instant::now() + delay;
             }
@@ -139,12 +207,20 @@ mod tests {
     #[test]
     fn retries_double_up_to_the_interval() {
         let policy = HeartbeatPolicy::new(Some(Duration::from_secs(3)), Duration::from_secs(60));
-        let full = |failures| policy.retry_delay(failures, 1.0);
+        let full = |failures| policy.retry_delay(failures, false, 1.0);
         assert_eq!(full(1), Duration::from_millis(250));
         assert_eq!(full(2), Duration::from_millis(500));
         assert_eq!(full(3), Duration::from_millis(1000));
         assert_eq!(full(4), Duration::from_secs(1));
         assert_eq!(full(u32::MAX), Duration::from_secs(1));
-        assert_eq!(policy.retry_delay(3, 0.0), MIN_INTERVAL);
+        assert_eq!(policy.retry_delay(3, false, 0.0), MIN_INTERVAL);
+    }
+
+    #[test]
+    fn throttled_retries_start_at_a_second() {
+        let policy = HeartbeatPolicy::new(Some(Duration::from_secs(30)), Duration::from_secs(60));
+        assert_eq!(policy.retry_delay(1, true, 1.0), Duration::from_secs(1));
+        assert_eq!(policy.retry_delay(3, true, 1.0), Duration::from_secs(4));
+        assert_eq!(policy.retry_delay(9, true, 1.0), Duration::from_secs(10));
     }
 }

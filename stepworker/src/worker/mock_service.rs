@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 use super::handler::Report;
 use super::service::{Call, PolledTask, TaskService};
@@ -25,6 +26,19 @@ pub(crate) struct MockService {
     pub(crate) throttled_heartbeats: AtomicUsize,
     /// Report calls that answer `ThrottlingException` before one is accepted.
     pub(crate) throttled_reports: AtomicUsize,
+    /// Reports answer `ThrottlingException` until this moment.
+    pub(crate) throttle_reports_until: Mutex<Option<Instant>>,
+    /// Reports that are accepted but whose answer is lost (the call fails
+    /// with a timeout), as when a connection breaks after the request left.
+    pub(crate) lost_report_answers: AtomicUsize,
+    /// CreateActivity calls that answer `AccessDeniedException` before one
+    /// is accepted.
+    pub(crate) refused_creates: AtomicUsize,
+    pub(crate) create_calls: AtomicUsize,
+    /// Polls that answer `AccessDeniedException` before one is accepted.
+    pub(crate) refused_polls: AtomicUsize,
+    /// When each heartbeat call came.
+    pub(crate) heartbeat_times: Mutex<Vec<Instant>>,
     /// Every accepted report, in order.
     pub(crate) reports: Mutex<Vec<(String, Report)>>,
     pub(crate) report_calls: AtomicUsize,
@@ -44,6 +58,12 @@ impl MockService {
             gone_tokens: Mutex::new(Vec::new()),
             throttled_heartbeats: AtomicUsize::new(0),
             throttled_reports: AtomicUsize::new(0),
+            throttle_reports_until: Mutex::new(None),
+            lost_report_answers: AtomicUsize::new(0),
+            heartbeat_times: Mutex::new(Vec::new()),
+            refused_creates: AtomicUsize::new(0),
+            create_calls: AtomicUsize::new(0),
+            refused_polls: AtomicUsize::new(0),
             reports: Mutex::new(Vec::new()),
             report_calls: AtomicUsize::new(0),
             heartbeats: AtomicUsize::new(0),
@@ -86,7 +106,9 @@ impl MockService {
                 left.checked_sub(1)
             })
             .is_ok();
-        if throttle {
+        let throttled_for_now =
+            lock(&self.throttle_reports_until).is_some_and(|until| Instant::now() < until);
+        if throttle || throttled_for_now {
             return Err(service_error(ErrorCode::ThrottlingException));
         }
         let mut reports = lock(&self.reports);
@@ -95,6 +117,12 @@ impl MockService {
             return Err(service_error(ErrorCode::TaskTimedOut));
         }
         reports.push((token.to_owned(), report));
+        if take_one(&self.lost_report_answers) {
+            return Err(Error::Timeout {
+                operation: "SendTaskSuccess",
+                after: Duration::from_secs(10),
+            });
+        }
         Ok(())
     }
 }
@@ -121,6 +149,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl TaskService for MockService {
     fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String> {
         Box::pin(async move {
+            self.create_calls.fetch_add(1, Ordering::SeqCst);
+            if take_one(&self.refused_creates) {
+                return Err(service_error(ErrorCode::AccessDeniedException));
+            }
             Ok(format!(
                 "arn:aws:states:us-east-1:123456789012:activity:{name}"
             ))
@@ -133,6 +165,9 @@ impl TaskService for MockService {
         _worker: &'a str,
     ) -> Call<'a, Option<PolledTask>> {
         Box::pin(async move {
+            if take_one(&self.refused_polls) {
+                return Err(service_error(ErrorCode::AccessDeniedException));
+            }
             self.polls_started.fetch_add(1, Ordering::SeqCst);
             self.max_open_polls
                 .fetch_max(self.open_polls(), Ordering::SeqCst);
@@ -154,7 +189,9 @@ impl TaskService for MockService {
     fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()> {
         Box::pin(async move {
             self.heartbeats.fetch_add(1, Ordering::SeqCst);
-            if lock(&self.gone_tokens).iter().any(|t| t == token) {
+            lock(&self.heartbeat_times).push(Instant::now());
+            let reported = lock(&self.reports).iter().any(|(t, _)| t == token);
+            if reported || lock(&self.gone_tokens).iter().any(|t| t == token) {
                 return Err(service_error(ErrorCode::TaskTimedOut));
             }
             if take_one(&self.throttled_heartbeats) {

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::handler::RegisteredActivity;
+use super::health::ActivityHealthCell;
 use super::metrics;
 use super::poller_count::PollerCount;
 use super::runtime::Runtime;
 use super::service::PolledTask;
-use super::slots::Slot;
+use super::slots::{ActivitySlots, Slot};
 use super::task::run_task;
 
 /// First wait after a failed poll; it doubles up to [`MAX_POLL_RETRY`].
@@ -25,6 +26,8 @@ pub(crate) struct PollTarget {
     pub(crate) activity: Arc<RegisteredActivity>,
     pub(crate) arn: Arc<str>,
     pub(crate) count: PollerCount,
+    pub(crate) health: Arc<ActivityHealthCell>,
+    pub(crate) slots: Arc<ActivitySlots>,
 }
 
 /// Starts one more poller for `target` (already counted).
@@ -38,24 +41,36 @@ pub(crate) fn spawn_poller(runtime: &Arc<Runtime>, target: &Arc<PollTarget>) {
 
 /// Polls `target` until shutdown starts, or until it retires.
 async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
-    let name = target.activity.name;
+    let name = &*target.activity.name;
     let mut failures = 0_u32;
     loop {
         let slot = tokio::select! {
             biased;
-            () = runtime.stop_polling.cancelled() => return,
-            slot = runtime.slots.acquire(name) => slot,
+            () = runtime.shutdown.requested.cancelled() => return,
+            slot = runtime.slots.acquire(name, &target.slots) => slot,
         };
         metrics::poll(name);
-        // Never raced against shutdown: the service may already have handed
-        // this poll a task, which would be lost until its timeout.
-        let polled = runtime
-            .service
-            .get_activity_task(&target.arn, &runtime.worker_name)
-            .await;
+        // Shutdown lets an open poll run on until the cut: the service may
+        // hand it a task at any moment, and a task handed to a poll the
+        // worker dropped is lost until its HeartbeatSeconds or TimeoutSeconds
+        // (the service cannot tell that nobody reads the answer).
+        let polled = tokio::select! {
+            biased;
+            polled = runtime.service.get_activity_task(&target.arn, &runtime.worker_name) => polled,
+            () = runtime.shutdown.cut.cancelled() => {
+                metrics::poll_cancelled(name);
+                tracing::info!(
+                    activity = name,
+                    "shutdown cut: dropping an open poll (a task the service hands it now \
+                     comes back after the Task state's HeartbeatSeconds)"
+                );
+                return;
+            }
+        };
         match polled {
             Ok(Some(task)) => {
                 failures = 0;
+                target.health.poll_succeeded();
                 start_task(&runtime, &target, task, slot);
                 if runtime.slots.available() > 0 && target.count.try_add() {
                     tracing::debug!(
@@ -69,6 +84,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
             }
             Ok(None) => {
                 failures = 0;
+                target.health.poll_succeeded();
                 metrics::empty_poll(name);
                 drop(slot);
                 if target.count.try_retire() {
@@ -83,6 +99,8 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
             }
             Err(error) => {
                 drop(slot);
+                metrics::api_error("GetActivityTask", &error);
+                target.health.poll_failed(&error);
                 failures = failures.saturating_add(1);
                 let delay = poll_retry_delay(failures, fastrand::f64());
                 if error.is_retryable() {
@@ -91,7 +109,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                     tracing::error!(activity = name, %error, retry_in = ?delay, "poll refused; retrying");
                 }
                 tokio::select! {
-                    () = runtime.stop_polling.cancelled() => return,
+                    () = runtime.shutdown.requested.cancelled() => return,
                     () = tokio::time::sleep(delay) => {}
                 }
             }

@@ -1,22 +1,61 @@
-//! Sending a task's result, retrying throttling and transport errors.
+//! Sending a task's result for as long as the task can still be completed.
+//!
+//! A finished result is the most expensive thing a worker holds: the work is
+//! done. So a report is retried (throttling, 5xx, transport errors) until the
+//! task's own deadline on the service ([`TaskClock`]), while the task's
+//! heartbeats go on, and not for a fixed number of tries. It stops early only
+//! when the service says the token is gone, or when the worker's shutdown
+//! deadline comes.
 
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::handler::Report;
 use super::metrics;
 use super::service::{is_token_gone, TaskService};
+use super::task_clock::TaskClock;
+use crate::client::Error;
 
-/// How reports are retried: about 30 s of exponential backoff with full
-/// jitter before the worker gives up on a token (the task then times out on
-/// the service side, as it would if the worker had died).
-fn retry_policy() -> ExponentialBuilder {
-    ExponentialBuilder::default()
-        .with_min_delay(Duration::from_millis(100))
-        .with_max_delay(Duration::from_secs(5))
-        .with_max_times(10)
-        .with_jitter()
+/// First wait after a failed report that was not throttled.
+const FIRST_RETRY: Duration = Duration::from_millis(200);
+
+/// First wait after a throttled report, as in the AWS SDKs' standard retry
+/// mode (about a second, so a throttled fleet backs off).
+const FIRST_THROTTLED_RETRY: Duration = Duration::from_secs(1);
+
+/// The longest wait between two attempts.
+const MAX_RETRY: Duration = Duration::from_secs(20);
+
+/// How a report ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReportOutcome {
+    /// The service accepted it.
+    Delivered,
+    /// An attempt may have reached the service without its answer arriving
+    /// (a lost connection, a timeout, a 5xx), and a later attempt or heartbeat
+    /// was told the token is gone: most likely the first attempt closed the
+    /// task. Neither "delivered" nor "lost" can be proven.
+    MaybeDelivered,
+    /// The service no longer knew the token before any attempt could have
+    /// reached it: the task timed out or its execution ended first.
+    TokenGone,
+    /// The service refused the report with an error no retry can fix.
+    Refused,
+    /// The task's deadline, or the worker's shutdown deadline, came first.
+    /// The task will time out on the service, as if the worker had died.
+    GivenUp,
+}
+
+/// What can end a report's retries besides an answer.
+pub(crate) struct ReportLimits<'a> {
+    /// The task's deadline on the service.
+    pub(crate) clock: &'a TaskClock,
+    /// Cancelled when a heartbeat was told the token is gone.
+    pub(crate) token_gone: &'a CancellationToken,
+    /// Cancelled at the worker's shutdown deadline.
+    pub(crate) shutdown_deadline: &'a CancellationToken,
 }
 
 /// Sends `report` for `token`. Taking the token by value is what makes a
@@ -25,36 +64,180 @@ pub(crate) async fn send_report(
     service: &dyn TaskService,
     token: String,
     report: Report,
-    activity: &'static str,
-) {
-    let send = || async {
-        match &report {
-            Report::Success(output) => service.send_success(&token, output).await,
-            Report::Failure(failure) => service.send_failure(&token, failure).await,
+    activity: &str,
+    limits: ReportLimits<'_>,
+) -> ReportOutcome {
+    let outcome = deliver(service, &token, &report, &limits).await;
+    record(outcome, &report, activity);
+    outcome
+}
+
+async fn deliver(
+    service: &dyn TaskService,
+    token: &str,
+    report: &Report,
+    limits: &ReportLimits<'_>,
+) -> ReportOutcome {
+    let mut ambiguous = false;
+    let mut failures = 0_u32;
+    loop {
+        if limits.shutdown_deadline.is_cancelled() {
+            tracing::error!("shutdown deadline reached before the result was sent; it is lost");
+            return ReportOutcome::GivenUp;
         }
-    };
-    let result = send
-        .retry(retry_policy())
-        .sleep(tokio::time::sleep)
-        .when(|error: &crate::Error| error.is_retryable())
-        .notify(|error, delay| tracing::warn!(%error, retry_in = ?delay, "reporting the task failed; retrying"))
-        .await;
-    match (result, &report) {
-        (Ok(()), Report::Success(_)) => {
+        let attempt = async {
+            match report {
+                Report::Success(output) => service.send_success(token, output).await,
+                Report::Failure(failure) => service.send_failure(token, failure).await,
+            }
+        };
+        // An attempt in flight is never dropped for a heartbeat's news: it
+        // may be the one the service accepts. Only the shutdown deadline,
+        // after which the process exits anyway, cuts it.
+        let answered = tokio::select! {
+            answered = attempt => answered,
+            () = limits.shutdown_deadline.cancelled() => {
+                tracing::error!("shutdown deadline reached while reporting; the result may be lost");
+                return ReportOutcome::GivenUp;
+            }
+        };
+        let error = match answered {
+            Ok(()) => return ReportOutcome::Delivered,
+            Err(error) => error,
+        };
+        metrics::api_error(report.operation(), &error);
+        if is_token_gone(&error) {
+            return gone(ambiguous, &error);
+        }
+        if !error.is_retryable() {
+            tracing::error!(%error, "the service refused the task's result");
+            return ReportOutcome::Refused;
+        }
+        ambiguous |= may_have_taken_effect(&error);
+        failures = failures.saturating_add(1);
+        let delay = retry_delay(failures, error.is_throttling(), fastrand::f64());
+        tracing::warn!(%error, failures, retry_in = ?delay, "reporting the task failed; retrying");
+        if let Some(outcome) =
+            wait_to_retry(Instant::now() + delay, limits, ambiguous, &error).await
+        {
+            return outcome;
+        }
+    }
+}
+
+/// Waits until `wake_at`, unless the task's deadline passes first (it moves
+/// on with every accepted heartbeat, so it is read again at each wake-up),
+/// the token is gone, or the shutdown deadline comes; then says how the
+/// report ended.
+async fn wait_to_retry(
+    wake_at: Instant,
+    limits: &ReportLimits<'_>,
+    ambiguous: bool,
+    error: &Error,
+) -> Option<ReportOutcome> {
+    loop {
+        let now = Instant::now();
+        let deadline = limits.clock.deadline();
+        if now >= deadline {
+            tracing::error!(%error, "the task's deadline passed while its report was retried; giving up its result");
+            return Some(ReportOutcome::GivenUp);
+        }
+        if now >= wake_at {
+            return None;
+        }
+        tokio::select! {
+            () = tokio::time::sleep_until(wake_at.min(deadline)) => {}
+            () = limits.token_gone.cancelled() => return Some(gone(ambiguous, error)),
+            () = limits.shutdown_deadline.cancelled() => {
+                tracing::error!("shutdown deadline reached while reporting; the result may be lost");
+                return Some(ReportOutcome::GivenUp);
+            }
+        }
+    }
+}
+
+fn gone(ambiguous: bool, error: &Error) -> ReportOutcome {
+    if ambiguous {
+        tracing::warn!(%error, "the token is gone after an attempt whose answer was lost; the result was most likely delivered");
+        ReportOutcome::MaybeDelivered
+    } else {
+        tracing::info!(%error, "the task ended on the service before its result arrived");
+        ReportOutcome::TokenGone
+    }
+}
+
+fn record(outcome: ReportOutcome, report: &Report, activity: &str) {
+    match (outcome, report) {
+        (ReportOutcome::Delivered, Report::Success(_)) => {
             metrics::task_succeeded(activity);
             tracing::debug!("task succeeded");
         }
-        (Ok(()), Report::Failure(failure)) => {
+        (ReportOutcome::Delivered, Report::Failure(failure)) => {
             metrics::task_failed(activity);
             tracing::info!(error = failure.error(), "task failed");
         }
-        (Err(error), _) if is_token_gone(&error) => {
-            metrics::task_cancelled(activity);
-            tracing::info!(%error, "the task ended on the service before its result arrived");
+        (ReportOutcome::MaybeDelivered, _) => metrics::report_maybe_delivered(activity),
+        (ReportOutcome::TokenGone, _) => metrics::task_cancelled(activity),
+        (ReportOutcome::Refused | ReportOutcome::GivenUp, _) => {
+            metrics::report_given_up(activity);
         }
-        (Err(error), _) => {
-            metrics::task_failed(activity);
-            tracing::error!(%error, "could not report the task; it will time out on the service");
-        }
+    }
+}
+
+/// Whether the service may have acted on a request that failed this way: its
+/// answer was lost (a broken connection after sending, a timeout) or it broke
+/// down while handling it (a 5xx).
+fn may_have_taken_effect(error: &Error) -> bool {
+    match error {
+        Error::Transport(transport) => !transport.request_not_sent(),
+        Error::Timeout { .. } => true,
+        Error::Http { status, .. } => *status >= 500,
+        Error::Service(service) => service.status() >= 500,
+        _ => false,
+    }
+}
+
+/// The wait after `failures` failed attempts in a row: doubling from 200 ms
+/// (1 s when throttled) up to 20 s, with full jitter (`unit` in `[0, 1)`).
+fn retry_delay(failures: u32, throttled: bool, unit: f64) -> Duration {
+    let first = if throttled {
+        FIRST_THROTTLED_RETRY
+    } else {
+        FIRST_RETRY
+    };
+    let doubled = first.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    doubled.min(MAX_RETRY).mul_f64(unit.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ServiceError;
+    use crate::model::ErrorCode;
+
+    #[test]
+    fn throttled_reports_back_off_from_a_second() {
+        assert_eq!(retry_delay(1, true, 1.0), Duration::from_secs(1));
+        assert_eq!(retry_delay(2, true, 1.0), Duration::from_secs(2));
+        assert_eq!(retry_delay(30, true, 1.0), MAX_RETRY);
+        assert_eq!(retry_delay(1, false, 1.0), FIRST_RETRY);
+        assert_eq!(retry_delay(4, false, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn only_answers_that_may_hide_an_effect_are_ambiguous() {
+        let service = |code, status| Error::Service(ServiceError::new(code, None, None, status));
+        assert!(!may_have_taken_effect(&service(
+            ErrorCode::ThrottlingException,
+            400
+        )));
+        assert!(may_have_taken_effect(&service(
+            ErrorCode::ServiceUnavailable,
+            503
+        )));
+        assert!(may_have_taken_effect(&Error::Timeout {
+            operation: "SendTaskSuccess",
+            after: Duration::from_secs(10),
+        }));
     }
 }

@@ -3,19 +3,28 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+use tokio_util::task::AbortOnDropHandle;
+
+use super::builder::activity_name_of;
 use super::handler::RegisteredActivity;
-use super::poller::{spawn_poller, PollTarget};
-use super::poller_count::PollerCount;
-use super::registration::register_all;
+use super::registration::register_then_poll;
 use super::runtime::Runtime;
+use super::shutdown::Signals;
+use super::shutdown_phases::{until, ShutdownTiming};
 use super::{WorkerError, WorkerHandle};
+
+/// After the deadline, how long the worker waits for its tasks to notice it
+/// before returning without them: a handler that blocks its thread is never
+/// waited for.
+const SETTLE: Duration = Duration::from_millis(250);
 
 /// An activity worker: registers its activities, polls them and runs their
 /// tasks with bounded concurrency, heartbeats and graceful shutdown.
 ///
 /// ```no_run
 /// # use stepworker::worker::{shutdown_signal, Worker};
-/// # #[stepworker::activity(name = "greet")]
+/// # #[stepworker::activity(name = "greet", timeout = "1m")]
 /// # async fn greet(name: String) -> String { format!("hello {name}") }
 /// # async fn example(client: stepworker::Client) -> Result<(), stepworker::worker::WorkerError> {
 /// Worker::builder(client)
@@ -31,7 +40,9 @@ pub struct Worker {
     pub(crate) activities: Vec<Arc<RegisteredActivity>>,
     /// Pollers per activity: (minimum, maximum).
     pub(crate) pollers: (usize, usize),
-    pub(crate) shutdown_grace: Duration,
+    pub(crate) shutdown: ShutdownTiming,
+    /// Activities given limits, checked against those added.
+    pub(crate) limited: Vec<String>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -40,11 +51,11 @@ impl std::fmt::Debug for Worker {
             .field("worker_name", &self.runtime.worker_name)
             .field(
                 "activities",
-                &self.activities.iter().map(|a| a.name).collect::<Vec<_>>(),
+                &self.activities.iter().map(|a| &a.name).collect::<Vec<_>>(),
             )
             .field("concurrency", &self.runtime.slots.capacity())
             .field("pollers", &self.pollers)
-            .field("shutdown_grace", &self.shutdown_grace)
+            .field("shutdown", &self.shutdown)
             .finish()
     }
 }
@@ -58,20 +69,41 @@ impl Worker {
     }
 
     /// Runs until [`WorkerHandle::shutdown`] is called, then shuts down
-    /// gracefully. To stop on SIGTERM, use
-    /// `run_until(stepworker::worker::shutdown_signal())`.
+    /// within the [shutdown deadline](super::WorkerBuilder::shutdown_deadline).
+    /// To stop on SIGTERM, use [`Worker::run_until_signal`].
     pub async fn run(self) -> Result<(), WorkerError> {
         self.run_until(std::future::pending()).await
     }
 
+    /// Runs until the first SIGTERM or SIGINT (Ctrl-C), then shuts down
+    /// within the [shutdown deadline](super::WorkerBuilder::shutdown_deadline);
+    /// a second signal ends the shutdown at once (what is still running is
+    /// dropped; its tasks come back through their `HeartbeatSeconds`).
+    ///
+    /// This is the entry point for a daemon under ECS, Kubernetes or systemd.
+    pub async fn run_until_signal(self) -> Result<(), WorkerError> {
+        let handle = self.handle();
+        let mut signals = Signals::listen();
+        let _watcher = AbortOnDropHandle::new(tokio::spawn(async move {
+            signals.next().await;
+            handle.shutdown();
+            signals.next().await;
+            tracing::warn!("second signal: stopping at once");
+            handle.shutdown_now();
+        }));
+        self.run().await
+    }
+
     /// Runs until `shutdown` completes (or [`WorkerHandle::shutdown`] is
-    /// called), then shuts down gracefully: no new polls; polls already open
-    /// are never cut, and the tasks they bring still run; running tasks get
-    /// the grace period to finish, after which the rest are failed with
-    /// `Worker.Shutdown` so the state machine can retry them elsewhere.
+    /// called), then shuts down within the
+    /// [shutdown deadline](super::WorkerBuilder::shutdown_deadline): no new
+    /// polls; running tasks finish until the cut, after which the rest are
+    /// failed with `Worker.Shutdown` so the state machine can retry them
+    /// elsewhere; open polls are dropped at the cut; reports still retrying
+    /// at the deadline are abandoned.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> Result<(), WorkerError> {
         self.check_activities()?;
-        let stop = self.runtime.stop_polling.clone();
+        let stop = self.runtime.shutdown.requested.clone();
         let requested = async move {
             tokio::select! {
                 () = shutdown => {}
@@ -80,25 +112,20 @@ impl Worker {
         };
         tokio::pin!(requested);
 
-        let arns = tokio::select! {
-            arns = register_all(self.runtime.service.as_ref(), &self.activities) => arns?,
-            () = &mut requested => return Ok(()),
-        };
-        let (min_pollers, max_pollers) = self.pollers;
-        for (activity, arn) in self.activities.iter().zip(arns) {
-            let target = Arc::new(PollTarget {
-                activity: Arc::clone(activity),
-                arn,
-                count: PollerCount::new(min_pollers, max_pollers),
-            });
-            for _ in 0..target.count.initial() {
-                target.count.started();
-                spawn_poller(&self.runtime, &target);
-            }
+        // Each activity registers and starts polling on its own: one that
+        // cannot register (yet) does not keep the others from serving.
+        for (index, activity) in self.activities.iter().enumerate() {
+            self.runtime.pollers.spawn(register_then_poll(
+                Arc::clone(&self.runtime),
+                Arc::clone(activity),
+                index,
+                self.pollers,
+            ));
         }
+        let (min_pollers, max_pollers) = self.pollers;
         tracing::info!(
             worker = %self.runtime.worker_name,
-            activities = ?self.activities.iter().map(|a| a.name).collect::<Vec<_>>(),
+            activities = ?self.activities.iter().map(|a| &a.name).collect::<Vec<_>>(),
             concurrency = self.runtime.slots.capacity(),
             min_pollers,
             max_pollers,
@@ -114,40 +141,71 @@ impl Worker {
         if self.activities.is_empty() {
             return Err(WorkerError::NoActivities);
         }
+        if let Some(bad) = self
+            .activities
+            .iter()
+            .find_map(|a| a.arn.as_ref().filter(|arn| activity_name_of(arn).is_none()))
+        {
+            return Err(WorkerError::InvalidActivityArn(bad.to_string()));
+        }
+        if let Some(unknown) = self
+            .limited
+            .iter()
+            .find(|name| !self.activities.iter().any(|a| &*a.name == name.as_str()))
+        {
+            return Err(WorkerError::UnknownActivity(unknown.clone()));
+        }
         let mut names = HashSet::new();
-        match self.activities.iter().find(|a| !names.insert(a.name)) {
-            Some(duplicate) => Err(WorkerError::DuplicateActivity(duplicate.name)),
+        match self.activities.iter().find(|a| !names.insert(&a.name)) {
+            Some(duplicate) => Err(WorkerError::DuplicateActivity(duplicate.name.to_string())),
             None => Ok(()),
         }
     }
 
+    /// Shuts down: no new polls, then the cut, then the deadline; returns as
+    /// soon as every poller and task is done.
     async fn drain(&self) {
         let runtime = &self.runtime;
-        runtime.stop_polling.cancel();
+        let phases = &runtime.shutdown;
+        let requested = Instant::now();
+        phases.requested.cancel();
         tracing::info!(
-            grace = ?self.shutdown_grace,
+            deadline = ?self.shutdown.deadline,
+            report_margin = ?self.shutdown.report_margin,
             tasks_in_flight = runtime.tasks.len(),
-            "shutting down: no new polls; waiting for open polls and running tasks"
+            "shutting down: no new polls; running tasks may finish until the cut"
         );
-        let drained = async {
+        runtime.pollers.close();
+        runtime.tasks.close();
+        let all_done = async {
             // Pollers first: a poll still open may yet bring a task.
-            runtime.pollers.close();
             runtime.pollers.wait().await;
-            runtime.tasks.close();
             runtime.tasks.wait().await;
         };
-        tokio::pin!(drained);
+        tokio::pin!(all_done);
+
         tokio::select! {
-            () = &mut drained => {}
-            () = tokio::time::sleep(self.shutdown_grace) => {
-                tracing::warn!(
-                    tasks_in_flight = runtime.tasks.len(),
-                    "shutdown grace period over; failing unfinished tasks with Worker.Shutdown"
-                );
-                runtime.grace_over.cancel();
-                drained.await;
-            }
+            () = &mut all_done => return tracing::info!("worker stopped"),
+            () = until(&phases.cut, self.shutdown.cut_at(requested)) => {}
         }
-        tracing::info!("worker stopped");
+        phases.cut.cancel();
+        tracing::warn!(
+            tasks_in_flight = runtime.tasks.len(),
+            open_polls = runtime.pollers.len(),
+            "shutdown cut: failing unfinished tasks with Worker.Shutdown and dropping open polls"
+        );
+        tokio::select! {
+            () = &mut all_done => return tracing::info!("worker stopped"),
+            () = until(&phases.deadline, self.shutdown.deadline_at(requested)) => {}
+        }
+        phases.deadline.cancel();
+        if tokio::time::timeout(SETTLE, all_done).await.is_err() {
+            tracing::error!(
+                tasks_in_flight = runtime.tasks.len(),
+                "shutdown deadline: returning without tasks that did not stop"
+            );
+        } else {
+            tracing::warn!("shutdown deadline reached; worker stopped");
+        }
     }
 }

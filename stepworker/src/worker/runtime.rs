@@ -3,11 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::health::ActivityHealthCell;
 use super::service::TaskService;
-use super::slots::Slots;
+use super::shutdown_phases::ShutdownPhases;
+use super::slots::{ActivitySlots, Slots};
 
 /// The shared state of a running worker.
 pub(crate) struct Runtime {
@@ -15,15 +16,17 @@ pub(crate) struct Runtime {
     /// `workerName` sent with every poll.
     pub(crate) worker_name: String,
     pub(crate) slots: Slots,
-    /// Cancelled when shutdown starts: no poll starts after it.
-    pub(crate) stop_polling: CancellationToken,
-    /// Cancelled when the shutdown grace period is over: running handlers are
-    /// dropped and their tasks failed with `Worker.Shutdown`.
-    pub(crate) grace_over: CancellationToken,
+    /// The moments of a shutdown: no new polls, the cut, the deadline.
+    pub(crate) shutdown: ShutdownPhases,
     /// Every poller, so shutdown can wait for the polls still open.
     pub(crate) pollers: TaskTracker,
     /// Every running task, so shutdown can wait for them.
     pub(crate) tasks: TaskTracker,
+    /// The slots of each activity (its own one and its caps), in the order
+    /// they were added.
+    pub(crate) activity_slots: Vec<Arc<ActivitySlots>>,
+    /// The health of each activity, in the order they were added.
+    pub(crate) health: Vec<Arc<ActivityHealthCell>>,
     /// Heartbeat interval of activities without a heartbeat hint.
     pub(crate) heartbeat_fallback: Duration,
     /// How long a handler whose token is gone may run on after `cancelled()`

@@ -17,19 +17,27 @@ use super::{
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Job {
-    Echo { value: i64 },
+    Echo {
+        value: i64,
+    },
     Fail,
     Panic,
-    Sleep { ms: u64 },
+    Sleep {
+        ms: u64,
+    },
+    /// Blocks its thread, as a handler calling blocking code would.
+    Block {
+        ms: u64,
+    },
     SpanName,
     AwaitCancel,
 }
 
 #[derive(Default)]
-struct Probe {
-    running: AtomicUsize,
+pub(super) struct Probe {
+    pub(super) running: AtomicUsize,
     max_running: AtomicUsize,
-    saw_cancel: AtomicBool,
+    pub(super) saw_cancel: AtomicBool,
 }
 
 struct TestActivity {
@@ -53,6 +61,10 @@ impl Activity for TestActivity {
             Job::Panic => panic!("handler exploded"),
             Job::Sleep { ms } => {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
+                Ok(0)
+            }
+            Job::Block { ms } => {
+                std::thread::sleep(Duration::from_millis(ms));
                 Ok(0)
             }
             // Which span the handler's context hands out, and whether it
@@ -79,13 +91,13 @@ impl Activity for TestActivity {
 
 pub(super) struct Harness {
     pub(super) service: Arc<MockService>,
-    probe: Arc<Probe>,
+    pub(super) probe: Arc<Probe>,
     pub(super) handle: WorkerHandle,
-    run: tokio::task::JoinHandle<Result<(), super::WorkerError>>,
+    pub(super) run: tokio::task::JoinHandle<Result<(), super::WorkerError>>,
 }
 
 /// Checks `done` every 5 ms until it holds; says whether it did `within`.
-async fn eventually(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub(super) async fn eventually(within: Duration, mut done: impl FnMut() -> bool) -> bool {
     tokio::time::timeout(within, async {
         while !done() {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -358,7 +370,10 @@ async fn tasks_still_running_after_the_grace_period_fail_with_worker_shutdown() 
     let service = quick_polls();
     service.enqueue("slow", r#"{"sleep": {"ms": 10000}}"#);
     service.enqueue("fast", r#"{"sleep": {"ms": 10}}"#);
-    let harness = start(service, |b| b.shutdown_grace(Duration::from_millis(200)));
+    let harness = start(service, |b| {
+        b.shutdown_deadline(Duration::from_millis(400))
+            .shutdown_report_margin(Duration::from_millis(200))
+    });
     // "slow" was handed out first, so once "fast" is reported both have run.
     harness.wait_for_reports(1).await;
     let started = tokio::time::Instant::now();
@@ -392,7 +407,7 @@ async fn refuses_to_run_without_activities_or_with_duplicates() {
         .await;
     assert!(matches!(
         twice,
-        Err(super::WorkerError::DuplicateActivity("test"))
+        Err(super::WorkerError::DuplicateActivity(name)) if name == "test"
     ));
 }
 

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use crate::client::{Client, Error};
 use crate::model::ErrorCode;
 
-use super::TaskFailure;
+use super::{metrics, TaskFailure};
 
 /// A boxed future borrowing the service and the call's arguments.
 pub(crate) type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
@@ -39,6 +39,7 @@ pub(crate) trait TaskService: Send + Sync + 'static {
 impl TaskService for Client {
     fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String> {
         Box::pin(async move {
+            metrics::api_call("CreateActivity");
             let created = self.create_activity().name(name).send().await?;
             Ok(created.activity_arn)
         })
@@ -50,6 +51,7 @@ impl TaskService for Client {
         worker_name: &'a str,
     ) -> Call<'a, Option<PolledTask>> {
         Box::pin(async move {
+            metrics::api_call("GetActivityTask");
             let polled = self
                 .get_activity_task()
                 .activity_arn(arn)
@@ -70,6 +72,7 @@ impl TaskService for Client {
 
     fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()> {
         Box::pin(async move {
+            metrics::api_call("SendTaskHeartbeat");
             self.send_task_heartbeat().task_token(token).send().await?;
             Ok(())
         })
@@ -77,6 +80,7 @@ impl TaskService for Client {
 
     fn send_success<'a>(&'a self, token: &'a str, output: &'a str) -> Call<'a, ()> {
         Box::pin(async move {
+            metrics::api_call("SendTaskSuccess");
             self.send_task_success()
                 .task_token(token)
                 .output(output)
@@ -88,6 +92,7 @@ impl TaskService for Client {
 
     fn send_failure<'a>(&'a self, token: &'a str, failure: &'a TaskFailure) -> Call<'a, ()> {
         Box::pin(async move {
+            metrics::api_call("SendTaskFailure");
             self.send_task_failure()
                 .task_token(token)
                 .error(failure.error())

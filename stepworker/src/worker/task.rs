@@ -1,16 +1,20 @@
-//! One task from poll to report: heartbeats, cancellation, the shutdown cut.
+//! One task from poll to report: the handler in a tokio task of its own,
+//! heartbeats in another, cancellation, the shutdown cut.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
+use tokio::task::JoinError;
+use tokio_util::task::AbortOnDropHandle;
 use tracing::{field, Instrument, Span};
 
 use super::handler::{RegisteredActivity, Report};
-use super::heartbeat::keep_alive;
-use super::report::send_report;
+use super::heartbeat::Heartbeats;
+use super::report::{send_report, ReportLimits, ReportOutcome};
 use super::runtime::Runtime;
 use super::service::PolledTask;
 use super::slots::Slot;
+use super::task_clock::TaskClock;
 use super::{error_names, metrics, ActivityContext, TaskFailure};
 
 /// How a handler's run ended.
@@ -19,11 +23,11 @@ enum Ending {
     Finished(Report),
     /// A heartbeat found the token gone; `ctx.cancelled()` has fired.
     TokenGone,
-    /// The shutdown grace period ran out first.
-    GraceOver,
+    /// The shutdown cut came first.
+    Cut,
 }
 
-/// Runs `task` and reports it, holding `slot` until the report is sent.
+/// Runs `task` and reports it, holding `slot` until the report is done.
 ///
 /// The span carries the activity, the worker and a fingerprint of the token
 /// (never the token itself). `execution_arn`, `state` and `attempt` are not
@@ -34,54 +38,82 @@ pub(crate) async fn run_task(
     activity: Arc<RegisteredActivity>,
     task: PolledTask,
     slot: Slot,
-) {
+) -> Option<ReportOutcome> {
     let span = tracing::info_span!(
         "activity_task",
-        activity = activity.name,
+        activity = %activity.name,
         worker = %runtime.worker_name,
         task = %fingerprint(&task.token),
         execution_arn = field::Empty,
         state = field::Empty,
         attempt = field::Empty,
     );
-    execute(&runtime, &activity, task, span.clone())
+    let _in_flight = metrics::TaskInFlight::start(&activity.name);
+    let outcome = execute(&runtime, &activity, task, span.clone())
         .instrument(span)
         .await;
     drop(slot);
+    outcome
 }
 
-async fn execute(runtime: &Runtime, activity: &RegisteredActivity, task: PolledTask, span: Span) {
-    let name = activity.name;
+/// Runs and reports one task; `None` when nothing was reported because the
+/// service cancelled the task while it ran.
+async fn execute(
+    runtime: &Runtime,
+    activity: &RegisteredActivity,
+    task: PolledTask,
+    span: Span,
+) -> Option<ReportOutcome> {
+    let name = &*activity.name;
     metrics::task_started(name);
     let PolledTask { token, input } = task;
-    let service = runtime.service.as_ref();
-    if runtime.grace_over.is_cancelled() {
-        // A poll that was in flight when the grace period ran out: fail the
-        // task at once so the state machine can retry it elsewhere.
-        send_report(service, token, Report::Failure(shutdown_failure()), name).await;
-        return;
+    let clock = Arc::new(TaskClock::start(
+        activity.heartbeat_hint,
+        activity.timeout_hint,
+    ));
+    let ctx = ActivityContext::new(span.clone());
+    // Heartbeats run from the poll until the report is done, apart from the
+    // handler: a report retried for minutes keeps its task alive.
+    let heartbeats = Heartbeats::spawn(
+        Arc::clone(&runtime.service),
+        token.clone(),
+        activity.heartbeat_policy(runtime.heartbeat_fallback),
+        ctx.clone(),
+        Arc::clone(&clock),
+        Arc::clone(&activity.name),
+    );
+    let report = |report: Report| {
+        let limits = ReportLimits {
+            clock: &clock,
+            token_gone: heartbeats.gone_token(),
+            shutdown_deadline: &runtime.shutdown.deadline,
+        };
+        send_report(runtime.service.as_ref(), token, report, name, limits)
+    };
+    if runtime.shutdown.cut.is_cancelled() {
+        // A poll answered as the cut came: fail the task at once so the
+        // state machine can retry it elsewhere.
+        return Some(report(Report::Failure(shutdown_failure())).await);
     }
 
-    let ctx = ActivityContext::new(span);
-    let mut handler = activity.handler.execute(input, ctx.clone());
-    let heartbeats = keep_alive(
-        service,
-        &token,
-        activity.heartbeat_policy(runtime.heartbeat_fallback),
-        &ctx,
-        name,
-    );
+    let mut handler = AbortOnDropHandle::new(tokio::spawn(
+        Arc::clone(&activity.handler)
+            .execute(input, ctx.clone())
+            .instrument(span),
+    ));
+    // Biased: a gone token wins over a result (a handler that returns after
+    // `cancelled()` has nothing to report), and a result over the cut (a
+    // finished result is never thrown away).
     let ending = tokio::select! {
-        report = &mut handler => Ending::Finished(report),
-        () = heartbeats => Ending::TokenGone,
-        () = runtime.grace_over.cancelled() => Ending::GraceOver,
+        biased;
+        () = heartbeats.token_gone() => Ending::TokenGone,
+        joined = &mut handler => Ending::Finished(joined_report(joined)),
+        () = runtime.shutdown.cut.cancelled() => Ending::Cut,
     };
+    metrics::task_duration(name, clock.elapsed());
 
     match ending {
-        Ending::Finished(report) => {
-            drop(handler);
-            send_report(service, token, report, name).await;
-        }
+        Ending::Finished(report_value) => Some(report(report_value).await),
         Ending::TokenGone => {
             metrics::task_cancelled(name);
             // The result can no longer be reported; the wait only lets a
@@ -91,16 +123,29 @@ async fn execute(runtime: &Runtime, activity: &RegisteredActivity, task: PolledT
                 () = tokio::time::sleep(runtime.cancel_grace) => {
                     tracing::warn!("the handler ignored cancellation; dropping it");
                 }
-                () = runtime.grace_over.cancelled() => {}
+                () = runtime.shutdown.cut.cancelled() => {}
             }
+            None
         }
-        Ending::GraceOver => {
+        Ending::Cut => {
             ctx.cancel();
-            drop(handler);
-            tracing::warn!("shutdown grace period over; failing the task");
-            send_report(service, token, Report::Failure(shutdown_failure()), name).await;
+            handler.abort();
+            tracing::warn!("shutdown cut: failing the unfinished task with Worker.Shutdown");
+            Some(report(Report::Failure(shutdown_failure())).await)
         }
     }
+}
+
+/// The handler task's result. The handler catches its own panics, so an
+/// error here means its task was cancelled from outside (the runtime is
+/// shutting down); the task is failed so it can be retried.
+fn joined_report(joined: Result<Report, JoinError>) -> Report {
+    joined.unwrap_or_else(|error| {
+        Report::Failure(TaskFailure::new(
+            error_names::SHUTDOWN,
+            format!("the handler's task ended early: {error}"),
+        ))
+    })
 }
 
 fn shutdown_failure() -> TaskFailure {

@@ -7,14 +7,13 @@ pub enum WorkerError {
     NoActivities,
     /// Two activities share one name, so their tasks could not be told apart.
     #[error("two activities are named `{0}`")]
-    DuplicateActivity(&'static str),
-    /// CreateActivity failed with an error retrying cannot fix.
-    #[error("cannot register activity `{activity}`: {source}")]
-    Register {
-        /// The activity name.
-        activity: &'static str,
-        /// What the service answered.
-        #[source]
-        source: crate::Error,
-    },
+    DuplicateActivity(String),
+    /// Limits were given for an activity the worker does not have.
+    #[error("limits were set for `{0}`, which is not one of the worker's activities")]
+    UnknownActivity(String),
+    /// An ARN given to `activity_arn` is not an activity ARN.
+    #[error(
+        "`{0}` is not an activity ARN (arn:<partition>:states:<region>:<account>:activity:<name>)"
+    )]
+    InvalidActivityArn(String),
 }

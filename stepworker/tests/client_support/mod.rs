@@ -250,3 +250,16 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+
+/// The execution every DescribeExecution test asks about.
+pub const ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:sm:e";
+
+/// A DescribeExecution answer for [`ARN`], still running.
+pub fn described() -> Reply {
+    Reply::ok(serde_json::json!({
+        "executionArn": ARN,
+        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
+        "status": "RUNNING",
+        "startDate": 1,
+    }))
+}

@@ -2,7 +2,7 @@
 //!
 //! Developer guide, "Map state in Distributed mode", field `Label`: at most
 //! 40 characters, and none of whitespace, brackets `< > { } [ ]`, wildcards
-//! `? *`, the special characters `" # % \ ^ | ~ ` $ & , ; : /`, or control
+//! `? *`, the special characters ``" # % \ ^ | ~ ` $ & , ; : /``, or control
 //! characters (U+0000-U+001F, U+007F-U+009F). The answer to a bad label is
 //! an `InvalidDefinition` whose message was recorded against AWS (LocalStack's
 //! snapshot `test_sfn_api_map_run.snapshot.json`,

@@ -17,7 +17,7 @@ impl Site<'_> {
         // AWS's sentence, then JSONata's own message: after ". " when it
         // opens with a JSONata code (`T0410: ...`), after ": " when it does
         // not (our own functions' messages), as AWS joins them.
-        let message = error.message();
+        let message = aws_message(error.message());
         let separator = if has_jsonata_code(message) {
             ". "
         } else {
@@ -109,6 +109,19 @@ fn has_jsonata_code(message: &str) -> bool {
         && bytes[0].is_ascii_uppercase()
         && bytes[1..5].iter().all(u8::is_ascii_digit)
         && bytes[5] == b':'
+}
+
+/// JSONata's message as jsonata-js (and so AWS) words it: jsonata-core
+/// names the callee after T1006, jsonata-js does not (recorded: LocalStack's
+/// `test_math_operations_jsonata.snapshot.json`, `test_math_random_seeded`:
+/// `T1006: Attempted to invoke a non-function`).
+fn aws_message(message: &str) -> &str {
+    const NOT_A_FUNCTION: &str = "T1006: Attempted to invoke a non-function";
+    if message.starts_with(NOT_A_FUNCTION) {
+        NOT_A_FUNCTION
+    } else {
+        message
+    }
 }
 
 #[cfg(test)]

@@ -59,6 +59,11 @@ pub struct Task {
     pub(crate) catch: Vec<Catch>,
     #[serde(flatten)]
     pub(crate) transition: Option<Transition>,
+    /// The activity's declared heartbeat (whole seconds), when built by
+    /// [`Task::activity`]: the worker heartbeats at a third of it, so a
+    /// shorter `HeartbeatSeconds` set afterwards may time tasks out.
+    #[serde(skip)]
+    pub(crate) declared_heartbeat: Option<(&'static str, u64)>,
 }
 
 impl Task {
@@ -74,6 +79,7 @@ impl Task {
             retry: Vec::new(),
             catch: Vec::new(),
             transition: None,
+            declared_heartbeat: None,
         }
     }
 
@@ -82,6 +88,12 @@ impl Task {
     /// `TimeoutSeconds` come from `A::HEARTBEAT` and `A::TIMEOUT`, so the
     /// deployed timeouts always match the worker's. Durations round up to
     /// whole seconds.
+    ///
+    /// It also retries `Worker.Shutdown` (1 s, then 2 s, then 4 s): the
+    /// error a stopping worker fails its unfinished tasks with, so they run
+    /// again at once on another worker instead of failing the execution.
+    /// [`Task::without_shutdown_retry`] removes it, for a state that should
+    /// see those failures itself (in a `Catch`, say).
     ///
     /// ```
     /// use stepworker::asl::Task;
@@ -106,10 +118,19 @@ impl Task {
         if let Some(timeout) = A::TIMEOUT {
             task = task.timeout_seconds(whole_seconds(timeout));
         }
-        task
+        task.declared_heartbeat = A::HEARTBEAT.map(|heartbeat| (A::NAME, whole_seconds(heartbeat)));
+        task.retry(shutdown_retry())
     }
 
-    /// A Task state for the activity called `name`, without timeouts.
+    /// Removes the `Retry` on `Worker.Shutdown` that [`Task::activity`] adds.
+    pub fn without_shutdown_retry(mut self) -> Self {
+        let added = shutdown_retry();
+        self.retry.retain(|retry| retry != &added);
+        self
+    }
+
+    /// A Task state for the activity called `name`, without timeouts or
+    /// retries (add a `Retry` on `Worker.Shutdown` yourself).
     pub fn activity_named(name: impl Into<String>) -> Self {
         Self::new(Resource::activity(name))
     }
@@ -140,7 +161,22 @@ impl Task {
 
     /// Sets `HeartbeatSeconds`: the task fails with `States.Timeout` when no
     /// heartbeat arrives for this long. Must be below `TimeoutSeconds`.
+    ///
+    /// On a state from [`Task::activity`], a value below the activity's
+    /// declared heartbeat logs a warning: its worker heartbeats at a third of
+    /// the declared value, which may come too late for the deployed one.
     pub fn heartbeat_seconds(mut self, seconds: u64) -> Self {
+        if let Some((activity, declared)) = self.declared_heartbeat {
+            if seconds < declared {
+                tracing::warn!(
+                    activity,
+                    declared_heartbeat_seconds = declared,
+                    heartbeat_seconds = seconds,
+                    "HeartbeatSeconds is shorter than the activity declares; its worker \
+                     heartbeats at a third of the declared value and may let tasks time out"
+                );
+            }
+        }
         self.heartbeat = Some(TaskHeartbeat::Seconds(NumberOrExpr::Number(seconds)));
         self
     }
@@ -206,4 +242,13 @@ fn whole_seconds(duration: Duration) -> u64 {
     } else {
         seconds
     }
+}
+
+/// Retries the tasks a stopping worker failed: they are fine to run again at
+/// once, elsewhere.
+fn shutdown_retry() -> Retry {
+    Retry::on([crate::worker::error_names::SHUTDOWN])
+        .interval_seconds(1)
+        .max_attempts(3)
+        .backoff_rate(2.0)
 }

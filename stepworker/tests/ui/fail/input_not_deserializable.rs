@@ -1,6 +1,6 @@
 struct Image;
 
-#[stepworker::activity]
+#[stepworker::activity(timeout = "1m")]
 async fn resize(input: Image) -> u32 {
     let _ = input;
     1

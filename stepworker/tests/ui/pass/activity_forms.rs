@@ -42,7 +42,7 @@ pub async fn resize(input: ResizeRequest, ctx: ActivityContext) -> Result<Resize
     })
 }
 
-#[stepworker::activity]
+#[stepworker::activity(heartbeat = "20s")]
 async fn double(input: u64) -> u64 {
     input * 2
 }
@@ -55,7 +55,7 @@ async fn log_only(input: String) {
 /// The usual alias pattern: a type named `Result` is read as a result.
 type Result<T, E = TaskFailure> = std::result::Result<T, E>;
 
-#[stepworker::activity(name = "parse_number")]
+#[stepworker::activity(name = "parse_number", timeout = "1m")]
 async fn r#parse(input: String) -> Result<i64> {
     input
         .trim()
@@ -63,7 +63,7 @@ async fn r#parse(input: String) -> Result<i64> {
         .map_err(|_| TaskFailure::new("Parse.NotANumber", input.clone()))
 }
 
-#[stepworker::activity]
+#[stepworker::activity(timeout = "1m")]
 async fn plain_string_error(input: u8) -> Result<u8, String> {
     input
         .checked_add(250)
@@ -78,7 +78,10 @@ async fn main() {
     assert_eq!(resize::HEARTBEAT, Some(Duration::from_secs(10)));
     assert_eq!(resize::TIMEOUT, Some(Duration::from_secs(300)));
     assert_eq!(double::NAME, "double");
-    assert_eq!((double::HEARTBEAT, double::TIMEOUT), (None, None));
+    assert_eq!(
+        (double::HEARTBEAT, double::TIMEOUT),
+        (Some(Duration::from_secs(20)), None)
+    );
     assert_eq!(log_only::TIMEOUT, Some(Duration::from_secs(3600)));
     assert_eq!(r#parse::NAME, "parse_number");
     assert_activity(&resize);

@@ -1,0 +1,247 @@
+//! `.waitForTaskToken` service integrations over HTTP: the token in
+//! `$$.Task.Token`, found in the TaskScheduled parameters, completed by
+//! SendTaskSuccess/SendTaskFailure, kept alive by SendTaskHeartbeat, timed
+//! out by HeartbeatSeconds, or answered at once by a mocked response.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use stepworker_local::{LocalEngine, ManualClock, MockConfig};
+
+use crate::support::api::{wait_for_sleepers, Api};
+
+/// Sends a message carrying the task token, then waits for the callback.
+fn callback_definition(extra: Value) -> Value {
+    let mut wait = json!({
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {
+            "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/approvals",
+            "MessageBody": { "order.$": "$.order", "token.$": "$$.Task.Token" }
+        },
+        "ResultPath": "$.approval",
+        "End": true
+    });
+    if let (Some(wait), Some(extra)) = (wait.as_object_mut(), extra.as_object()) {
+        wait.extend(extra.clone());
+    }
+    let mut definition = json!({
+        "StartAt": "WaitForApproval",
+        "States": { "WaitForApproval": wait }
+    });
+    // Only a Catch makes the Rejected state reachable.
+    if extra.get("Catch").is_some() {
+        definition["States"]["Rejected"] = json!({ "Type": "Pass", "End": true });
+    }
+    definition
+}
+
+/// The token the engine put in the message body, read from TaskScheduled.
+async fn token_of(api: &Api, execution: &str) -> String {
+    api.wait_for_event(execution, "TaskSubmitted").await;
+    let history = api.history(execution).await;
+    let scheduled = history
+        .iter()
+        .find(|e| e["type"] == "TaskScheduled")
+        .expect("TaskScheduled");
+    let details = &scheduled["taskScheduledEventDetails"];
+    assert_eq!(details["resourceType"], "sqs");
+    assert_eq!(details["resource"], "sendMessage.waitForTaskToken");
+    let parameters: Value =
+        serde_json::from_str(details["parameters"].as_str().expect("parameters")).expect("json");
+    parameters["MessageBody"]["token"]
+        .as_str()
+        .expect("the token is in the rendered parameters")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn send_task_success_with_the_token_completes_the_task() {
+    let api = Api::start().await;
+    let machine = api
+        .machine("approvals", callback_definition(json!({})))
+        .await;
+    let execution = api.start_execution(&machine, json!({"order": 42})).await;
+
+    let token = token_of(&api, &execution).await;
+    assert_eq!(api.describe(&execution).await["status"], "RUNNING");
+    api.ok("SendTaskHeartbeat", json!({"taskToken": token}))
+        .await;
+    api.ok(
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "{\"approved\":true}"}),
+    )
+    .await;
+
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: Value =
+        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
+    assert_eq!(output, json!({"order": 42, "approval": {"approved": true}}));
+    let types = api.event_types(&execution).await;
+    let task_events: Vec<&str> = types
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.starts_with("Task") && !t.contains("State"))
+        .collect();
+    assert_eq!(
+        task_events,
+        [
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded"
+        ]
+    );
+    // A token is good once.
+    let again = api
+        .err(
+            "SendTaskSuccess",
+            json!({"taskToken": token, "output": "{}"}),
+        )
+        .await;
+    assert_eq!(again.name(), "TaskTimedOut");
+}
+
+#[tokio::test]
+async fn send_task_failure_is_caught_like_any_task_error() {
+    let api = Api::start().await;
+    let definition = callback_definition(json!({
+        "Catch": [ { "ErrorEquals": ["Rejected"], "ResultPath": "$.rejection", "Next": "Rejected" } ]
+    }));
+    let machine = api.machine("approvals", definition).await;
+    let execution = api.start_execution(&machine, json!({"order": 1})).await;
+
+    let token = token_of(&api, &execution).await;
+    api.ok(
+        "SendTaskFailure",
+        json!({"taskToken": token, "error": "Rejected", "cause": "too expensive"}),
+    )
+    .await;
+
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: Value =
+        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
+    assert_eq!(
+        output["rejection"],
+        json!({"Error": "Rejected", "Cause": "too expensive"})
+    );
+    let history = api.history(&execution).await;
+    let failed = history
+        .iter()
+        .find(|e| e["type"] == "TaskFailed")
+        .expect("TaskFailed");
+    assert_eq!(failed["taskFailedEventDetails"]["error"], "Rejected");
+    assert_eq!(failed["taskFailedEventDetails"]["resourceType"], "sqs");
+}
+
+#[tokio::test]
+async fn a_missed_heartbeat_times_the_callback_out() {
+    let clock = ManualClock::starting_now();
+    let api = Api::with(LocalEngine::builder().clock(clock.clone())).await;
+    let machine = api
+        .machine(
+            "approvals",
+            callback_definition(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100})),
+        )
+        .await;
+    let execution = api.start_execution(&machine, json!({"order": 1})).await;
+    let token = token_of(&api, &execution).await;
+    wait_for_sleepers(&clock, 1).await;
+
+    clock.advance(Duration::from_secs(8));
+    api.ok("SendTaskHeartbeat", json!({"taskToken": token}))
+        .await;
+    clock.advance(Duration::from_secs(8));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        api.describe(&execution).await["status"],
+        "RUNNING",
+        "the heartbeat kept the task alive"
+    );
+
+    clock.advance(Duration::from_secs(3));
+    let done = api.finished(&execution).await;
+    assert_eq!(done["status"], "FAILED");
+    assert_eq!(done["error"], "States.Timeout");
+    let history = api.history(&execution).await;
+    let timed_out = history
+        .iter()
+        .find(|e| e["type"] == "TaskTimedOut")
+        .expect("TaskTimedOut");
+    assert_eq!(
+        timed_out["taskTimedOutEventDetails"]["error"],
+        "States.Timeout"
+    );
+    assert_eq!(
+        timed_out["taskTimedOutEventDetails"]["resource"],
+        "sendMessage.waitForTaskToken"
+    );
+    let late = api
+        .err(
+            "SendTaskSuccess",
+            json!({"taskToken": token, "output": "{}"}),
+        )
+        .await;
+    assert_eq!(late.name(), "TaskTimedOut");
+}
+
+#[tokio::test]
+async fn stopping_the_execution_voids_the_token() {
+    let api = Api::start().await;
+    let machine = api
+        .machine("approvals", callback_definition(json!({})))
+        .await;
+    let execution = api.start_execution(&machine, json!({"order": 1})).await;
+    let token = token_of(&api, &execution).await;
+    api.ok("StopExecution", json!({"executionArn": execution}))
+        .await;
+    let late = api
+        .err(
+            "SendTaskSuccess",
+            json!({"taskToken": token, "output": "{}"}),
+        )
+        .await;
+    assert_eq!(late.name(), "TaskTimedOut");
+}
+
+#[tokio::test]
+async fn a_mocked_callback_returns_at_once_without_waiting() {
+    let mocks: MockConfig = json!({
+        "StateMachines": { "approvals": { "TestCases": {
+            "AutoApproved": { "WaitForApproval": "Approved" },
+            "Manual": {}
+        } } },
+        "MockedResponses": { "Approved": { "0": { "Return": { "approved": "auto" } } } }
+    })
+    .to_string()
+    .parse()
+    .expect("valid");
+    let api = Api::with(LocalEngine::builder().mock_config(mocks)).await;
+    let machine = api
+        .machine("approvals", callback_definition(json!({})))
+        .await;
+
+    let auto = api
+        .start_execution(&format!("{machine}#AutoApproved"), json!({"order": 5}))
+        .await;
+    let done = api.finished(&auto).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: Value =
+        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
+    assert_eq!(output["approval"], json!({"approved": "auto"}));
+
+    // A test case without a mock for the state waits for the callback.
+    let manual = api
+        .start_execution(&format!("{machine}#Manual"), json!({"order": 6}))
+        .await;
+    let token = token_of(&api, &manual).await;
+    api.ok(
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "{\"approved\":\"by hand\"}"}),
+    )
+    .await;
+    let done = api.finished(&manual).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+}
