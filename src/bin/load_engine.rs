@@ -76,6 +76,7 @@ async fn main() -> Result<()> {
     let engine = LocalEngine::builder()
         .retention(Retention {
             max_finished_executions: 20_000,
+            ..Retention::default()
         })
         .start()
         .await?;

@@ -19,6 +19,7 @@ mod payload;
 mod record;
 mod redrive;
 mod report_wait;
+mod retained_size;
 mod retrying;
 mod runner;
 #[cfg(test)]
