@@ -105,6 +105,7 @@ async fn main() -> Result<()> {
             LocalEngine::builder()
                 .retention(Retention {
                     max_finished_executions: 20_000,
+                    ..Retention::default()
                 })
                 .start()
                 .await?,

@@ -162,6 +162,7 @@ pub async fn step(
     let engine = LocalEngine::builder()
         .retention(Retention {
             max_finished_executions: retained,
+            ..Retention::default()
         })
         .max_parked_polls(20_000)
         .start()
