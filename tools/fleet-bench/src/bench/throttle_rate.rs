@@ -14,6 +14,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::json;
 use stepworker::asl::{StateMachine, Task};
+use stepworker::client::{Config, RetryConfig};
 use stepworker::worker::{Activity, ActivityContext, TaskFailure, Worker};
 use stepworker::Client;
 use stepworker_local::{Bucket, Faults, Latency, LocalEngine, OperationFaults, Quotas};
@@ -42,6 +43,9 @@ pub struct Args {
     /// Seconds measured.
     #[arg(long, default_value_t = 40)]
     measure_seconds: u64,
+    /// The client's adaptive retry mode instead of the default (standard).
+    #[arg(long)]
+    adaptive: bool,
 }
 
 impl Default for Args {
@@ -53,6 +57,7 @@ impl Default for Args {
             refill: 10,
             settle_seconds: 10,
             measure_seconds: 40,
+            adaptive: false,
         }
     }
 }
@@ -115,7 +120,11 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         executions.push(machine.start(&json!(args.task_seconds)).send().await?);
     }
 
-    let worker = Worker::builder(client.clone())
+    let mut config = Config::local(engine.endpoint_url()).to_builder();
+    if args.adaptive {
+        config = config.retry_config(RetryConfig::adaptive());
+    }
+    let worker = Worker::builder(Client::new(config.build()))
         .activity(Hold)
         .concurrency(args.tasks)
         .pollers(4)
@@ -146,11 +155,12 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         let throttled_rate = (throttled(&after) - throttled(&before)) as f64 / window.as_secs_f64();
         println!(
             "throttle-rate: {operation}: {rate:.1} calls/s arriving ({throttled_rate:.1}/s throttled) \
-             = {:.2}x the {refill}/s refill, seconds {}-{} of {} tasks heartbeating every ~1 s",
+             = {:.2}x the {refill}/s refill, seconds {}-{} of {} tasks heartbeating every ~1 s, {} retry mode",
             rate / refill,
             args.settle_seconds,
             args.settle_seconds + args.measure_seconds,
-            args.tasks
+            args.tasks,
+            if args.adaptive { "adaptive" } else { "standard" }
         );
     }
     println!(

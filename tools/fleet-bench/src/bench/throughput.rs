@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, default_value_t = 16)]
     pollers: usize,
     /// Rounds of each consumer.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     rounds: usize,
 }
 
@@ -39,7 +39,7 @@ impl Default for Args {
         Self {
             tasks: 3000,
             pollers: 16,
-            rounds: 3,
+            rounds: 5,
         }
     }
 }
@@ -69,6 +69,7 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
     let client = Client::local(engine.endpoint_url());
     let mut worker_rates = Vec::new();
     let mut bare_rates = Vec::new();
+    let mut ratios = Vec::new();
     for round in 0..args.rounds {
         // bare, worker | worker, bare | bare, worker ...
         let bare_first = round % 2 == 0;
@@ -91,15 +92,21 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
                 worker_rates.push(rate);
             }
         }
+        let ratio = worker_rates[round] / bare_rates[round];
+        println!("throughput: round {round} worker/bare {ratio:.2}");
+        ratios.push(ratio);
     }
     let worker = median(&mut worker_rates);
     let bare = median(&mut bare_rates);
+    // The median of each round's ratio: the two runs of a round are next to
+    // each other in time, so a machine whose speed drifts weighs on both.
+    let ratio = median(&mut ratios);
     println!(
-        "throughput: worker {worker:.0} tasks/s vs bare loop {bare:.0} tasks/s (medians of {} rounds, {} tasks, {} polls): ratio {:.2}",
+        "throughput: worker {worker:.0} tasks/s vs bare loop {bare:.0} tasks/s (medians of {} rounds, {} tasks, {} polls); \
+         median of the rounds' ratios {ratio:.2}",
         args.rounds,
         args.tasks,
         args.pollers,
-        worker / bare
     );
     engine.shutdown().await?;
     Ok(())
