@@ -38,6 +38,21 @@ pub(crate) async fn sleep(duration: std::time::Duration) {
     sleep_until(now() + duration).await;
 }
 
+/// Runs `future` as a task of its own that nobody waits for (pollers and
+/// tasks: the worker's `TaskTracker`s count them, through
+/// `TaskTracker::track_future`).
+pub(crate) fn spawn_detached<F>(future: F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    #[cfg(test)]
+    if model::in_model() {
+        drop(shuttle::future::spawn(future));
+        return;
+    }
+    drop(tokio::spawn(future));
+}
+
 /// A spawned task that is aborted when dropped; awaiting it gives its
 /// output, or an error if it was aborted.
 pub(crate) struct Spawned<T> {

@@ -3,7 +3,7 @@
 
 /// Schedules per model and scheduler when `SHUTTLE_ITERATIONS` is unset:
 /// a few seconds in a debug build.
-const DEFAULT_ITERATIONS: usize = 2_000;
+const DEFAULT_ITERATIONS: usize = 1_000;
 /// CI's seed, so that CI explores the same schedules every time.
 const DEFAULT_SEED: u64 = 0x0013_0019;
 /// Preemptions PCT places in a schedule.

@@ -4,7 +4,9 @@
 //! cut and deadline, its slot) is the real `run_task`, with its clock,
 //! timers and spawned tasks taken from [`super::sync`], which inside a
 //! shuttle run makes every timer and every task switch a choice of the
-//! explorer. The service is [`service::ModelService`], which answers as
+//! explorer; and a whole worker (registration, pollers, slots, tasks and
+//! its shutdown from first signal to deadline) through the real
+//! `Worker::run_until`. The service is [`service::ModelService`], which answers as
 //! Step Functions does and records what it accepted.
 //!
 //! Each model explores a bounded number of schedules in `cargo test`; a
@@ -20,3 +22,4 @@
 mod explore;
 mod service;
 mod task_races;
+mod worker_races;

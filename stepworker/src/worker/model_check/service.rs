@@ -9,7 +9,7 @@
 //! shuttle reports as a deadlock. That is how "a report in flight keeps its
 //! heartbeats" is checked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -50,12 +50,16 @@ pub(super) struct TokenLedger {
     pub(super) heartbeats_after_end: u32,
     /// The worker's `run_task` returned.
     pub(super) ended: bool,
+    /// A poll handed the task out.
+    pub(super) handed_out: bool,
 }
 
 /// The model's service.
 #[derive(Default)]
 pub(super) struct ModelService {
     tokens: Mutex<HashMap<String, TokenLedger>>,
+    /// Tasks waiting for a poll: (token, input).
+    queue: Mutex<VecDeque<(String, String)>>,
     heartbeat_arrived: Notify,
 }
 
@@ -70,6 +74,14 @@ impl ModelService {
                 ..TokenLedger::default()
             },
         );
+    }
+
+    /// Adds a task to the activity's queue, for a poll to hand out.
+    pub(super) fn enqueue(&self, token: &str, input: &str) {
+        self.queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_back((token.to_owned(), input.to_owned()));
     }
 
     /// The worker is done with `token`.
@@ -148,8 +160,24 @@ impl TaskService for ModelService {
         Box::pin(async move { Ok(format!("arn:aws:states:us-east-1:1:activity:{name}")) })
     }
 
+    /// Hands out the next queued task, or answers empty after a few steps.
+    /// The task leaves the queue as the answer is made: a poll dropped
+    /// before it answered took nothing.
     fn get_activity_task<'a>(&'a self, _: &'a str, _: &'a str) -> Call<'a, Option<PolledTask>> {
-        Box::pin(async { Ok(None) })
+        Box::pin(async move {
+            shuttle::future::yield_now().await;
+            let next = self
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front();
+            Ok(next.map(|(token, input)| {
+                if let Some(ledger) = self.lock().get_mut(&token) {
+                    ledger.handed_out = true;
+                }
+                PolledTask { token, input }
+            }))
+        })
     }
 
     fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()> {

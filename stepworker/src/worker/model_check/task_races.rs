@@ -31,7 +31,7 @@ use crate::worker::task::run_task;
 use crate::worker::{Activity, ActivityContext, TaskFailure, Worker, WorkerBuilder};
 
 /// Works a number of scheduling steps given as its input, unless cancelled.
-struct Steps;
+pub(super) struct Steps;
 
 impl Activity for Steps {
     const NAME: &'static str = "steps";
@@ -61,12 +61,12 @@ impl Activity for Steps {
 
 /// What the shutdown did during a run.
 #[derive(Default)]
-struct ShutdownSeen {
-    cut: AtomicBool,
-    deadline: AtomicBool,
+pub(super) struct ShutdownSeen {
+    pub(super) cut: AtomicBool,
+    pub(super) deadline: AtomicBool,
 }
 
-fn random_answers(rng: &mut impl Rng) -> Vec<Reply> {
+pub(super) fn random_answers(rng: &mut impl Rng) -> Vec<Reply> {
     (0..rng.gen_range(0..3))
         .map(|_| match rng.gen_range(0..3) {
             0 => Reply::AcceptLosingAnswer,
@@ -156,7 +156,7 @@ fn two_tasks_and_a_shutdown() {
     });
 }
 
-fn check_task(
+pub(super) fn check_task(
     token: &str,
     outcome: Option<ReportOutcome>,
     ledger: &super::service::TokenLedger,
