@@ -3,6 +3,7 @@
 //! then output or Catch); the others end at once or sleep.
 
 mod distributed_map;
+mod fan_out;
 mod map;
 mod parallel;
 mod pass_choice;
