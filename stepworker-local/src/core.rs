@@ -117,11 +117,17 @@ impl Core {
         for (task_id, activity) in open {
             self.withdraw_task(task_id, &activity);
         }
-        let forgotten = self
-            .registry
-            .lock()
-            .execution_finished(execution, self.config.retention.max_finished_executions);
-        self.tasks.forget(&forgotten);
+        // Measured before the registry's lock: it walks the history.
+        let bytes = execution.retained_bytes();
+        let retained = {
+            let mut registry = self.registry.lock();
+            let retained = registry.execution_finished(execution, bytes, &self.config.retention);
+            // Under the lock, so two ends cannot store their counts out of
+            // order.
+            self.stats.retained(&retained);
+            retained
+        };
+        self.tasks.forget(&retained.forgotten_tasks);
         true
     }
 

@@ -9,6 +9,7 @@ mod payload;
 mod record;
 mod redrive;
 mod report_wait;
+mod retained_size;
 mod runner;
 #[cfg(test)]
 mod runs_tests;

@@ -15,6 +15,6 @@ pub use kept_results::KeptResults;
 pub use map_run::{Child, ChildStatus, MapRun, MapRunIdentity, MapRunState};
 pub use map_runs::MapRunTable;
 pub use published::{AliasRecord, PublishedVersion, MAX_ALIASES, MAX_VERSIONS};
-pub use registry::Registry;
+pub use registry::{Registry, Retained};
 pub use state_machines::{MachineVersion, StateMachineRecord};
 pub use tags::TagSet;

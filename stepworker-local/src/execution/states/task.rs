@@ -45,7 +45,11 @@ impl Runner {
         let attempt = self.wait_for_worker(scheduled).await;
         self.execution
             .with_state(|s| s.open_tasks.retain(|(id, _)| *id != task_id));
-        if matches!(attempt, Attempt::Halted) {
+        // A task that timed out before any poll took it leaves its queue
+        // now, input and all, rather than when a poll finds it closed.
+        let timed_out =
+            matches!(&attempt, Attempt::Done(Err(e)) if e.error == crate::asl::errors::TIMEOUT);
+        if timed_out || matches!(attempt, Attempt::Halted) {
             self.core.void_task(task_id, &activity);
         }
         attempt
