@@ -15,7 +15,9 @@ use stepworker::model::{
     MapStateStartedEventDetails, StateEnteredEventDetails, StateExitedEventDetails, Timestamp,
 };
 
-use super::integrations::events::ServiceEvent;
+mod service;
+
+pub(crate) use service::{ServiceEvent, TaskTarget};
 
 /// Error name and cause of a failure-like event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
