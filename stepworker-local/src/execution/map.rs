@@ -5,6 +5,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use super::eval_budget;
 use super::history::{EventKind, IterationStep};
 use super::payload::Payload;
 use super::retrying::Attempt;
@@ -28,14 +29,18 @@ impl Runner {
         if map.processor_mode == ProcessorMode::Distributed {
             return self.attempt_distributed_map(state, map, raw).await;
         }
-        let planned = asl::map_inputs(state, map, raw, self.scope())
-            .and_then(|inputs| {
-                inputs
-                    .into_iter()
-                    .map(Payload::new)
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .and_then(|inputs| Ok((inputs, asl::map_limits_any(state, map, raw, self.scope())?)));
+        let planned = eval_budget::evaluate_step(state, raw, || {
+            asl::map_inputs(state, map, raw, self.scope())
+                .and_then(|inputs| {
+                    inputs
+                        .into_iter()
+                        .map(Payload::new)
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .and_then(|inputs| {
+                    Ok((inputs, asl::map_limits_any(state, map, raw, self.scope())?))
+                })
+        });
         let (inputs, limits) = match planned {
             Ok(planned) => planned,
             Err(e) => return self.map_not_started(state, e),

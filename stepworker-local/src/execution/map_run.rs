@@ -22,6 +22,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use stepworker::model::{ExecutionStatus, MapRunStatus};
 
+use super::eval_budget;
 use super::history::{ErrorCause, EventKind, MapRunStep};
 use super::map_run_child::{abort_child, child_end, start_child, ChildTemplate};
 use super::map_run_items::{child_inputs, ChildInput};
@@ -162,7 +163,9 @@ impl Runner {
         raw: &Value,
     ) -> Result<Vec<Child>, StatesError> {
         asl::check_item_sources(state, map)?;
-        let items = asl::map_inputs(state, map, raw, self.scope())?;
+        let items = eval_budget::evaluate_step(state, raw, || {
+            asl::map_inputs(state, map, raw, self.scope())
+        })?;
         let input = asl::effective_input(state, raw, self.context.value())?;
         child_inputs(state, map, &input, items)?
             .into_iter()

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::eval_budget;
 use super::history::{ErrorCause, EventKind};
 use super::runner::{follow, Runner, Transition};
 use crate::asl::{self, State, StateKind, StatesError};
@@ -37,19 +38,21 @@ impl Runner {
             let error = match self.attempt_state(state, raw).await {
                 Attempt::Halted => return Transition::Halt,
                 Attempt::Done(Ok(result)) => {
-                    let output = if state.is_jsonata() || state.assign.is_some() {
-                        asl::finish_state(
-                            state,
-                            raw.clone(),
-                            Some(result),
-                            state.output.as_ref(),
-                            state.assign.as_ref(),
-                            self.scope(),
-                        )
-                        .and_then(|finished| self.apply_finished(finished))
-                    } else {
-                        asl::state_output(state, raw, result, &self.scope())
-                    };
+                    let output = eval_budget::evaluate_step(state, raw, || {
+                        if state.is_jsonata() || state.assign.is_some() {
+                            asl::finish_state(
+                                state,
+                                raw.clone(),
+                                Some(result),
+                                state.output.as_ref(),
+                                state.assign.as_ref(),
+                                self.scope(),
+                            )
+                            .and_then(|finished| self.apply_finished(finished))
+                        } else {
+                            asl::state_output(state, raw, result, &self.scope())
+                        }
+                    });
                     match output {
                         Ok(output) => return follow(state, output),
                         // Output processing faults are caught, never retried:
@@ -113,15 +116,17 @@ impl Runner {
             });
         };
         // A catcher sees the precise name it matched on (see `reported_name`).
-        let caught = asl::catch_state(
-            state,
-            catcher,
-            raw,
-            &error.error,
-            &error.cause,
-            self.scope(),
-        )
-        .and_then(|finished| self.apply_finished(finished));
+        let caught = eval_budget::evaluate_step(state, raw, || {
+            asl::catch_state(
+                state,
+                catcher,
+                raw,
+                &error.error,
+                &error.cause,
+                self.scope(),
+            )
+            .and_then(|finished| self.apply_finished(finished))
+        });
         match caught {
             Ok(output) => Transition::Next(&catcher.next, output),
             Err(e) => Transition::Fail(self.runtime_cause(state, e)),

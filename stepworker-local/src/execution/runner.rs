@@ -11,6 +11,7 @@ use stepworker::model::StateMachineType;
 use tokio::sync::watch;
 
 use super::context::Context;
+use super::eval_budget;
 use super::history::{AssignedVariables, ErrorCause, EvaluationFailure, EventKind};
 use super::payload::Payload;
 use super::record::{Execution, Outcome};
@@ -183,7 +184,9 @@ impl Runner {
     /// The input a Task or Parallel state hands on (`Parameters` or
     /// `Arguments`).
     pub fn state_input(&self, state: &State, raw: &Value) -> Result<Value, StatesError> {
-        asl::effective_input_any(state, raw, self.scope())
+        eval_budget::evaluate_step(state, raw, || {
+            asl::effective_input_any(state, raw, self.scope())
+        })
     }
 
     /// A Task's timeouts, which may read variables and JSONata expressions.
@@ -192,7 +195,9 @@ impl Runner {
         state: &State,
         raw: &Value,
     ) -> Result<asl::TaskTimeouts, StatesError> {
-        asl::task_timeouts_any(state, raw, self.scope())
+        eval_budget::evaluate_step(state, raw, || {
+            asl::task_timeouts_any(state, raw, self.scope())
+        })
     }
 
     /// Stores what a state assigns and returns its output.
@@ -447,7 +452,9 @@ impl Runner {
                     self.run_wait(state, &input.value).await
                 }
                 // The input's text stays for history; its value is used up.
-                _ => self.run_instant(state, std::mem::take(&mut input.value)),
+                _ => eval_budget::evaluate_step_sized(state, input.text.len(), || {
+                    self.run_instant(state, std::mem::take(&mut input.value))
+                }),
             };
             let (next, output) = match transition {
                 Transition::Halt => return WalkEnd::Halted,
