@@ -92,7 +92,7 @@ impl Core {
     }
 
     /// Books the end of an execution that ended where an event was written
-    /// (the history quota, see `execution::history_limit`): voids its open
+    /// (the history quota, see `execution::record::history_limit`): voids its open
     /// tokens and applies retention, as [`Core::end_execution`] does.
     pub fn book_ended_execution(&self, execution: &Execution) -> bool {
         self.end_with(execution, || true)

@@ -15,7 +15,7 @@ use stepworker::model::{
     MapStateStartedEventDetails, StateEnteredEventDetails, StateExitedEventDetails, Timestamp,
 };
 
-use super::integration_events::ServiceEvent;
+use super::integrations::events::ServiceEvent;
 
 /// Error name and cause of a failure-like event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

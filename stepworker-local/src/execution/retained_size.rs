@@ -8,7 +8,7 @@
 //! estimate errs on the high side.
 
 use super::history::{ErrorCause, EventKind, MapRunStep};
-use super::integration_events::ServiceEvent;
+use super::integrations::events::ServiceEvent;
 use super::record::Execution;
 
 /// Bytes charged per execution beyond its history and texts: the record,

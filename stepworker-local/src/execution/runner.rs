@@ -14,8 +14,7 @@ use super::context::Context;
 use super::eval_budget;
 use super::history::{AssignedVariables, ErrorCause, EvaluationFailure, EventKind};
 use super::payload::Payload;
-use super::record::{Execution, Outcome};
-use super::redrive::ResumePoint;
+use super::record::{Execution, Outcome, ResumePoint};
 use crate::asl::{self, errors, Definition, State, StateKind, StatesError};
 use crate::core::Core;
 
@@ -184,9 +183,7 @@ impl Runner {
     /// The input a Task or Parallel state hands on (`Parameters` or
     /// `Arguments`).
     pub fn state_input(&self, state: &State, raw: &Value) -> Result<Value, StatesError> {
-        eval_budget::evaluate_step(state, raw, || {
-            asl::effective_input_any(state, raw, self.scope())
-        })
+        eval_budget::evaluate_step(state, raw, || asl::state_input(state, raw, self.scope()))
     }
 
     /// A Task's timeouts, which may read variables and JSONata expressions.
@@ -195,9 +192,7 @@ impl Runner {
         state: &State,
         raw: &Value,
     ) -> Result<asl::TaskTimeouts, StatesError> {
-        eval_budget::evaluate_step(state, raw, || {
-            asl::task_timeouts_any(state, raw, self.scope())
-        })
+        eval_budget::evaluate_step(state, raw, || asl::task_timeouts(state, raw, self.scope()))
     }
 
     /// Stores what a state assigns and returns its output.
