@@ -1,1 +1,4 @@
-//! Examples and end-to-end tests of stepworker live beside this crate; it has no code of its own.
+//! Examples and end-to-end tests of stepworker live beside this crate; its
+//! only code is what the load tools (`src/bin`) share.
+
+pub mod load;

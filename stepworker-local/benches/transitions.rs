@@ -90,6 +90,7 @@ fn transitions(c: &mut Criterion) {
         let engine = LocalEngine::builder()
             .retention(Retention {
                 max_finished_executions: 1_000,
+                ..Retention::default()
             })
             .start()
             .await

@@ -8,22 +8,36 @@ use crate::pressure::PressureConfig;
 
 /// How many finished executions the engine keeps (oldest dropped first).
 pub const DEFAULT_RETAINED_EXECUTIONS: usize = 10_000;
+/// Bytes of finished executions the engine keeps (inputs, outputs and
+/// histories, estimated; oldest dropped first): 256 MiB.
+pub const DEFAULT_RETAINED_EXECUTION_BYTES: usize = 256 * 1024 * 1024;
 /// How long `GetActivityTask` holds a poll open, like AWS.
 pub const DEFAULT_POLL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Open polls one activity may have, like AWS.
 pub const DEFAULT_MAX_PARKED_POLLS: usize = 1_000;
 
 /// What the engine keeps of finished work, so memory stays bounded.
+///
+/// Finished executions are dropped, oldest finish first, while there are
+/// more than `max_finished_executions` of them or they hold more than
+/// `max_finished_execution_bytes`. A running execution is never dropped,
+/// and the newest finished one is always kept, so the caller who waited
+/// for it can read its result. A dropped execution answers
+/// `ExecutionDoesNotExist` and its task tokens `TaskDoesNotExist`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
-    /// Finished executions kept; the oldest finished one goes first.
+    /// Finished executions kept.
     pub max_finished_executions: usize,
+    /// Estimated bytes of finished executions kept: inputs, outputs,
+    /// errors and every history event with its texts.
+    pub max_finished_execution_bytes: usize,
 }
 
 impl Default for Retention {
     fn default() -> Self {
         Self {
             max_finished_executions: DEFAULT_RETAINED_EXECUTIONS,
+            max_finished_execution_bytes: DEFAULT_RETAINED_EXECUTION_BYTES,
         }
     }
 }

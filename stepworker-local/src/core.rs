@@ -92,7 +92,7 @@ impl Core {
     }
 
     /// Books the end of an execution that ended where an event was written
-    /// (the history quota, see `execution::history_limit`): voids its open
+    /// (the history quota, see `execution::record::history_limit`): voids its open
     /// tokens and applies retention, as [`Core::end_execution`] does.
     pub fn book_ended_execution(&self, execution: &Execution) -> bool {
         self.end_with(execution, || true)
@@ -117,11 +117,17 @@ impl Core {
         for (task_id, activity) in open {
             self.withdraw_task(task_id, &activity);
         }
-        let forgotten = self
-            .registry
-            .lock()
-            .execution_finished(execution, self.config.retention.max_finished_executions);
-        self.tasks.forget(&forgotten);
+        // Measured before the registry's lock: it walks the history.
+        let bytes = execution.retained_bytes();
+        let retained = {
+            let mut registry = self.registry.lock();
+            let retained = registry.execution_finished(execution, bytes, &self.config.retention);
+            // Under the lock, so two ends cannot store their counts out of
+            // order.
+            self.stats.retained(&retained);
+            retained
+        };
+        self.tasks.forget(&retained.forgotten_tasks);
         true
     }
 

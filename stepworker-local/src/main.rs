@@ -41,6 +41,10 @@ struct Args {
     /// Finished executions kept in memory (the oldest is dropped first).
     #[arg(long, default_value_t = stepworker_local::EngineConfig::default().retention.max_finished_executions)]
     retain_executions: usize,
+    /// MiB of finished executions kept in memory (inputs, outputs and
+    /// histories, estimated; the oldest is dropped first).
+    #[arg(long, value_name = "MIB", default_value_t = stepworker_local::EngineConfig::default().retention.max_finished_execution_bytes / (1024 * 1024))]
+    retain_execution_mib: usize,
     /// Seconds an empty GetActivityTask waits before answering.
     #[arg(long, default_value_t = 60)]
     poll_timeout_seconds: u64,
@@ -140,6 +144,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         .account_id(args.account_id)
         .retention(Retention {
             max_finished_executions: args.retain_executions,
+            max_finished_execution_bytes: args.retain_execution_mib.saturating_mul(1024 * 1024),
         })
         .poll_timeout(Duration::from_secs(args.poll_timeout_seconds));
     if args.require_sigv4 {

@@ -19,6 +19,8 @@ pub struct Stats {
     pub(crate) reports_rejected: AtomicU64,
     pub(crate) tokens_reported_twice: AtomicU64,
     pub(crate) heartbeats: AtomicU64,
+    pub(crate) finished_executions_kept: AtomicU64,
+    pub(crate) finished_execution_bytes_kept: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -54,11 +56,24 @@ pub struct StatsSnapshot {
     pub tokens_reported_twice: u64,
     /// `SendTaskHeartbeat` calls accepted.
     pub heartbeats: u64,
+    /// Finished executions in memory now (see [`crate::Retention`]).
+    pub finished_executions_kept: u64,
+    /// Their estimated bytes now.
+    pub finished_execution_bytes_kept: u64,
 }
 
 impl Stats {
     pub(crate) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records what retention keeps after an execution's end.
+    pub(crate) fn retained(&self, retained: &crate::store::Retained) {
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        self.finished_executions_kept
+            .store(count(retained.executions), Ordering::Relaxed);
+        self.finished_execution_bytes_kept
+            .store(count(retained.bytes), Ordering::Relaxed);
     }
 
     /// Reads every counter.
@@ -78,6 +93,8 @@ impl Stats {
             reports_rejected: read(&self.reports_rejected),
             tokens_reported_twice: read(&self.tokens_reported_twice),
             heartbeats: read(&self.heartbeats),
+            finished_executions_kept: read(&self.finished_executions_kept),
+            finished_execution_bytes_kept: read(&self.finished_execution_bytes_kept),
         }
     }
 }

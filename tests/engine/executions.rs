@@ -157,6 +157,7 @@ async fn describe_reports_status_dates_and_data() {
 async fn finished_executions_beyond_retention_are_dropped_oldest_first() {
     let api = Api::with(LocalEngine::builder().retention(Retention {
         max_finished_executions: 2,
+        ..Retention::default()
     }))
     .await;
     let machine = api

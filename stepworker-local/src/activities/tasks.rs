@@ -68,6 +68,9 @@ pub enum Closed {
     TimedOut,
     /// The execution stopped or ended, or no longer waits for the task.
     ExecutionEnded,
+    /// DeleteActivity removed the task's activity (see
+    /// `ops::activities::delete`).
+    ActivityDeleted,
 }
 
 /// Why a report or heartbeat was refused.
@@ -91,16 +94,34 @@ pub trait TaskLog: Send + Sync {
     fn write(&self, event: &TaskEvent) -> bool;
 }
 
-struct Entry {
-    events: mpsc::UnboundedSender<TaskEvent>,
-    log: Arc<dyn TaskLog>,
-    closed: Option<Closed>,
+/// A token in the table.
+enum Entry {
+    /// Still good: the channel to its runner and the history its fate is
+    /// written to.
+    Open {
+        events: mpsc::UnboundedSender<TaskEvent>,
+        log: Arc<dyn TaskLog>,
+    },
+    /// No longer good. Only the reason stays, which is what a late report
+    /// or heartbeat is answered: the channel and the history handle go at
+    /// once, so a closed token holds none of the task's buffers (a runner
+    /// still reads what was sent before the close).
+    Closed(Closed),
+}
+
+impl Entry {
+    fn closed(&self) -> Option<Closed> {
+        match self {
+            Self::Open { .. } => None,
+            Self::Closed(reason) => Some(*reason),
+        }
+    }
 }
 
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry")
-            .field("closed", &self.closed)
+            .field("closed", &self.closed())
             .finish_non_exhaustive()
     }
 }
@@ -130,14 +151,9 @@ impl TaskTable {
     /// the receiver of its events.
     pub fn open(&self, task_id: u64, log: Arc<dyn TaskLog>) -> mpsc::UnboundedReceiver<TaskEvent> {
         let (events, receiver) = mpsc::unbounded_channel();
-        self.entries.lock().insert(
-            task_id,
-            Entry {
-                events,
-                log,
-                closed: None,
-            },
-        );
+        self.entries
+            .lock()
+            .insert(task_id, Entry::Open { events, log });
         receiver
     }
 
@@ -150,8 +166,8 @@ impl TaskTable {
         };
         let mut entries = self.entries.lock();
         match entries.get_mut(&task_id) {
-            Some(entry) if entry.closed.is_none() => Self::deliver(entry, event).is_ok(),
-            _ => false,
+            Some(entry) => Self::deliver(entry, event).is_ok(),
+            None => false,
         }
     }
 
@@ -159,9 +175,6 @@ impl TaskTable {
     pub fn heartbeat(&self, task_id: u64, at_millis: i64) -> Result<(), Refused> {
         let mut entries = self.entries.lock();
         let entry = entries.get_mut(&task_id).ok_or(Refused::Unknown)?;
-        if let Some(reason) = entry.closed {
-            return Err(Refused::Closed(reason));
-        }
         Self::deliver(entry, TaskEvent::Heartbeat { at_millis })
     }
 
@@ -170,27 +183,30 @@ impl TaskTable {
     pub fn report(&self, task_id: u64, event: TaskEvent) -> Result<(), Refused> {
         let mut entries = self.entries.lock();
         let entry = entries.get_mut(&task_id).ok_or(Refused::Unknown)?;
-        if let Some(reason) = entry.closed {
-            return Err(Refused::Closed(reason));
-        }
         Self::deliver(entry, event)?;
-        entry.closed = Some(Closed::Reported);
+        *entry = Entry::Closed(Closed::Reported);
         Ok(())
     }
 
-    /// Writes `event` and hands it to the runner; a runner that is gone or
-    /// an execution that ended closes the task instead.
+    /// Writes `event` and hands it to the runner; a closed task refuses
+    /// it, and a runner that is gone or an execution that ended closes the
+    /// task instead.
     fn deliver(entry: &mut Entry, event: TaskEvent) -> Result<(), Refused> {
+        let Entry::Open { events, log } = entry else {
+            return Err(Refused::Closed(
+                entry.closed().unwrap_or(Closed::ExecutionEnded),
+            ));
+        };
         // A runner that dropped its receiver waits no more: its event
         // would be written and never acted on.
-        if entry.events.is_closed() || !entry.log.write(&event) {
-            entry.closed = Some(Closed::ExecutionEnded);
+        if events.is_closed() || !log.write(&event) {
+            *entry = Entry::Closed(Closed::ExecutionEnded);
             return Err(Refused::Closed(Closed::ExecutionEnded));
         }
         // The receiver lives as long as its runner waits; a send that
         // fails now means the runner left after the check, with the event
         // already in the history, where the answer says it is.
-        let _ = entry.events.send(event);
+        let _ = events.send(event);
         Ok(())
     }
 
@@ -201,8 +217,8 @@ impl TaskTable {
     pub fn expire(&self, task_id: u64, write: impl FnOnce() -> bool) -> TimerClaim {
         let mut entries = self.entries.lock();
         match entries.get_mut(&task_id) {
-            Some(entry) if entry.closed.is_none() => {
-                entry.closed = Some(Closed::TimedOut);
+            Some(entry @ Entry::Open { .. }) => {
+                *entry = Entry::Closed(Closed::TimedOut);
                 TimerClaim::Expired { written: write() }
             }
             _ => TimerClaim::Lost,
@@ -215,9 +231,27 @@ impl TaskTable {
     pub fn close(&self, task_id: u64, reason: Closed) -> bool {
         let mut entries = self.entries.lock();
         match entries.get_mut(&task_id) {
-            Some(entry) if entry.closed.is_none() => {
-                entry.closed = Some(reason);
+            Some(entry @ Entry::Open { .. }) => {
+                *entry = Entry::Closed(reason);
                 true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends an open task whose activity was deleted: `failure` is written
+    /// and handed to its runner as a worker's report would be, and the
+    /// token answers as [`Closed::ActivityDeleted`] from then on. False if
+    /// the task was closed already.
+    pub fn end_for_deleted_activity(&self, task_id: u64, failure: TaskEvent) -> bool {
+        let mut entries = self.entries.lock();
+        match entries.get_mut(&task_id) {
+            Some(entry @ Entry::Open { .. }) => {
+                let delivered = Self::deliver(entry, failure).is_ok();
+                if delivered {
+                    *entry = Entry::Closed(Closed::ActivityDeleted);
+                }
+                delivered
             }
             _ => false,
         }
@@ -231,8 +265,8 @@ impl TaskTable {
         let mut entries = self.entries.lock();
         let (ended, task_ids) = end()?;
         for id in task_ids {
-            if let Some(entry) = entries.get_mut(&id) {
-                entry.closed.get_or_insert(Closed::ExecutionEnded);
+            if let Some(entry @ Entry::Open { .. }) = entries.get_mut(&id) {
+                *entry = Entry::Closed(Closed::ExecutionEnded);
             }
         }
         Some(ended)
@@ -347,6 +381,57 @@ mod tests {
         );
         assert!(!table.start(2, None, 0));
         assert!(log.written.lock().is_empty());
+    }
+
+    #[test]
+    fn a_closed_token_keeps_no_channel_or_history_handle() {
+        let table = TaskTable::default();
+        let log = Arc::new(CountingLog::default());
+        let mut events = table.open(1, log.clone());
+        assert_eq!(Arc::strong_count(&log), 2, "the open token holds the log");
+        assert_eq!(table.report(1, succeeded("\"big\"")), Ok(()));
+        assert_eq!(Arc::strong_count(&log), 1, "the closed token let it go");
+        // What was sent before the close still reaches the runner, then
+        // the channel reads as closed: nothing holds its sending side.
+        assert_eq!(events.try_recv().ok(), Some(succeeded("\"big\"")));
+        assert_eq!(
+            events.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        );
+        assert_eq!(
+            table.heartbeat(1, 0),
+            Err(Refused::Closed(Closed::Reported))
+        );
+
+        let mut timed_out = table.open(2, log.clone());
+        assert_eq!(
+            table.expire(2, || true),
+            TimerClaim::Expired { written: true }
+        );
+        assert_eq!(Arc::strong_count(&log), 1);
+        assert_eq!(
+            timed_out.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        );
+    }
+
+    #[test]
+    fn a_deleted_activity_fails_its_open_task_once() {
+        let table = TaskTable::default();
+        let log = Arc::new(CountingLog::default());
+        let mut events = table.open(1, log.clone());
+        let failure = TaskEvent::Failed {
+            error: Some("States.TaskFailed".to_owned()),
+            cause: Some("deleted".to_owned()),
+        };
+        assert!(table.end_for_deleted_activity(1, failure.clone()));
+        assert!(!table.end_for_deleted_activity(1, failure.clone()));
+        assert_eq!(events.try_recv().ok(), Some(failure.clone()));
+        assert_eq!(*log.written.lock(), vec![failure]);
+        assert_eq!(
+            table.report(1, succeeded("1")),
+            Err(Refused::Closed(Closed::ActivityDeleted))
+        );
     }
 
     #[test]

@@ -2,32 +2,23 @@
 //! states.
 
 mod context;
+mod eval_budget;
 mod guard;
 mod history;
-mod history_limit;
-mod instant;
-mod integration;
-mod integration_callback;
-mod integration_events;
-mod integration_resource;
-mod map;
-mod map_run;
-mod map_run_child;
-mod map_run_items;
-mod parallel;
+mod integrations;
 mod payload;
 mod record;
 mod redrive;
 mod report_wait;
-mod retrying;
+mod retained_size;
 mod runner;
 #[cfg(test)]
 mod runs_tests;
-mod task;
+mod states;
 mod task_log;
 
 pub use history::{ErrorCause, Event};
 
-pub use record::{Execution, Outcome};
-pub use redrive::{spawn_redriven, Redriven};
+pub use record::{Execution, Outcome, Redriven};
+pub use redrive::spawn_redriven;
 pub use runner::spawn;

@@ -7,8 +7,8 @@
 use tokio::sync::mpsc;
 
 use super::history::ErrorCause;
-use super::retrying::Attempt;
 use super::runner::Runner;
+use super::states::retrying::Attempt;
 use crate::activities::{TaskEvent, TimerClaim};
 use crate::asl::{errors, StatesError};
 

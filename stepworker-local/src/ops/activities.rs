@@ -1,5 +1,6 @@
 //! CreateActivity, DescribeActivity, ListActivities, DeleteActivity.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use stepworker::model::{
@@ -9,9 +10,11 @@ use stepworker::model::{
 };
 
 use super::page::{page, PageRequest};
+use crate::activities::TaskEvent;
+use crate::asl::errors;
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{ActivityRecord, TagSet};
+use crate::store::{ActivityRecord, Registry, TagSet, MAX_ACTIVITIES};
 use crate::validate::{self, limits};
 
 /// CreateActivity: idempotent by name (tags of a repeat call are ignored).
@@ -25,6 +28,12 @@ pub fn create(core: &Arc<Core>, input: CreateActivityInput) -> ApiResult<CreateA
             activity_arn: existing.arn.clone(),
             creation_date: existing.creation_date,
         });
+    }
+    if registry.activities.len() >= MAX_ACTIVITIES {
+        return Err(ApiError::new(
+            ErrorCode::ActivityLimitExceeded,
+            format!("The maximum number of activities ({MAX_ACTIVITIES}) has been reached"),
+        ));
     }
     let mut tag_set = TagSet::default();
     tag_set.apply(&tags)?;
@@ -92,17 +101,73 @@ pub fn list(core: &Arc<Core>, input: ListActivitiesInput) -> ApiResult<ListActiv
     })
 }
 
-/// DeleteActivity: parked polls are answered at once with no task.
+/// DeleteActivity: parked polls are answered at once with no task, and
+/// every task of the activity that is queued or held by a worker ends.
+///
+/// What AWS does with such tasks is not documented (the API reference and
+/// the developer guide say only "Deletes an activity"; no recorded answer
+/// in botocore, the SDKs or issue threads), so this is the engine's choice:
+/// the waiting Task state fails at once with `States.TaskFailed` (an
+/// `ActivityFailed` event whose cause names the deleted activity), which
+/// its Retry and Catch handle like any task failure; the task's token then
+/// answers `TaskDoesNotExist`, so a worker that holds it learns on its next
+/// heartbeat that its work is void. Leaving the executions to their timers
+/// instead would keep a Task state without `TimeoutSeconds` RUNNING for a
+/// year, with no worker ever able to reach it.
 pub fn delete(core: &Arc<Core>, input: DeleteActivityInput) -> ApiResult<DeleteActivityOutput> {
     validate::arn("activityArn", &input.activity_arn)?;
     let name = core.arns.activity_name(&input.activity_arn)?;
-    let removed = core.registry.lock().activities.remove(&name);
-    if let Some(activity) = removed {
-        // Tasks still queued can never be delivered now; their executions
-        // see them time out, as on AWS.
-        activity.queue.close();
+    let (removed, held) = {
+        let mut registry = core.registry.lock();
+        let removed = registry.activities.remove(&name);
+        // Under the same lock as the removal: a task scheduled from now on
+        // finds no activity (ActivityScheduleFailed), and one scheduled
+        // before is booked on its execution already.
+        let held = if removed.is_some() {
+            open_tasks_of(&registry, &name)
+        } else {
+            BTreeSet::new()
+        };
+        (removed, held)
+    };
+    let Some(activity) = removed else {
+        return Ok(DeleteActivityOutput {});
+    };
+    let mut ended = held;
+    ended.extend(activity.queue.close().into_iter().map(|t| t.task_id));
+    let cause = format!(
+        "The activity {} was deleted before the task finished.",
+        activity.arn
+    );
+    for task_id in ended {
+        core.tasks.end_for_deleted_activity(
+            task_id,
+            TaskEvent::Failed {
+                error: Some(errors::TASK_FAILED.to_owned()),
+                cause: Some(cause.clone()),
+            },
+        );
     }
     Ok(DeleteActivityOutput {})
+}
+
+/// Ids of the tasks of activity `name` that running executions wait on,
+/// queued or held by a worker.
+fn open_tasks_of(registry: &Registry, name: &str) -> BTreeSet<u64> {
+    registry
+        .executions
+        .values()
+        .flat_map(|execution| {
+            execution.with_state(|state| {
+                state
+                    .open_tasks
+                    .iter()
+                    .filter(|(_, activity)| activity == name)
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect()
 }
 
 /// `ActivityDoesNotExist` for `arn`.

@@ -163,6 +163,10 @@ fn refused(reason: Refused) -> ApiError {
             ErrorCode::TaskDoesNotExist,
             "Task Does Not Exist: 'Provided task does not exist'",
         ),
+        Refused::Closed(Closed::ActivityDeleted) => ApiError::new(
+            ErrorCode::TaskDoesNotExist,
+            "Task Does Not Exist: 'The activity of the provided task was deleted'",
+        ),
         Refused::Closed(_) => ApiError::new(
             ErrorCode::TaskTimedOut,
             "Task Timed Out: 'Provided task does not exist anymore'",

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use super::{ActivityRecord, KeptResults, MapRunTable, StateMachineRecord};
+use crate::config::Retention;
 use crate::execution::Execution;
 
 /// All resources of one engine.
@@ -22,9 +23,24 @@ pub struct Registry {
     /// Results of inline Map iterations and Parallel branches kept for a
     /// redrive.
     pub kept_results: KeptResults,
-    /// Finished executions, oldest finish first (for retention).
-    finished: VecDeque<u64>,
+    /// Finished executions, oldest finish first, with the bytes each was
+    /// charged (for retention).
+    finished: VecDeque<(u64, usize)>,
+    /// The sum of the bytes in `finished`.
+    finished_bytes: usize,
     next_seq: u64,
+}
+
+/// What retention keeps after an execution's end.
+#[derive(Debug, Default)]
+pub struct Retained {
+    /// Task ids of the executions it dropped, whose tokens can be
+    /// forgotten.
+    pub forgotten_tasks: Vec<u64>,
+    /// Finished executions kept now.
+    pub executions: usize,
+    /// Their estimated bytes.
+    pub bytes: usize,
 }
 
 impl Registry {
@@ -57,13 +73,27 @@ impl Registry {
         if let Some(machine) = self.machines.get_mut(&*execution.state_machine_name) {
             machine.running += 1;
         }
-        self.finished.retain(|seq| *seq != execution.seq);
+        let mut freed = 0;
+        self.finished.retain(|(seq, bytes)| {
+            let keep = *seq != execution.seq;
+            if !keep {
+                freed += bytes;
+            }
+            keep
+        });
+        self.finished_bytes = self.finished_bytes.saturating_sub(freed);
     }
 
     /// Books an execution's end: its machine may finish deleting, and the
-    /// oldest finished executions beyond `keep` are dropped. Returns the
-    /// task ids of dropped executions, whose tokens can be forgotten.
-    pub fn execution_finished(&mut self, execution: &Execution, keep: usize) -> Vec<u64> {
+    /// oldest finished executions are dropped while more than `retention`
+    /// allows are kept, by count or by bytes (`bytes` is what this one
+    /// holds).
+    pub fn execution_finished(
+        &mut self,
+        execution: &Execution,
+        bytes: usize,
+        retention: &Retention,
+    ) -> Retained {
         let name = &*execution.state_machine_name;
         let remove_machine = match self.machines.get_mut(name) {
             Some(machine) => {
@@ -75,19 +105,30 @@ impl Registry {
         if remove_machine {
             self.machines.remove(name);
         }
-        self.finished.push_back(execution.seq);
-        let mut forgotten = Vec::new();
-        while self.finished.len() > keep {
-            let Some(seq) = self.finished.pop_front() else {
+        self.finished.push_back((execution.seq, bytes));
+        self.finished_bytes = self.finished_bytes.saturating_add(bytes);
+        let mut forgotten_tasks = Vec::new();
+        // By bytes the newest stays even if it alone is over: the caller
+        // who waited for it reads its result next.
+        while self.finished.len() > retention.max_finished_executions
+            || (self.finished.len() > 1
+                && self.finished_bytes > retention.max_finished_execution_bytes)
+        {
+            let Some((seq, bytes)) = self.finished.pop_front() else {
                 break;
             };
+            self.finished_bytes = self.finished_bytes.saturating_sub(bytes);
             if let Some(old) = self.executions.remove(&seq) {
                 self.execution_by_arn.remove(&old.arn);
                 self.map_runs.forget_execution(&old.arn);
                 self.kept_results.forget_execution(&old.arn);
-                forgotten.extend(old.with_state(|s| std::mem::take(&mut s.task_ids)));
+                forgotten_tasks.extend(old.with_state(|s| std::mem::take(&mut s.task_ids)));
             }
         }
-        forgotten
+        Retained {
+            forgotten_tasks,
+            executions: self.finished.len(),
+            bytes: self.finished_bytes,
+        }
     }
 }

@@ -7,10 +7,13 @@
 //! the same entry points as an execution's states, so `$name` variables,
 //! `Assign` and JSONata fields behave as they do in a state machine.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 use stepworker::model::{InspectionErrorDetails, TestExecutionStatus};
 
 use super::mock::MockOutcome;
+use crate::asl::jsonpath;
 use crate::asl::path::{DataScope, Path, ReferencePath};
 use crate::asl::{self, Assign, Assignment, Finished, Scope, State, StateKind, StatesError};
 
@@ -134,28 +137,34 @@ fn steps(trial: &Trial, inspection: &mut Inspection) -> Ending {
     }
     let processed = match &state.kind {
         StateKind::Fail(_) => {
-            return match asl::fail_any(state, raw, scope) {
+            return match asl::fail_error_cause(state, raw, scope) {
                 Ok((error, cause)) => Ending::Fail { error, cause },
                 Err(e) => Ending::Fault(e),
             }
         }
-        StateKind::Choice(_) => asl::choose_any(state, raw, scope).and_then(|(next, rule)| {
+        StateKind::Choice(_) => asl::choose(state, raw, scope).and_then(|(next, rule)| {
             // A matched rule's Output/Assign apply; the state's own apply
             // when the Default is taken.
             let (output, assign) = match rule {
                 Some(rule) => (rule.output.as_ref(), rule.assign.as_ref()),
                 None => (state.output.as_ref(), state.assign.as_ref()),
             };
-            let finished = asl::finish_state(state, raw.clone(), None, output, assign, scope)?;
+            let finished =
+                asl::finish_state(state, Cow::Borrowed(raw), None, output, assign, scope)?;
             Ok(Ending::Choose(next.to_owned(), finished))
         }),
-        StateKind::Wait(_) => asl::wait_until_any(state, raw, trial.now_millis, scope)
+        StateKind::Wait(_) => asl::wait_until(state, raw, trial.now_millis, scope)
             .and_then(|_| finish(state, raw, None, scope))
             .map(Ending::Go),
-        StateKind::Succeed => {
-            asl::finish_state(state, raw.clone(), None, state.output.as_ref(), None, scope)
-                .map(Ending::Go)
-        }
+        StateKind::Succeed => asl::finish_state(
+            state,
+            Cow::Borrowed(raw),
+            None,
+            state.output.as_ref(),
+            None,
+            scope,
+        )
+        .map(Ending::Go),
         StateKind::Pass { .. } => pass(trial, inspection),
         StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_) => {
             return work(trial, inspection)
@@ -173,7 +182,7 @@ fn finish(
 ) -> Result<Finished, StatesError> {
     asl::finish_state(
         state,
-        raw.clone(),
+        Cow::Borrowed(raw),
         result,
         state.output.as_ref(),
         state.assign.as_ref(),
@@ -188,8 +197,8 @@ fn pass(trial: &Trial, inspection: &mut Inspection) -> Result<Ending, StatesErro
         // its output.
         return finish(state, raw, None, scope).map(Ending::Go);
     }
-    inspection.after_parameters = Some(asl::effective_input(state, raw, &scope)?);
-    let result = asl::pass_result(state, raw, &scope)?;
+    inspection.after_parameters = Some(jsonpath::io::effective_input(state, raw, &scope)?);
+    let result = jsonpath::pass::pass_result(state, raw, &scope)?;
     inspection.result = Some(result.clone());
     let assignment = assign_jsonpath(state.assign.as_ref(), &result, &scope)?;
     let placed = place_result(state, raw, result, &scope)?;
@@ -204,7 +213,7 @@ fn work(trial: &Trial, inspection: &mut Inspection) -> Ending {
     // A Map state applies its ItemSelector per item, not Parameters or
     // Arguments.
     if !matches!(state.kind, StateKind::Map(_)) {
-        match asl::effective_input_any(state, raw, scope) {
+        match asl::state_input(state, raw, scope) {
             Ok(value) if state.is_jsonata() => inspection.after_arguments = Some(value),
             Ok(value) => inspection.after_parameters = Some(value),
             Err(error) => {
@@ -391,7 +400,7 @@ fn after_input_path(
         parameters: None,
         ..state.clone()
     };
-    asl::effective_input(&stage, raw, scope)
+    jsonpath::io::effective_input(&stage, raw, scope)
 }
 
 /// `ResultPath` alone, on a result that already went through `ResultSelector`.
@@ -406,7 +415,7 @@ fn place_result(
         output_path: Some(Path::root()),
         ..state.clone()
     };
-    asl::state_output(&stage, raw, selected, scope)
+    jsonpath::io::state_output(&stage, raw, selected, scope)
 }
 
 /// `OutputPath` alone, on the value `ResultPath` produced.
@@ -421,7 +430,7 @@ fn narrow_output(
         result_path: Some(ReferencePath::root()),
         ..state.clone()
     };
-    asl::state_output(&stage, raw, placed, scope)
+    jsonpath::io::state_output(&stage, raw, placed, scope)
 }
 
 fn success(state: &State, output: Value) -> Report {
