@@ -187,3 +187,43 @@ async fn throttled_heartbeats_in_standard_mode_arrive_at_no_more_than_one_and_a_
     let ended = tokio::time::timeout(LIMIT, running).await;
     assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
 }
+
+#[tokio::test]
+async fn throttled_idle_pollers_back_off_to_within_one_and_a_half_times_the_refill() {
+    // Eight idle pollers with 0.5 s long polls want 16 polls a second from a
+    // bucket of 20 refilled 10 a second: throttled polls back off on the
+    // client's schedule (from 1 s, jittered) instead of polling again.
+    const REFILL: u32 = 10;
+    let quotas = Quotas::none()
+        .bucket("GetActivityTask", Bucket::new(20, REFILL))
+        .expect("a known operation");
+    let (engine, client) = engine_with(|builder| builder.quotas(quotas)).await;
+    let worker = Worker::builder(client.clone())
+        .activity(Long)
+        .concurrency(8)
+        .pollers(8)
+        .build();
+    let handle = worker.handle();
+    let running = tokio::spawn(worker.run());
+
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (from, before) = (Instant::now(), calls_of(&engine, "GetActivityTask"));
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let took = from.elapsed().as_secs_f64();
+    let polls = calls_of(&engine, "GetActivityTask") - before;
+    let rate = polls as f64 / took;
+    eprintln!(
+        "GetActivityTask: {polls} calls in {took:.1} s: {rate:.1}/s against a refill of {REFILL}/s"
+    );
+    assert!(
+        engine.pressure_stats()["GetActivityTask"].quota_throttled > 0,
+        "the quota never throttled a poll"
+    );
+    assert!(
+        rate <= 1.5 * f64::from(REFILL),
+        "{polls} polls in {took:.1} s: {rate:.1}/s against a refill of {REFILL}/s"
+    );
+    handle.shutdown();
+    let ended = tokio::time::timeout(LIMIT, running).await;
+    assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
+}

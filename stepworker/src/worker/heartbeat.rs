@@ -8,8 +8,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, Span};
 
-use super::heartbeat_pacer::HeartbeatPacer;
 use super::metrics;
+use super::pacer::Pacer;
 use super::retries::{retry_passed, Retries};
 use super::service::{is_token_gone, TaskService};
 use super::sync::{self, now, sleep_until, Spawned};
@@ -67,7 +67,7 @@ pub(crate) struct HeartbeatSetup {
     /// The client's backoff and retry quota, for retries after a failure.
     pub(crate) retries: Retries,
     /// The worker's pace under throttling.
-    pub(crate) pacer: Arc<HeartbeatPacer>,
+    pub(crate) pacer: Arc<Pacer>,
     pub(crate) token: String,
     pub(crate) policy: HeartbeatPolicy,
     /// Told of every accepted heartbeat (the task's deadline moves).

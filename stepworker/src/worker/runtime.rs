@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::task::TaskTracker;
 
 use super::health::ActivityHealthCell;
-use super::heartbeat_pacer::HeartbeatPacer;
+use super::pacer::Pacer;
 use super::retries::Retries;
 use super::service::TaskService;
 use super::shutdown_phases::ShutdownPhases;
@@ -18,7 +18,9 @@ pub(crate) struct Runtime {
     /// The client's backoff and retry quota, for the worker's own retries.
     pub(crate) retries: Retries,
     /// Paces the heartbeats of every task once the service throttles them.
-    pub(crate) heartbeat_pacer: Arc<HeartbeatPacer>,
+    pub(crate) heartbeat_pacer: Arc<Pacer>,
+    /// Paces every poll once the service throttles them.
+    pub(crate) poll_pacer: Pacer,
     /// `workerName` sent with every poll.
     pub(crate) worker_name: String,
     pub(crate) slots: Slots,

@@ -1,5 +1,5 @@
-//! One pace for the heartbeats of every task of a worker, learnt from the
-//! service's throttling.
+//! One pace for a kind of call of a worker (its heartbeats, its polls),
+//! learnt from the service's throttling.
 //!
 //! Heartbeats are the one call a worker can put off: the service only needs
 //! one per task within `HeartbeatSeconds`, and the worker sends one every
@@ -13,7 +13,12 @@
 //! heartbeat never waits past the moment its task would be at risk of timing
 //! out: then it goes out whatever the pace.
 //!
-//! Until the first throttle the pacer lets every heartbeat through at once.
+//! Polls are paced the same way: a throttled poll is retried on the client's
+//! backoff, and with many pollers the ones not throttled yet would keep the
+//! bucket empty; after a throttle every poll waits for the pace (the poll
+//! pacer has no latest moment: an idle poll can always wait).
+//!
+//! Until the first throttle a pacer lets every call through at once.
 
 use tokio::time::Instant;
 
@@ -21,17 +26,22 @@ use super::sync::sleep_until;
 
 use crate::client::RateLimiter;
 
-/// The heartbeat pace of one worker.
+/// The pace of one kind of call of one worker.
 #[derive(Debug)]
-pub(crate) struct HeartbeatPacer {
+pub(crate) struct Pacer {
     limiter: RateLimiter,
 }
 
-impl HeartbeatPacer {
+impl Pacer {
     pub(crate) fn new() -> Self {
         Self {
             limiter: RateLimiter::new(),
         }
+    }
+
+    /// Waits for the pace.
+    pub(crate) async fn wait_unbounded(&self) {
+        self.limiter.acquire().await;
     }
 
     /// Waits for the pace, but not past `latest`.
@@ -44,7 +54,7 @@ impl HeartbeatPacer {
         }
     }
 
-    /// Learns from one heartbeat's answer.
+    /// Learns from one call's answer.
     pub(crate) fn observe(&self, throttled: bool) {
         self.limiter.observe(throttled);
     }
@@ -58,7 +68,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn paces_heartbeats_after_a_throttle_but_never_past_their_latest_moment() {
-        let pacer = HeartbeatPacer::new();
+        let pacer = Pacer::new();
         let start = Instant::now();
         for _ in 0..50 {
             pacer.wait(start + Duration::from_secs(60)).await;
