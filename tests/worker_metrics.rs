@@ -308,7 +308,7 @@ async fn every_documented_series_is_emitted_and_a_reset_report_is_maybe_delivere
         ) > 0
     );
     assert!(series.counter("stepworker_throttles_total{operation=SendTaskFailure}") > 0);
-    // Tasks: started, duration, in flight (back to 0 after having been 1).
+    // Tasks: started, duration, in flight (back to 0 at the end).
     assert_eq!(
         series.counter("stepworker_tasks_started_total{activity=echo-metrics}"),
         REPORTS
@@ -318,9 +318,12 @@ async fn every_documented_series_is_emitted_and_a_reset_report_is_maybe_delivere
         REPORTS
     );
     assert!(series.samples("stepworker_slot_wait_seconds{activity=echo-metrics}") >= REPORTS);
-    assert_eq!(
-        series.gauge("stepworker_tasks_in_flight{activity=echo-metrics}"),
-        Some((0.0, 1.0))
+    // A report still retrying may overlap the next task, so the highest
+    // level is at least 1, not exactly 1.
+    let in_flight = series.gauge("stepworker_tasks_in_flight{activity=echo-metrics}");
+    assert!(
+        in_flight.is_some_and(|(now, highest)| now == 0.0 && highest >= 1.0),
+        "{in_flight:?}"
     );
     assert!(series.counter("stepworker_polls_total{activity=echo-metrics}") >= REPORTS);
 }
