@@ -2,8 +2,8 @@
 //! scheduler (which places a few preemptions at chosen points).
 
 /// Schedules per model and scheduler when `SHUTTLE_ITERATIONS` is unset:
-/// a few seconds in a debug build.
-const DEFAULT_ITERATIONS: usize = 1_000;
+/// under 10 s for both models in a debug build.
+const DEFAULT_ITERATIONS: usize = 3_000;
 /// CI's seed, so that CI explores the same schedules every time.
 const DEFAULT_SEED: u64 = 0x0013_0019;
 /// Preemptions PCT places in a schedule.
