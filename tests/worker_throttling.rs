@@ -7,10 +7,9 @@ mod worker_support;
 use std::time::Duration;
 
 use serde_json::json;
-use stepworker::client::{Config, RetryConfig};
+use stepworker::client::RetryMode;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::{Activity, ActivityContext, TaskFailure, Worker};
-use stepworker::Client;
 use stepworker_local::{Bucket, Quotas};
 use tokio::time::Instant;
 use worker_support::*;
@@ -78,7 +77,7 @@ async fn results_whose_reports_are_throttled_still_end_succeeded() {
     assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
 }
 
-/// Works six seconds, twice its HeartbeatSeconds.
+/// Works 13 seconds, more than four times its HeartbeatSeconds.
 struct Long;
 
 impl Activity for Long {
@@ -90,51 +89,55 @@ impl Activity for Long {
     type Error = TaskFailure;
 
     async fn run(&self, n: u64, _: ActivityContext) -> Result<u64, TaskFailure> {
-        tokio::time::sleep(Duration::from_secs(6)).await;
+        tokio::time::sleep(Duration::from_secs(13)).await;
         Ok(n)
     }
 }
 
-/// Calls of `operation` that reached the engine: accepted or throttled.
-fn heartbeat_calls(engine: &stepworker_local::LocalEngine) -> u64 {
+/// Calls of `operation` (a heartbeat or a poll) that reached the engine:
+/// accepted (a poll when it answered) or throttled.
+fn calls_of(engine: &stepworker_local::LocalEngine, operation: &str) -> u64 {
+    let stats = engine.stats();
+    let accepted = match operation {
+        "SendTaskHeartbeat" => stats.heartbeats,
+        _ => stats.tasks_delivered + stats.polls_empty,
+    };
     let throttled = engine
         .pressure_stats()
-        .get("SendTaskHeartbeat")
+        .get(operation)
         .map_or(0, |counts| counts.quota_throttled);
-    engine.stats().heartbeats + throttled
+    accepted + throttled
 }
 
 #[tokio::test]
-async fn throttled_heartbeats_arrive_at_no_more_than_one_and_a_half_times_the_refill() {
-    // The bucket: 20 calls, refilled 10 a second, for polls and
-    // heartbeats; 16 tasks heartbeating about once a second want more.
+async fn throttled_heartbeats_in_standard_mode_arrive_at_no_more_than_one_and_a_half_times_the_refill(
+) {
+    // The bucket: 20 calls, refilled 10 a second, for polls and for
+    // heartbeats. 16 tasks with HeartbeatSeconds 3 heartbeat once a second
+    // each, 16/s in all: more than the refill, so the worker must stretch
+    // them (up to 2.25 s apart, 7/s in all) without letting any time out.
     const REFILL: u32 = 10;
+    const TASKS: u64 = 16;
     let quotas = Quotas::none()
         .bucket("SendTaskHeartbeat", Bucket::new(20, REFILL))
         .and_then(|q| q.bucket("GetActivityTask", Bucket::new(20, REFILL)))
         .expect("known operations");
     let (engine, client) = engine_with(|builder| builder.quotas(quotas)).await;
+    assert_eq!(
+        client.config().retry_config().mode(),
+        RetryMode::Standard,
+        "the default client, in the AWS SDKs' standard retry mode"
+    );
     let arn = activity_arn(&client, Long::NAME).await;
-    // A heartbeat the quota kept out times a task out; the retry is what a
-    // fleet deploys with, and the test checks that every execution ends.
-    let state = json!({
-        "HeartbeatSeconds": 3,
-        "TimeoutSeconds": 60,
-        "Retry": [{ "ErrorEquals": ["States.Timeout"], "IntervalSeconds": 1, "MaxAttempts": 5 }]
-    });
+    // No Retry: a task that times out fails its execution.
+    let state = json!({ "HeartbeatSeconds": 3, "TimeoutSeconds": 60 });
     let machine = state_machine(
         &client,
         "throttled-heartbeats",
         &task_definition(&arn, state),
     )
     .await;
-    // The fleet's client in the AWS SDKs' adaptive mode: after a throttle it
-    // paces each operation itself.
-    let adaptive = Config::local(engine.endpoint_url())
-        .to_builder()
-        .retry_config(RetryConfig::adaptive())
-        .build();
-    let worker = Worker::builder(Client::new(adaptive))
+    let worker = Worker::builder(client.clone())
         .activity(Long)
         .concurrency(16)
         .pollers(4)
@@ -143,26 +146,40 @@ async fn throttled_heartbeats_arrive_at_no_more_than_one_and_a_half_times_the_re
     let running = tokio::spawn(worker.run());
 
     let mut executions = Vec::new();
-    for n in 0..16_u64 {
+    for n in 0..TASKS {
         executions.push((n, start(&client, &machine, &json!(n)).await));
     }
-    // Past the first burst (the bucket's 20), measure what keeps arriving.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let (from, calls_before) = (Instant::now(), heartbeat_calls(&engine));
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let (took, calls) = (from.elapsed(), heartbeat_calls(&engine) - calls_before);
-    let rate = calls as f64 / took.as_secs_f64();
-    assert!(
-        rate <= 1.5 * f64::from(REFILL),
-        "{calls} heartbeat calls in {took:?}: {rate:.1}/s against a refill of {REFILL}/s"
+    // Past the first burst (the bucket's 20, gone within about 4 s) and the
+    // pace's first lessons, measure what keeps arriving while every task runs.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let from = Instant::now();
+    let (beats_before, polls_before) = (
+        calls_of(&engine, "SendTaskHeartbeat"),
+        calls_of(&engine, "GetActivityTask"),
     );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let took = from.elapsed().as_secs_f64();
+    let beats = calls_of(&engine, "SendTaskHeartbeat") - beats_before;
+    let polls = calls_of(&engine, "GetActivityTask") - polls_before;
+    let throttled = engine.pressure_stats()["SendTaskHeartbeat"].quota_throttled;
+    assert!(throttled > 0, "the quota never throttled a heartbeat");
+    for (operation, calls) in [("SendTaskHeartbeat", beats), ("GetActivityTask", polls)] {
+        let rate = calls as f64 / took;
+        eprintln!(
+            "{operation}: {calls} calls in {took:.1} s: {rate:.1}/s against a refill of {REFILL}/s"
+        );
+        assert!(
+            rate <= 1.5 * f64::from(REFILL),
+            "{operation}: {calls} calls in {took:.1} s: {rate:.1}/s against a refill of {REFILL}/s"
+        );
+    }
 
     for (n, execution) in &executions {
         let described = finished(&client, execution, LIMIT).await;
         assert_eq!(
             described.status,
             ExecutionStatus::Succeeded,
-            "execution {n}"
+            "execution {n} (a heartbeat the quota kept out too long times it out)"
         );
         assert_eq!(output_of(&described), json!(n), "execution {n}");
     }

@@ -284,3 +284,42 @@ async fn delete_activity_fails_its_queued_and_held_tasks_and_voids_their_tokens(
     let polled = call(addr, "GetActivityTask", &json!({"activityArn": activity})).await;
     assert_eq!(polled.error_name(), Some("ActivityDoesNotExist"));
 }
+
+#[tokio::test]
+async fn activities_and_state_machines_stop_at_aws_quotas() {
+    let engine = LocalEngine::start().await.expect("starts");
+    let addr = engine.local_addr();
+    // Filled in-process (fast); the one past the quota goes over HTTP.
+    for i in 0..10_000 {
+        engine
+            .call("CreateActivity", &json!({"name": format!("a{i}")}))
+            .await
+            .expect("under the quota");
+    }
+    let refused = call(addr, "CreateActivity", &json!({"name": "one-more"})).await;
+    assert_eq!(refused.error_name(), Some("ActivityLimitExceeded"));
+    // A repeat of an existing name is still the idempotent answer.
+    let again = call(addr, "CreateActivity", &json!({"name": "a7"})).await;
+    assert_eq!(again.status(), 200);
+
+    let definition =
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}).to_string();
+    for i in 0..10_000 {
+        engine
+            .call(
+                "CreateStateMachine",
+                &json!({"name": format!("m{i}"), "definition": definition, "roleArn": ROLE}),
+            )
+            .await
+            .expect("under the quota");
+    }
+    let refused = call(
+        addr,
+        "CreateStateMachine",
+        &json!({"name": "one-more", "definition": definition, "roleArn": ROLE}),
+    )
+    .await;
+    assert_eq!(refused.error_name(), Some("StateMachineLimitExceeded"));
+    let listed = call(addr, "ListActivities", &json!({"maxResults": 10})).await;
+    assert_eq!(listed.status(), 200);
+}

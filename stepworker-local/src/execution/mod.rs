@@ -2,6 +2,7 @@
 //! states.
 
 mod context;
+mod eval_budget;
 mod guard;
 mod history;
 mod integrations;

@@ -20,7 +20,7 @@ use crate::asl::definition::{first_label_problem, label_error_message};
 use crate::asl::{express_diagnostics, parse_definition, Definition, DefinitionError};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{MachineVersion, StateMachineRecord, TagSet};
+use crate::store::{MachineVersion, StateMachineRecord, TagSet, MAX_STATE_MACHINES};
 use crate::validate::{self, limits};
 
 /// CreateStateMachine: idempotent when definition, type, logging and
@@ -77,6 +77,12 @@ pub fn create(
             creation_date,
             state_machine_version_arn: version_arn,
         });
+    }
+    if registry.machines.len() >= MAX_STATE_MACHINES {
+        return Err(ApiError::new(
+            ErrorCode::StateMachineLimitExceeded,
+            format!("The maximum number of state machines ({MAX_STATE_MACHINES}) has been reached"),
+        ));
     }
     let mut tag_set = TagSet::default();
     tag_set.apply(&tags)?;

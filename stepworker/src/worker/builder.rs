@@ -9,6 +9,7 @@ use crate::client::Client;
 use super::failure::truncate_chars;
 use super::handler::RegisteredActivity;
 use super::health::ActivityHealthCell;
+use super::heartbeat_pacer::HeartbeatPacer;
 use super::identity::{default_worker_name, MAX_WORKER_NAME_CHARS};
 use super::runtime::Runtime;
 use super::service::TaskService;
@@ -289,6 +290,8 @@ impl WorkerBuilder {
         let runtime = Runtime {
             activity_slots,
             health,
+            retries: self.service.retries(),
+            heartbeat_pacer: Arc::new(HeartbeatPacer::new()),
             service: self.service,
             worker_name: self.worker_name.unwrap_or_else(default_worker_name),
             slots: Slots::new(self.concurrency, self.activities.len()),

@@ -9,7 +9,7 @@ use tokio_util::task::AbortOnDropHandle;
 use tracing::{field, Instrument, Span};
 
 use super::handler::{RegisteredActivity, Report};
-use super::heartbeat::Heartbeats;
+use super::heartbeat::{HeartbeatSetup, Heartbeats};
 use super::report::{send_report, ReportLimits, ReportOutcome};
 use super::runtime::Runtime;
 use super::service::PolledTask;
@@ -75,15 +75,20 @@ async fn execute(
     // Heartbeats run from the poll until the report is done, apart from the
     // handler: a report retried for minutes keeps its task alive.
     let heartbeats = Heartbeats::spawn(
-        Arc::clone(&runtime.service),
-        token.clone(),
-        activity.heartbeat_policy(runtime.heartbeat_fallback),
+        HeartbeatSetup {
+            service: Arc::clone(&runtime.service),
+            retries: runtime.retries.clone(),
+            pacer: Arc::clone(&runtime.heartbeat_pacer),
+            token: token.clone(),
+            policy: activity.heartbeat_policy(runtime.heartbeat_fallback),
+            clock: Arc::clone(&clock),
+            activity: Arc::clone(&activity.name),
+        },
         ctx.clone(),
-        Arc::clone(&clock),
-        Arc::clone(&activity.name),
     );
     let report = |report: Report| {
         let limits = ReportLimits {
+            retries: &runtime.retries,
             clock: &clock,
             token_gone: heartbeats.gone_token(),
             shutdown_deadline: &runtime.shutdown.deadline,

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::fan_out::{ChildWalk, Settled};
 use super::retrying::Attempt;
 use crate::asl::{self, MapState, ProcessorMode, State, StatesError};
+use crate::execution::eval_budget;
 use crate::execution::history::{EventKind, IterationStep};
 use crate::execution::payload::Payload;
 use crate::execution::runner::{Runner, WalkEnd};
@@ -27,14 +28,16 @@ impl Runner {
         if map.processor_mode == ProcessorMode::Distributed {
             return self.attempt_distributed_map(state, map, raw).await;
         }
-        let planned = asl::map_inputs(state, map, raw, self.scope())
-            .and_then(|inputs| {
-                inputs
-                    .into_iter()
-                    .map(Payload::new)
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .and_then(|inputs| Ok((inputs, asl::map_limits(state, map, raw, self.scope())?)));
+        let planned = eval_budget::evaluate_step(state, raw, || {
+            asl::map_inputs(state, map, raw, self.scope())
+                .and_then(|inputs| {
+                    inputs
+                        .into_iter()
+                        .map(Payload::new)
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .and_then(|inputs| Ok((inputs, asl::map_limits(state, map, raw, self.scope())?)))
+        });
         let (inputs, limits) = match planned {
             Ok(planned) => planned,
             Err(e) => return self.map_not_started(state, e),

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::asl::{self, State, StateKind, StatesError};
+use crate::execution::eval_budget;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::runner::{follow, Runner, Transition};
 
@@ -39,15 +40,17 @@ impl Runner {
             let error = match self.attempt_state(state, raw).await {
                 Attempt::Halted => return Transition::Halt,
                 Attempt::Done(Ok(result)) => {
-                    let output = asl::finish_state(
-                        state,
-                        Cow::Borrowed(raw),
-                        Some(result),
-                        state.output.as_ref(),
-                        state.assign.as_ref(),
-                        self.scope(),
-                    )
-                    .and_then(|finished| self.apply_finished(finished));
+                    let output = eval_budget::evaluate_step(state, raw, || {
+                        asl::finish_state(
+                            state,
+                            Cow::Borrowed(raw),
+                            Some(result),
+                            state.output.as_ref(),
+                            state.assign.as_ref(),
+                            self.scope(),
+                        )
+                        .and_then(|finished| self.apply_finished(finished))
+                    });
                     match output {
                         Ok(output) => return follow(state, output),
                         // Output processing faults are caught, never retried:
@@ -111,15 +114,17 @@ impl Runner {
             });
         };
         // A catcher sees the precise name it matched on (see `reported_name`).
-        let caught = asl::catch_state(
-            state,
-            catcher,
-            raw,
-            &error.error,
-            &error.cause,
-            self.scope(),
-        )
-        .and_then(|finished| self.apply_finished(finished));
+        let caught = eval_budget::evaluate_step(state, raw, || {
+            asl::catch_state(
+                state,
+                catcher,
+                raw,
+                &error.error,
+                &error.cause,
+                self.scope(),
+            )
+            .and_then(|finished| self.apply_finished(finished))
+        });
         match caught {
             Ok(output) => Transition::Next(&catcher.next, output),
             Err(e) => Transition::Fail(self.runtime_cause(state, e)),
