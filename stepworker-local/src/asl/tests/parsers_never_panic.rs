@@ -1,10 +1,10 @@
 //! The parsers never panic, whatever text they are given.
 
+use crate::asl::intrinsic::{evaluate, parse_intrinsic};
+use crate::asl::parse_definition;
+use crate::asl::path::{Path, ReferencePath};
 use proptest::prelude::*;
 use serde_json::json;
-use stepworker_local::asl::intrinsic::{evaluate, parse_intrinsic};
-use stepworker_local::asl::parse_definition;
-use stepworker_local::asl::path::{Path, ReferencePath};
 
 /// Strings biased towards the characters these grammars care about.
 fn grammar_soup() -> impl Strategy<Value = String> {

@@ -3,12 +3,12 @@
 //! debug builds, instead of overflowing it. The generators nest the
 //! constructs each grammar recurses on far past the engine's limits.
 
+use crate::asl::intrinsic::{evaluate, parse_intrinsic};
+use crate::asl::jsonata::JsonataExpression;
+use crate::asl::parse_definition;
+use crate::asl::path::{Path, ReferencePath};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use stepworker_local::asl::intrinsic::{evaluate, parse_intrinsic};
-use stepworker_local::asl::jsonata::JsonataExpression;
-use stepworker_local::asl::parse_definition;
-use stepworker_local::asl::path::{Path, ReferencePath};
 
 /// Runs `work` on a thread with a tokio worker's default stack; a stack
 /// overflow aborts the test process, which fails the run.

@@ -1,8 +1,9 @@
 //! The step list and state statuses derived from hand-built histories,
 //! written the way AWS writes them.
 
+use super::derive_steps;
+use super::record::{StepStatus, Transition};
 use stepworker::model::*;
-use stepworker_local::console::steps::{derive_steps, StepStatus, Transition};
 
 /// Builds a history: ids from 1, each event following the previous one,
 /// one second apart.

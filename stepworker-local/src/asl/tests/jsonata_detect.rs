@@ -1,8 +1,9 @@
 //! The `{% %}` detector and the JSONata parse wrapper never panic, on any
 //! string, and only whole `{% ... %}` strings count as expressions.
 
+use crate::asl::jsonata::detect::expression_body;
+use crate::asl::jsonata::{is_expression, JsonataExpression};
 use proptest::prelude::*;
-use stepworker_local::asl::jsonata::{expression_body, is_expression, JsonataExpression};
 
 proptest! {
     #[test]
@@ -90,14 +91,14 @@ proptest! {
     /// never a panic, whatever the input and variables hold.
     #[test]
     fn evaluation_never_panics(body in expression_soup(), input in json_value(), v in json_value()) {
-        use stepworker_local::asl::jsonata::{JsonataEnv, StatesBinding};
-        use stepworker_local::asl::Variables;
+        use crate::asl::jsonata::{JsonataEnv, StatesBinding};
+        use crate::asl::Variables;
 
         let Ok(expression) = JsonataExpression::parse(&body) else {
             return Ok(());
         };
         let mut variables = Variables::default();
-        let assignment = stepworker_local::asl::Assignment::of(vec![("v".to_owned(), v)]);
+        let assignment = crate::asl::Assignment::of(vec![("v".to_owned(), v)]);
         if let Ok(assignment) = assignment {
             let _ = variables.apply(assignment);
         }

@@ -1,15 +1,13 @@
 //! Definition parsing and validation: what CreateStateMachine accepts and
 //! the InvalidDefinition diagnostics it gives otherwise.
 
-use serde_json::{json, Value};
-use stepworker_local::asl::{
+use crate::asl::definition::{
     parse_definition, DiagnosticCode, JitterStrategy, ProcessorMode, SecondsSource, StateKind,
     WaitState,
 };
+use serde_json::{json, Value};
 
-fn parse(
-    definition: Value,
-) -> Result<stepworker_local::asl::Definition, stepworker_local::asl::DefinitionError> {
+fn parse(definition: Value) -> Result<crate::asl::Definition, crate::asl::DefinitionError> {
     parse_definition(&definition.to_string())
 }
 

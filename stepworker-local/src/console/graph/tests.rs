@@ -1,11 +1,11 @@
 //! The console's graph model and layout for representative definitions:
 //! Choice, Catch and Retry, Parallel, nested Map, and a 40-state workflow.
 
+use super::layout::{layout_graph, Rect, ScopeLayout};
+use super::model::{EdgeKind, Graph, Scope};
+use super::{build_graph, render_svg};
+use crate::asl::parse_definition;
 use serde_json::{json, Value};
-use stepworker_local::asl::parse_definition;
-use stepworker_local::console::graph::{
-    build_graph, layout_graph, render_svg, EdgeKind, Graph, Rect, Scope, ScopeLayout,
-};
 
 const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:work";
 

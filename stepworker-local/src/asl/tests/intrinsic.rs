@@ -1,7 +1,7 @@
 //! Intrinsic functions, checked against the examples of the AWS guide.
 
+use crate::asl::intrinsic::{evaluate, parse_intrinsic};
 use serde_json::{json, Value};
-use stepworker_local::asl::intrinsic::{evaluate, parse_intrinsic};
 
 fn eval(call: &str, input: Value) -> Result<Value, String> {
     let parsed = parse_intrinsic(call).map_err(|e| format!("parse: {e}"))?;
