@@ -4,15 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::{sleep_until, Instant};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::AbortOnDropHandle;
 use tracing::{Instrument, Span};
 
 use super::heartbeat_pacer::HeartbeatPacer;
 use super::metrics;
 use super::retries::{retry_passed, Retries};
 use super::service::{is_token_gone, TaskService};
+use super::sync::{self, now, sleep_until, Spawned};
 use super::task_clock::TaskClock;
 use super::ActivityContext;
 use crate::client::Error;
@@ -80,7 +80,7 @@ pub(crate) struct HeartbeatSetup {
 /// them. Dropping it stops the heartbeats.
 pub(crate) struct Heartbeats {
     gone: CancellationToken,
-    _task: AbortOnDropHandle<()>,
+    _task: Spawned<()>,
 }
 
 impl Heartbeats {
@@ -90,7 +90,7 @@ impl Heartbeats {
         let beats = keep_alive(setup, ctx, gone.clone()).instrument(Span::current());
         Self {
             gone,
-            _task: AbortOnDropHandle::new(tokio::spawn(beats)),
+            _task: sync::spawn(beats),
         }
     }
 
@@ -128,7 +128,7 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
         activity,
     } = setup;
     // The poll that handed the task out just told the service the task is alive.
-    let mut last_beat = Instant::now();
+    let mut last_beat = now();
     let mut next = last_beat + policy.next_delay(fastrand::f64());
     let mut failures = 0_u32;
     let mut permit = None;
@@ -136,21 +136,19 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
         tokio::select! {
             () = sleep_until(next) => {}
             () = ctx.heartbeat_requested() => {
-                if failures > 0 || last_beat.elapsed() < policy.min_gap() {
+                if failures > 0 || now() - last_beat < policy.min_gap() {
                     continue;
                 }
             }
         }
-        pacer
-            .wait(policy.latest_after(last_beat).max(Instant::now()))
-            .await;
+        pacer.wait(policy.latest_after(last_beat).max(now())).await;
         let answered = service.send_heartbeat(&token).await;
         pacer.observe(answered.as_ref().is_err_and(Error::is_throttling));
         match answered {
             Ok(()) => {
                 retry_passed(permit.take());
                 failures = 0;
-                last_beat = Instant::now();
+                last_beat = now();
                 clock.alive();
                 next = last_beat + policy.next_delay(fastrand::f64());
             }
@@ -171,7 +169,7 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
                 failures = failures.saturating_add(1);
                 let plan = retries.plan(&error, failures);
                 permit = plan.permit;
-                let now = Instant::now();
+                let now = now();
                 // The backoff, but never past the latest moment while it is
                 // still ahead; never sooner than the floor between beats.
                 let latest = policy.latest_after(last_beat).max(now + MIN_INTERVAL);

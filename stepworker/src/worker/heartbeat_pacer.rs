@@ -15,7 +15,9 @@
 //!
 //! Until the first throttle the pacer lets every heartbeat through at once.
 
-use tokio::time::{sleep_until, Instant};
+use tokio::time::Instant;
+
+use super::sync::sleep_until;
 
 use crate::client::RateLimiter;
 

@@ -44,6 +44,7 @@ mod service;
 mod shutdown;
 mod shutdown_phases;
 mod slots;
+mod sync;
 mod task;
 mod task_clock;
 mod worker_error;
@@ -54,6 +55,8 @@ mod adaptive_poller_tests;
 mod heartbeat_tests;
 #[cfg(test)]
 mod mock_service;
+#[cfg(test)]
+mod model_check;
 #[cfg(test)]
 mod registration_tests;
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::retries::retry_passed;
 use super::runtime::Runtime;
 use super::service::PolledTask;
 use super::slots::{ActivitySlots, Slot};
+use super::sync;
 use super::task::run_task;
 
 /// One activity as its pollers see it.
@@ -30,7 +31,7 @@ pub(crate) fn spawn_poller(runtime: &Arc<Runtime>, target: &Arc<PollTarget>) {
     // `async fn` that spawns itself would need its own type to be known.
     let poller: Pin<Box<dyn Future<Output = ()> + Send>> =
         Box::pin(poll_loop(Arc::clone(runtime), Arc::clone(target)));
-    runtime.pollers.spawn(poller);
+    sync::spawn_detached(runtime.pollers.track_future(poller));
 }
 
 /// Polls `target` until shutdown starts, or until it retires.
@@ -113,7 +114,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                 }
                 tokio::select! {
                     () = runtime.shutdown.requested.cancelled() => return,
-                    () = tokio::time::sleep(delay) => {}
+                    () = sync::sleep(delay) => {}
                 }
             }
         }
@@ -127,5 +128,7 @@ fn start_task(runtime: &Arc<Runtime>, target: &PollTarget, task: PolledTask, slo
         task,
         slot,
     );
-    runtime.tasks.spawn(task);
+    sync::spawn_detached(runtime.tasks.track_future(async move {
+        task.await;
+    }));
 }

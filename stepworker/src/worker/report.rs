@@ -8,6 +8,8 @@
 //! deadline comes.
 
 use tokio::time::Instant;
+
+use super::sync::{now, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::handler::Report;
@@ -117,9 +119,7 @@ async fn deliver(
         let plan = limits.retries.plan(&error, failures);
         permit = plan.permit;
         tracing::warn!(%error, failures, retry_in = ?plan.delay, "reporting the task failed; retrying");
-        if let Some(outcome) =
-            wait_to_retry(Instant::now() + plan.delay, limits, ambiguous, &error).await
-        {
+        if let Some(outcome) = wait_to_retry(now() + plan.delay, limits, ambiguous, &error).await {
             return outcome;
         }
     }
@@ -136,7 +136,7 @@ async fn wait_to_retry(
     error: &Error,
 ) -> Option<ReportOutcome> {
     loop {
-        let now = Instant::now();
+        let now = now();
         let deadline = limits.clock.deadline();
         if now >= deadline {
             tracing::error!(%error, "the task's deadline passed while its report was retried; giving up its result");
@@ -146,7 +146,7 @@ async fn wait_to_retry(
             return None;
         }
         tokio::select! {
-            () = tokio::time::sleep_until(wake_at.min(deadline)) => {}
+            () = sleep_until(wake_at.min(deadline)) => {}
             () = limits.token_gone.cancelled() => return Some(gone(ambiguous, error)),
             () = limits.shutdown_deadline.cancelled() => {
                 tracing::error!("shutdown deadline reached while reporting; the result may be lost");

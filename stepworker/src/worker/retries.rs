@@ -61,9 +61,16 @@ impl Retries {
 
     /// Plans retry number `retry` (1 for the first) after `error`. An error
     /// no retry can fix (an `AccessDenied` poll, tried again later for the
-    /// health signal) backs off as a transient failure.
+    /// health signal) backs off as a transient failure but takes nothing
+    /// from the quota: a worker refused for hours must not leave its
+    /// reports without retries.
     pub(crate) fn plan(&self, error: &Error, retry: u32) -> RetryPlan {
-        let kind = error.retry_kind().unwrap_or(RetryKind::Transient);
+        let Some(kind) = error.retry_kind() else {
+            return RetryPlan {
+                delay: self.config.backoff_delay(RetryKind::Transient, retry),
+                permit: None,
+            };
+        };
         let backoff = self.config.backoff_delay(kind, retry);
         let delay = match error.retry_after() {
             Some(asked) => asked.clamp(backoff, backoff + MAX_RETRY_AFTER_EXTRA),
@@ -130,6 +137,18 @@ mod tests {
         );
         retry_passed(first.permit);
         assert_eq!(client.retry_quota().available(), 7);
+        let denied = Error::Service(ServiceError::new(
+            ErrorCode::from_name("AccessDeniedException"),
+            None,
+            None,
+            400,
+        ));
+        assert!(retries.plan(&denied, 1).permit.is_none());
+        assert_eq!(
+            client.retry_quota().available(),
+            7,
+            "a refusal costs nothing"
+        );
     }
 
     #[test]

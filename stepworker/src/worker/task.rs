@@ -4,8 +4,6 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use tokio::task::JoinError;
-use tokio_util::task::AbortOnDropHandle;
 use tracing::{field, Instrument, Span};
 
 use super::handler::{RegisteredActivity, Report};
@@ -14,6 +12,7 @@ use super::report::{send_report, ReportLimits, ReportOutcome};
 use super::runtime::Runtime;
 use super::service::PolledTask;
 use super::slots::Slot;
+use super::sync::{self, Aborted};
 use super::task_clock::TaskClock;
 use super::{error_names, metrics, ActivityContext, TaskFailure};
 
@@ -101,11 +100,11 @@ async fn execute(
         return Some(report(Report::Failure(shutdown_failure())).await);
     }
 
-    let mut handler = AbortOnDropHandle::new(tokio::spawn(
+    let mut handler = sync::spawn(
         Arc::clone(&activity.handler)
             .execute(input, ctx.clone())
             .instrument(span),
-    ));
+    );
     // Biased: a gone token wins over a result (a handler that returns after
     // `cancelled()` has nothing to report), and a result over the cut (a
     // finished result is never thrown away).
@@ -125,7 +124,7 @@ async fn execute(
             // handler that watches `cancelled()` clean up before it is dropped.
             tokio::select! {
                 _ = &mut handler => {}
-                () = tokio::time::sleep(runtime.cancel_grace) => {
+                () = sync::sleep(runtime.cancel_grace) => {
                     tracing::warn!("the handler ignored cancellation; dropping it");
                 }
                 () = runtime.shutdown.cut.cancelled() => {}
@@ -144,7 +143,7 @@ async fn execute(
 /// The handler task's result. The handler catches its own panics, so an
 /// error here means its task was cancelled from outside (the runtime is
 /// shutting down); the task is failed so it can be retried.
-fn joined_report(joined: Result<Report, JoinError>) -> Report {
+fn joined_report(joined: Result<Report, Aborted>) -> Report {
     joined.unwrap_or_else(|error| {
         Report::Failure(TaskFailure::new(
             error_names::SHUTDOWN,

@@ -1,0 +1,25 @@
+//! Model checks of the worker's hand-offs with
+//! [shuttle](https://docs.rs/shuttle): a polled task's run (handler,
+//! heartbeats, report retries, cancellation by the service, the shutdown's
+//! cut and deadline, its slot) is the real `run_task`, with its clock,
+//! timers and spawned tasks taken from [`super::sync`], which inside a
+//! shuttle run makes every timer and every task switch a choice of the
+//! explorer; and a whole worker (registration, pollers, slots, tasks and
+//! its shutdown from first signal to deadline) through the real
+//! `Worker::run_until`. The service is [`service::ModelService`], which answers as
+//! Step Functions does and records what it accepted.
+//!
+//! Each model explores a bounded number of schedules in `cargo test`; a
+//! long run is one command:
+//!
+//! ```text
+//! SHUTTLE_ITERATIONS=100000 nice cargo test --release -p stepworker --lib model_check
+//! ```
+//!
+//! `SHUTTLE_SEED` picks the random scheduler's seed; a failing schedule is
+//! printed by shuttle for `shuttle::replay`.
+
+mod explore;
+mod service;
+mod task_races;
+mod worker_races;
