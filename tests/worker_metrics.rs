@@ -6,7 +6,12 @@
 //! The series are read through a `metrics` recorder installed for this test
 //! binary, as a production fleet installs an exporter.
 
-mod worker_support;
+// A binary of its own, not a module of `tests/worker/`: it installs the
+// process's global metrics recorder, which the other worker tests must not
+// feed. It shares their helpers.
+#[allow(dead_code)] // it uses part of them
+#[path = "worker/support.rs"]
+mod support;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,7 +26,7 @@ use serde_json::json;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::{Activity, ActivityContext, TaskFailure, Worker};
 use stepworker_local::{Faults, OperationFaults};
-use worker_support::*;
+use support::*;
 
 const LIMIT: Duration = Duration::from_secs(60);
 

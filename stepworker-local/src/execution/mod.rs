@@ -1,6 +1,7 @@
 //! Executions: their record and history, and the runner that walks their
 //! states.
 
+mod attempt;
 mod context;
 mod eval_budget;
 mod guard;

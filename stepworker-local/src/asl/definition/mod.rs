@@ -1,6 +1,7 @@
 //! State machine definitions: types, parsing and validation.
 
 mod choice_rule;
+mod context;
 mod error;
 mod fields;
 mod jsonata_checks;

@@ -8,8 +8,8 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::retrying::Attempt;
 use crate::asl::{Definition, State, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::history::EventKind;
 use crate::execution::payload::Payload;
 use crate::execution::runner::{Runner, WalkEnd};

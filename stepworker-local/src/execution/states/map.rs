@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::fan_out::{ChildWalk, Settled};
-use super::retrying::Attempt;
 use crate::asl::{self, MapState, ProcessorMode, State, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::eval_budget;
 use crate::execution::history::{EventKind, IterationStep};
 use crate::execution::payload::Payload;

@@ -7,6 +7,6 @@ mod fan_out;
 mod map;
 mod parallel;
 mod pass_choice;
-pub(crate) mod retrying;
+mod retrying;
 mod task;
 mod wait;

@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use super::fan_out::{ChildWalk, Settled};
-use super::retrying::Attempt;
 use crate::asl::{Definition, State, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::payload::Payload;
 use crate::execution::runner::{Runner, WalkEnd};

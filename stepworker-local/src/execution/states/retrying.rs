@@ -6,23 +6,10 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::asl::{self, State, StateKind, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::eval_budget;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::runner::{follow, Runner, Transition};
-
-/// How one attempt at a state ended.
-pub(crate) enum Attempt {
-    /// The state's result, or the error the attempt ended with.
-    Done(Result<Value, StatesError>),
-    /// A Parallel or Map state (`state_type`) failed with this error. Its
-    /// `...StateFailed` event is written only once no retrier takes the
-    /// error: AWS writes it after the last attempt alone (recorded:
-    /// LocalStack's `test_base_scenarios.snapshot.json`,
-    /// `test_map_state_retry` and `test_parallel_state_retry`).
-    FanOutFailed(StatesError, &'static str),
-    /// The execution ended, or this branch was cancelled, meanwhile.
-    Halted,
-}
 
 impl Runner {
     /// A Task, Parallel or Map state: attempts, retries, then output or Catch.

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::retrying::Attempt;
 use crate::activities::{Closed, QueuedTask, TaskEvent};
 use crate::asl::{State, StateKind, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::integrations::resource;
 use crate::execution::payload::Payload;

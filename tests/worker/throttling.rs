@@ -2,17 +2,15 @@
 //! over HTTP: a throttled report still gets its result into the execution,
 //! and a throttled fleet backs off instead of hammering the service.
 
-mod worker_support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
 use stepworker::client::RetryMode;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::{Activity, ActivityContext, TaskFailure, Worker};
 use stepworker_local::{Bucket, Quotas};
 use tokio::time::Instant;
-use worker_support::*;
 
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -3,15 +3,12 @@
 //! and loses it; the task comes back through HeartbeatSeconds and Retry.
 //! Off (the default), a departed poll is skipped.
 
-mod pressure_support;
-
 use std::time::Duration;
 
-use pressure_support::{call, eventually, open};
+use crate::support::wire::{call, eventually, open};
+use crate::support::ROLE;
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 
 struct Scene {
     engine: LocalEngine,

@@ -1,16 +1,14 @@
 //! Graceful shutdown over HTTP against stepworker-local: with 50 tasks in
 //! flight and polls parked, nothing is cut and nothing is lost.
 
-mod worker_support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::Worker;
 use tokio::sync::Semaphore;
-use worker_support::*;
 
 static STARTED: AtomicUsize = AtomicUsize::new(0);
 

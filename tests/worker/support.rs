@@ -1,7 +1,5 @@
-//! What the `worker_*` end-to-end tests share: an engine on loopback, a
-//! client for it, state machines around one activity, and waiting for ends.
-
-#![allow(dead_code)] // each test file uses a different part of this
+//! What the worker tests share: an engine on loopback, a client for it,
+//! state machines around one activity, and waiting for ends.
 
 use std::time::Duration;
 

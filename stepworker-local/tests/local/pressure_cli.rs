@@ -2,43 +2,13 @@
 //! `--faults FILE`, `--profile aws-pressure`, and the errors that stop it
 //! at start.
 
-mod pressure_support;
-
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use pressure_support::call;
+use crate::support::wire::call;
+use crate::support::{engine_command, temp_file};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-const BINARY: &str = env!("CARGO_BIN_EXE_stepworker-local");
-
-fn engine_command() -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .args(["--port", "0"])
-        .env_remove("SFN_MOCK_CONFIG")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-/// A file in a fresh temporary directory with `contents`.
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "stepworker-local-pressure-cli-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write");
-    path
-}
+use tokio::process::Child;
 
 /// The engine's address, read from the line it prints.
 async fn address_of(child: &mut Child) -> std::net::SocketAddr {
@@ -215,7 +185,7 @@ async fn abandoned_poll_is_kept(args: &[&str]) -> bool {
         .await
         .ok();
     let poll = json!({"activityArn": created["activityArn"], "workerName": "gone"});
-    let stream = pressure_support::open(addr, "GetActivityTask", &poll).await;
+    let stream = crate::support::wire::open(addr, "GetActivityTask", &poll).await;
     let mut parked = false;
     for _ in 0..400 {
         let activities = console_json(addr, "/console/activities").await;

@@ -3,12 +3,10 @@
 //! instance started afterwards finishes what was left, and every execution
 //! ends SUCCEEDED with each step done once.
 
-mod example_support;
-
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use example_support::{describe, example_binary, example_command, terminate};
+use crate::support::{describe, example_binary, example_command, terminate};
 use serde_json::{json, Value};
 use stepworker::asl::{Execution, Retry, StateMachine, StateMachineHandle, Task};
 use stepworker::model::ExecutionStatus;

@@ -2,16 +2,13 @@
 //! shapes, latency on the engine's clock, and connection resets before and
 //! after the call took effect.
 
-mod pressure_support;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use pressure_support::{call, eventually, Wire};
+use crate::support::wire::{call, eventually, Wire};
+use crate::support::ROLE;
 use serde_json::{json, Value};
 use stepworker_local::{Faults, Latency, LocalEngine, ManualClock, OperationFaults};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 
 fn errors_plan(seed: u64) -> Faults {
     Faults::seeded(seed)

@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
+use crate::support::ROLE;
 use serde_json::{json, Map, Value};
 use stepworker_local::LocalEngine;
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 
 #[tokio::test]
 async fn history_pages_of_large_payloads_are_bounded_in_bytes() {

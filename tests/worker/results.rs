@@ -1,15 +1,13 @@
 //! Every way a handler can end, over HTTP against stepworker-local: success,
 //! a mapped error caught by a Catch, a panic, bad input and oversize output.
 
-mod worker_support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::{error_names, Worker};
-use worker_support::*;
 
 #[derive(Deserialize)]
 struct Order {

@@ -3,11 +3,9 @@
 //! including the retry and the caught failure; `--endpoint` sends it all to
 //! another engine.
 
-mod example_support;
-
 use std::time::Duration;
 
-use example_support::{describe, example_binary, example_command, run_example};
+use crate::support::{describe, example_binary, example_command, run_example};
 use stepworker::Client;
 use stepworker_local::LocalEngine;
 

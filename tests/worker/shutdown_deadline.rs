@@ -4,15 +4,13 @@
 //! them (each fails with `Worker.Shutdown`, is retried, and a second worker
 //! finishes it).
 
-mod worker_support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::{Activity, ActivityContext, TaskFailure, Worker};
 use tokio::time::Instant;
-use worker_support::*;
 
 /// The service's own long poll (AWS holds GetActivityTask up to 60 s).
 const SERVICE_POLL: Duration = Duration::from_secs(60);

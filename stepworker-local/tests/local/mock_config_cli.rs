@@ -3,44 +3,16 @@
 //! one with a message naming the field.
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
+use crate::support::{engine_command, temp_file, ROLE};
 use stepworker::client::Client;
 use stepworker::model::ExecutionStatus;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-const BINARY: &str = env!("CARGO_BIN_EXE_stepworker-local");
-const ROLE: &str = "arn:aws:iam::123456789012:role/test";
+use tokio::process::Child;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/MockConfigFile.json")
-}
-
-/// A file in a fresh temporary directory with `contents`.
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "stepworker-local-cli-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write");
-    path
-}
-
-fn engine_command() -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .args(["--port", "0"])
-        .env_remove("SFN_MOCK_CONFIG")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
 }
 
 /// Starts the engine and reads the endpoint it prints.

@@ -2,8 +2,6 @@
 //! over plain sockets on 127.0.0.1 (so malformed and slow requests can be
 //! sent as they are). Every wait is bounded.
 
-#![allow(dead_code)]
-
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -12,8 +10,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-pub const BINARY: &str = env!("CARGO_BIN_EXE_stepworker-local");
-pub const ROLE: &str = "arn:aws:iam::123456789012:role/test";
+use super::BINARY;
 
 /// A running engine and its API.
 pub struct Engine {

@@ -1,7 +1,6 @@
 //! A raw HTTP/1.1 client for the pressure tests: one connection per call,
 //! so a test sees exactly what the wire carries, including a connection
 //! closed without an answer.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::time::Duration;

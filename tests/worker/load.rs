@@ -1,17 +1,15 @@
 //! Volume over HTTP against stepworker-local: 1,000 executions, the
 //! concurrency limit never exceeded, no token reported twice.
 
-mod worker_support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::Worker;
 use stepworker::Client;
-use worker_support::*;
 
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 static MAX_RUNNING: AtomicUsize = AtomicUsize::new(0);

@@ -7,13 +7,12 @@
 //! Every request goes to 127.0.0.1 over plain sockets (so malformed and
 //! slow requests can be sent as they are); every wait is bounded.
 
-mod support;
-
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::support::process::Engine;
+use crate::support::{BINARY, ROLE};
 use serde_json::{json, Value};
-use support::{Engine, BINARY, ROLE};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::Command;

@@ -1,11 +1,9 @@
 //! API quotas over HTTP: token buckets per operation, refilled on the
 //! engine's clock, answering `ThrottlingException` as AWS does.
 
-mod pressure_support;
-
 use std::time::Duration;
 
-use pressure_support::{call, Wire};
+use crate::support::wire::{call, Wire};
 use serde_json::{json, Value};
 use stepworker_local::{Bucket, LocalEngine, ManualClock, Quotas};
 

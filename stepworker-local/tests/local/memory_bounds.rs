@@ -3,16 +3,14 @@
 //! one), a task that timed out before any poll leaves its activity's queue
 //! at once, and DeleteActivity ends the tasks of the activity it deletes.
 
-mod pressure_support;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use pressure_support::{call, eventually, Wire};
+use crate::support::wire::{call, eventually, Wire};
+use crate::support::ROLE;
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, ManualClock, Retention};
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 const MIB: usize = 1024 * 1024;
 
 fn text(value: &Value, field: &str) -> String {

@@ -4,15 +4,12 @@
 //! while the state computes, and the state ends at its evaluation budget
 //! with `States.QueryEvaluationError`.
 
-mod pressure_support;
-
 use std::time::Duration;
 
-use pressure_support::call;
+use crate::support::wire::call;
+use crate::support::ROLE;
 use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 
 /// About 10^12 additions: runs until the expression's timeout stops it.
 const ENDLESS: &str =

@@ -2,19 +2,17 @@
 //! runs on a manual clock, so "3 × HeartbeatSeconds" passes in a blink: the
 //! test moves engine time forward while the worker heartbeats in real time.
 
-mod worker_support;
-
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::{json, Value};
 use stepworker::model::ExecutionStatus;
 use stepworker::worker::{Activity, ActivityContext, TaskFailure, Worker, WorkerHandle};
 use stepworker::Client;
 use stepworker_local::{LocalEngine, ManualClock};
 use tokio::task::JoinHandle;
-use worker_support::*;
 
 const LIMIT: Duration = Duration::from_secs(10);
 

@@ -3,11 +3,9 @@
 //! answered through its task token; the example checks each output itself
 //! and this test checks that it says so and exits 0.
 
-mod example_support;
-
 use std::time::Duration;
 
-use example_support::{describe, run_example};
+use crate::support::{describe, run_example};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

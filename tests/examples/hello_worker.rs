@@ -2,11 +2,9 @@
 //! through an embedded engine and exits 0; pointed at an endpoint by the
 //! environment it serves there until SIGTERM.
 
-mod example_support;
-
 use std::time::Duration;
 
-use example_support::{describe, example_binary, example_command, run_example, terminate};
+use crate::support::{describe, example_binary, example_command, run_example, terminate};
 use stepworker::asl::{StateMachine, Task};
 use stepworker::Client;
 use stepworker_local::LocalEngine;

@@ -1,9 +1,6 @@
 //! Runs the examples as a user does: built by cargo, started as processes,
 //! judged by exit status and output.
 
-// Every example test compiles this module and uses only some of it.
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;

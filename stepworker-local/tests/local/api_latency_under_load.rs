@@ -5,15 +5,14 @@
 //! depend on the machine); run it with
 //!
 //! ```sh
-//! cargo test -p stepworker-local --release --test api_latency_under_load -- --ignored --nocapture
+//! cargo test -p stepworker-local --release --test local api_latency_under_load -- --ignored --nocapture
 //! ```
-
-mod support;
 
 use std::time::{Duration, Instant};
 
+use crate::support::process::{Api, Engine};
+use crate::support::ROLE;
 use serde_json::json;
-use support::{Api, Engine, ROLE};
 
 /// Concurrent CPU-heavy requests.
 const HEAVY_CLIENTS: usize = 6;
