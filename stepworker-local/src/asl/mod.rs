@@ -35,7 +35,7 @@ pub use express::express_diagnostics;
 pub use jsonpath::map::MapLimits;
 pub(crate) use jsonpath::map::{check_item_sources, tolerated_failure_output};
 pub use jsonpath::task::TaskTimeouts;
-pub use path::Scope;
+pub use path::{ContextObject, Scope};
 pub use payload::{check_payload_depth, check_payload_size, MAX_PAYLOAD_BYTES};
 pub use retry::{select_catcher, select_retrier};
 pub use stages::{

@@ -126,7 +126,7 @@ pub(super) struct Runner {
 impl Runner {
     pub(super) fn new(core: Arc<Core>, execution: Arc<Execution>) -> Self {
         let input: Value = serde_json::from_str(&execution.input).unwrap_or(Value::Null);
-        let context = Context::new(&execution, &input);
+        let context = Context::new(execution.clone(), input);
         let mut timeout_seconds = execution.version.definition.timeout_seconds;
         if execution.version.machine_type == StateMachineType::Express {
             // Express executions run at most five minutes.
@@ -175,7 +175,7 @@ impl Runner {
     /// The context object and variables, as paths and expressions read them.
     pub fn scope(&self) -> asl::Scope<'_> {
         asl::Scope {
-            context: self.context.value(),
+            context: &self.context,
             variables: &self.variables,
         }
     }

@@ -10,4 +10,4 @@ mod scope;
 pub use not_found::invalid_path_message;
 pub use query::{Path, PathNotFound};
 pub use reference::ReferencePath;
-pub use scope::{DataScope, Scope};
+pub use scope::{ContextObject, DataScope, Scope};

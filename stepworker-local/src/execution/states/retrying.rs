@@ -78,8 +78,13 @@ impl Runner {
     async fn attempt_state(&mut self, state: &State, raw: &Value) -> Attempt {
         match &state.kind {
             StateKind::Task(_) => self.attempt_task(state, raw).await,
-            StateKind::Parallel { branches } => self.attempt_parallel(state, branches, raw).await,
-            StateKind::Map(map) => self.attempt_map(state, map, raw).await,
+            // Boxed: an execution's task is as large as the largest future
+            // it may await, and every execution waiting on an activity would
+            // otherwise carry room for a Map's or a Parallel's.
+            StateKind::Parallel { branches } => {
+                Box::pin(self.attempt_parallel(state, branches, raw)).await
+            }
+            StateKind::Map(map) => Box::pin(self.attempt_map(state, map, raw)).await,
             other => Attempt::Done(Err(StatesError::runtime(format!(
                 "{} states cannot be retried.",
                 other.type_name()

@@ -30,8 +30,9 @@ impl Runner {
     pub(crate) async fn attempt_task(&mut self, state: &State, raw: &Value) -> Attempt {
         if let StateKind::Task(task) = &state.kind {
             if let Some(integration) = resource::classify(&task.resource) {
-                return self
-                    .attempt_integration(state, &task.resource, integration, raw)
+                // Boxed, so a task waiting on an activity worker does not
+                // carry room for an integration's future (see `attempt_state`).
+                return Box::pin(self.attempt_integration(state, &task.resource, integration, raw))
                     .await;
             }
         }
