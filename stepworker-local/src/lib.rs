@@ -15,7 +15,12 @@
 //! # }
 //! ```
 
+/// The Amazon States Language core. Internal: public only with the
+/// `fuzzing` feature, for the fuzz targets in `fuzz/` (no stable API).
+#[cfg(feature = "fuzzing")]
 pub mod asl;
+#[cfg(not(feature = "fuzzing"))]
+mod asl;
 pub mod console;
 pub mod mocks;
 

@@ -5,8 +5,7 @@ use stepworker::model::{ErrorCode, Tag};
 
 use crate::error::{ApiError, ApiResult};
 
-/// Largest input, output or task result, in bytes of UTF-8.
-pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+pub use stepworker::model::MAX_PAYLOAD_BYTES;
 /// Tags one resource may carry.
 pub const MAX_TAGS: usize = 50;
 /// Page size when a request leaves `maxResults` unset or 0.

@@ -4,22 +4,22 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use stepworker::worker::{Activity, Worker};
+use stepworker::worker::Worker;
 use stepworker::Client;
 use stepworker_suite::load::executions::execution_name;
 use stepworker_suite::load::Quantiles;
 use tokio::sync::mpsc;
 
 use crate::activities::Probe;
-use crate::setup::{activity_arn, state_machine};
+use crate::setup::{activity_arn, state_machine, stop_worker};
 
 /// p50 and p99 of `samples` dispatches.
 pub async fn dispatch_latency(client: &Client, samples: usize, name: &str) -> Result<Quantiles> {
-    let arn = activity_arn(client, Probe::NAME).await?;
+    let arn = activity_arn(client, name).await?;
     let machine = state_machine(client, name, &arn).await?;
     let (entered, mut entries) = mpsc::unbounded_channel();
     let worker = Worker::builder(client.clone())
-        .activity(Probe { entered })
+        .activity_arn(arn.clone(), Probe { entered })
         .concurrency(8)
         .pollers(4)
         .build();
@@ -45,7 +45,6 @@ pub async fn dispatch_latency(client: &Client, samples: usize, name: &str) -> Re
         // Let the report land and the poll park again before the next sample.
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    handle.shutdown();
-    running.await??;
+    stop_worker(client, &arn, &handle, running).await?;
     Ok(Quantiles::of(latencies))
 }

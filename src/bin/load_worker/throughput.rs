@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 use serde_json::Value;
-use stepworker::worker::{Activity, Worker};
+use stepworker::worker::Worker;
 use stepworker::Client;
 use stepworker_suite::load::executions::{start_executions, wait_until_finished};
 use stepworker_suite::load::Target;
 
 use crate::activities::echo;
-use crate::setup::{activity_arn, state_machine};
+use crate::setup::{activity_arn, state_machine, stop_worker};
 
 /// How long one load may take before the run gives up.
 const MAX_LOAD: Duration = Duration::from_secs(300);
@@ -58,18 +58,19 @@ pub async fn worker_throughput(
     slots: usize,
     name: &str,
 ) -> Result<f64> {
-    let arn = activity_arn(client, echo::NAME).await?;
+    // An activity of this round's own, so stopping the worker can end its
+    // parked polls by deleting it (see `stop_worker`).
+    let arn = activity_arn(client, name).await?;
     let machine = state_machine(client, name, &arn).await?;
     let worker = Worker::builder(client.clone())
-        .activity(echo)
+        .activity_arn(arn.clone(), echo)
         .concurrency(slots)
         .pollers(slots)
         .build();
     let handle = worker.handle();
     let running = tokio::spawn(worker.run());
     let elapsed = push_load(target, client, &machine, tasks, slots).await?;
-    handle.shutdown();
-    running.await??;
+    stop_worker(client, &arn, &handle, running).await?;
     Ok(tasks as f64 / elapsed.as_secs_f64())
 }
 
@@ -107,7 +108,9 @@ pub async fn bare_loop_throughput(
     }
     let elapsed = push_load(target, client, &machine, tasks, slots).await?;
     stop.store(true, Ordering::SeqCst);
-    // Parked polls end at the engine's poll timeout; nothing waits for them.
+    // Deleting the activity answers the parked polls on stepworker-local, so
+    // they do not stay parked on the engine while the next round runs.
+    client.delete_activity().activity_arn(&arn).send().await?;
     pollers.abort_all();
     Ok(tasks as f64 / elapsed.as_secs_f64())
 }

@@ -17,9 +17,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let input = stepworker_local_fuzz::document();
-    let context = json!({"Execution": {"Id": "arn:aws:states:us-east-1:123456789012:execution:m:e"}});
+    let context =
+        json!({"Execution": {"Id": "arn:aws:states:us-east-1:123456789012:execution:m:e"}});
     let mut variables = Variables::default();
-    if let Ok(assignment) = Assignment::of(vec![("v".to_owned(), json!([1, "two", {"three": 3}]))]) {
+    if let Ok(assignment) = Assignment::of(vec![("v".to_owned(), json!([1, "two", {"three": 3}]))])
+    {
         let _ = variables.apply(assignment);
     }
     let env = JsonataEnv::new(
@@ -33,10 +35,10 @@ fuzz_target!(|data: &[u8]| {
     );
     // A short budget: the fuzzer wants many inputs per second, and the
     // engine's budget handling is what is under test, not its length.
-    let evaluated = stepworker_local::asl::budget::with_budget(
-        std::time::Duration::from_millis(500),
-        || env.evaluate(&expression, "Output"),
-    );
+    let evaluated =
+        stepworker_local::asl::budget::with_budget(std::time::Duration::from_millis(500), || {
+            env.evaluate(&expression, "Output")
+        });
     if let Err(error) = evaluated {
         assert_eq!(error.error, "States.QueryEvaluationError", "{error:?}");
     }

@@ -32,7 +32,7 @@ pub const MAX_QUERY_VISITS: u128 = 10_000_000;
 
 /// Most bytes (as compact JSON) the nodes one indefinite query selects may
 /// hold together: they are copied into a new array.
-pub const MAX_SELECTED_BYTES: usize = 4 * super::payload::MAX_PAYLOAD_BYTES;
+pub const MAX_SELECTED_BYTES: usize = 4 * stepworker::model::MAX_PAYLOAD_BYTES;
 
 /// How deep `value` nests (a scalar is depth 0, `[]` and `[1]` depth 1),
 /// counted without recursion, stopping early once past `limit`.

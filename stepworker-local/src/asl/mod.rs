@@ -22,27 +22,25 @@ mod retry;
 mod stages;
 mod states_error;
 mod template;
+#[cfg(test)]
+mod tests;
 mod timestamp;
 pub mod variables;
 
 pub use definition::{
-    parse_definition, Catcher, ChoiceRule, ChoiceState, Condition, Definition, DefinitionError,
-    Diagnostic, DiagnosticCode, FailState, JitterStrategy, MapJsonata, MapState, NumberSource,
-    ProcessorMode, QueryLanguage, Retrier, SecondsSource, State, StateKind, TaskState, WaitState,
+    parse_definition, Definition, DefinitionError, Diagnostic, MapState, ProcessorMode, Retrier,
+    State, StateKind,
 };
 pub use express::express_diagnostics;
-pub use expression::Expression;
 pub use jsonpath::map::MapLimits;
 pub(crate) use jsonpath::map::{check_item_sources, tolerated_failure_output};
 pub use jsonpath::task::TaskTimeouts;
-pub use path::{DataScope, Scope};
-pub use payload::{check_payload_depth, check_payload_size, payload_size, MAX_PAYLOAD_BYTES};
-pub use retry::{error_matches, select_catcher, select_retrier, RetryDecision};
+pub use path::{ContextObject, Scope};
+pub use payload::{check_payload_depth, check_payload_size, MAX_PAYLOAD_BYTES};
+pub use retry::{select_catcher, select_retrier};
 pub use stages::{
     catch_state, choose, fail_error_cause, finish_state, map_inputs, map_limits, pass_result,
     state_input, task_timeouts, wait_until, Finished,
 };
 pub use states_error::StatesError;
-pub use template::{Template, TemplateError};
-pub use timestamp::parse_timestamp_nanos;
 pub use variables::{Assign, Assignment, Variables};

@@ -6,8 +6,7 @@ use serde_json::Value;
 
 use super::states_error::StatesError;
 
-/// The largest payload AWS accepts: 262,144 bytes of UTF-8 JSON.
-pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+pub use stepworker::model::MAX_PAYLOAD_BYTES;
 
 /// The size in bytes of `value` serialized as compact JSON, computed
 /// without building the string.

@@ -9,9 +9,9 @@
 
 mod backend;
 mod error;
-pub mod graph;
+pub(crate) mod graph;
 mod routes;
-pub mod steps;
+pub(crate) mod steps;
 
 pub use backend::{ActivityLoad, ConsoleBackend, PressureReport};
 pub use error::ConsoleError;

@@ -23,8 +23,11 @@ where
 {
     // The run this task walks: a panic ends that run, never a later redrive.
     let run = execution.with_state(|s| s.redrive.count);
-    tokio::spawn(async move {
-        if AssertUnwindSafe(walk).catch_unwind().await.is_err() {
+    // A combinator, not an `async move` block: such a block keeps `walk` both
+    // as its captured value and as the future it awaits, which doubled the
+    // task of every running execution (4 KB instead of 2 KB while it waits).
+    tokio::spawn(AssertUnwindSafe(walk).catch_unwind().map(move |walked| {
+        if walked.is_err() {
             tracing::error!(
                 execution = %execution.arn,
                 "the execution's runner panicked: the execution fails with States.Runtime"
@@ -46,5 +49,5 @@ where
         if unbooked {
             core.book_ended_execution(&execution);
         }
-    });
+    }));
 }

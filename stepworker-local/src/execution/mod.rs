@@ -1,7 +1,9 @@
 //! Executions: their record and history, and the runner that walks their
 //! states.
 
+mod attempt;
 mod context;
+mod eval_budget;
 mod guard;
 mod history;
 mod integrations;

@@ -6,9 +6,9 @@
 
 use tokio::sync::mpsc;
 
+use super::attempt::Attempt;
 use super::history::ErrorCause;
 use super::runner::Runner;
-use super::states::retrying::Attempt;
 use crate::activities::{TaskEvent, TimerClaim};
 use crate::asl::{errors, StatesError};
 

@@ -7,8 +7,8 @@
 //! next state's input, one `Arc<str>`) are charged each time, so the
 //! estimate errs on the high side.
 
+use super::history::ServiceEvent;
 use super::history::{ErrorCause, EventKind, MapRunStep};
-use super::integrations::events::ServiceEvent;
 use super::record::Execution;
 
 /// Bytes charged per execution beyond its history and texts: the record,

@@ -11,6 +11,7 @@ use stepworker::model::StateMachineType;
 use tokio::sync::watch;
 
 use super::context::Context;
+use super::eval_budget;
 use super::history::{AssignedVariables, ErrorCause, EvaluationFailure, EventKind};
 use super::payload::Payload;
 use super::record::{Execution, Outcome, ResumePoint};
@@ -125,7 +126,7 @@ pub(super) struct Runner {
 impl Runner {
     pub(super) fn new(core: Arc<Core>, execution: Arc<Execution>) -> Self {
         let input: Value = serde_json::from_str(&execution.input).unwrap_or(Value::Null);
-        let context = Context::new(&execution, &input);
+        let context = Context::new(execution.clone(), input);
         let mut timeout_seconds = execution.version.definition.timeout_seconds;
         if execution.version.machine_type == StateMachineType::Express {
             // Express executions run at most five minutes.
@@ -174,7 +175,7 @@ impl Runner {
     /// The context object and variables, as paths and expressions read them.
     pub fn scope(&self) -> asl::Scope<'_> {
         asl::Scope {
-            context: self.context.value(),
+            context: &self.context,
             variables: &self.variables,
         }
     }
@@ -182,7 +183,7 @@ impl Runner {
     /// The input a Task or Parallel state hands on (`Parameters` or
     /// `Arguments`).
     pub fn state_input(&self, state: &State, raw: &Value) -> Result<Value, StatesError> {
-        asl::state_input(state, raw, self.scope())
+        eval_budget::evaluate_step(state, raw, || asl::state_input(state, raw, self.scope()))
     }
 
     /// A Task's timeouts, which may read variables and JSONata expressions.
@@ -191,7 +192,7 @@ impl Runner {
         state: &State,
         raw: &Value,
     ) -> Result<asl::TaskTimeouts, StatesError> {
-        asl::task_timeouts(state, raw, self.scope())
+        eval_budget::evaluate_step(state, raw, || asl::task_timeouts(state, raw, self.scope()))
     }
 
     /// Stores what a state assigns and returns its output.
@@ -446,7 +447,9 @@ impl Runner {
                     self.run_wait(state, &input.value).await
                 }
                 // The input's text stays for history; its value is used up.
-                _ => self.run_instant(state, std::mem::take(&mut input.value)),
+                _ => eval_budget::evaluate_step_sized(state, input.text.len(), || {
+                    self.run_instant(state, std::mem::take(&mut input.value))
+                }),
             };
             let (next, output) = match transition {
                 Transition::Halt => return WalkEnd::Halted,

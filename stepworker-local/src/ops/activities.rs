@@ -14,7 +14,7 @@ use crate::activities::TaskEvent;
 use crate::asl::errors;
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{ActivityRecord, Registry, TagSet};
+use crate::store::{ActivityRecord, Registry, TagSet, MAX_ACTIVITIES};
 use crate::validate::{self, limits};
 
 /// CreateActivity: idempotent by name (tags of a repeat call are ignored).
@@ -28,6 +28,12 @@ pub fn create(core: &Arc<Core>, input: CreateActivityInput) -> ApiResult<CreateA
             activity_arn: existing.arn.clone(),
             creation_date: existing.creation_date,
         });
+    }
+    if registry.activities.len() >= MAX_ACTIVITIES {
+        return Err(ApiError::new(
+            ErrorCode::ActivityLimitExceeded,
+            format!("The maximum number of activities ({MAX_ACTIVITIES}) has been reached"),
+        ));
     }
     let mut tag_set = TagSet::default();
     tag_set.apply(&tags)?;

@@ -11,8 +11,8 @@ use stepworker::model::{
     UpdateStateMachineAliasInput, UpdateStateMachineAliasOutput,
 };
 
+use super::lookup::{machine_deleting, machine_does_not_exist};
 use super::page::{page, PageRequest};
-use super::state_machines::{deleting, does_not_exist};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{AliasRecord, Registry, StateMachineRecord, MAX_ALIASES};
@@ -145,7 +145,7 @@ pub fn update(
             .ok_or_else(|| not_found(&input.state_machine_alias_arn))?,
     };
     if machine.deleting {
-        return Err(deleting(&machine.arn));
+        return Err(machine_deleting(&machine.arn));
     }
     let record = machine
         .published
@@ -189,9 +189,9 @@ pub fn list(
     let machine = registry
         .machines
         .get(&machine_name)
-        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
     if machine.deleting {
-        return Err(deleting(&machine.arn));
+        return Err(machine_deleting(&machine.arn));
     }
     let mut aliases: Vec<&AliasRecord> = machine.published.aliases.values().collect();
     aliases.sort_by_key(|a| std::cmp::Reverse(a.seq));
@@ -289,7 +289,7 @@ fn routed_machine<'r>(
         .get_mut(machine_name)
         .ok_or_else(|| not_found(&core.arns.state_machine(machine_name)))?;
     if machine.deleting {
-        return Err(deleting(&machine.arn));
+        return Err(machine_deleting(&machine.arn));
     }
     if let Some((missing, _)) = routing
         .iter()

@@ -9,9 +9,9 @@ use stepworker::model::{
     StateMachineType, StopExecutionInput, StopExecutionOutput, Timestamp,
 };
 
+use super::lookup::{find_execution, machine_deleting, machine_does_not_exist};
 use super::map_runs;
 use super::page::{page, PageRequest};
-use super::state_machines::{deleting, does_not_exist};
 use crate::arn::Qualifier;
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
@@ -86,12 +86,12 @@ pub fn launch(core: &Arc<Core>, request: Launch) -> ApiResult<Launched> {
         let machine = registry
             .machines
             .get(&machine_name)
-            .ok_or_else(|| does_not_exist(target_arn))?;
+            .ok_or_else(|| machine_does_not_exist(target_arn))?;
         if machine.deleting {
-            return Err(deleting(&machine.arn));
+            return Err(machine_deleting(&machine.arn));
         }
         let target = resolve_target(machine, qualifier.as_ref())
-            .ok_or_else(|| does_not_exist(target_arn))?;
+            .ok_or_else(|| machine_does_not_exist(target_arn))?;
         let mocks = test_case
             .map(|case| select_test_case(core, &machine_name, case))
             .transpose()?;
@@ -210,7 +210,7 @@ pub fn stop(core: &Arc<Core>, input: StopExecutionInput) -> ApiResult<StopExecut
     validate::optional_length("error", input.error.as_deref(), limits::ERROR)?;
     validate::optional_length("cause", input.cause.as_deref(), limits::CAUSE)?;
     core.arns.check_execution(&input.execution_arn)?;
-    let execution = find(core, &input.execution_arn)?;
+    let execution = find_execution(core, &input.execution_arn)?;
     let now = core.now_millis();
     let outcome = Outcome::Aborted(ErrorCause {
         error: input.error,
@@ -238,7 +238,7 @@ pub fn describe(
     if map_run_arn.is_none() {
         core.arns.check_execution(&input.execution_arn)?;
     }
-    let execution = find(core, &input.execution_arn)?;
+    let execution = find_execution(core, &input.execution_arn)?;
     let with_data = input.included_data != Some(IncludedData::MetadataOnly);
     let (redrive_status, redrive_status_reason) = execution.redrive_status(core.now_millis());
     let data_details = || {
@@ -337,7 +337,7 @@ fn machine_executions(
     let machine = registry
         .machines
         .get(&machine_name)
-        .ok_or_else(|| does_not_exist(machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(machine_arn))?;
     if machine.current.machine_type == StateMachineType::Express {
         return Err(ApiError::new(
             ErrorCode::StateMachineTypeNotSupported,
@@ -389,21 +389,4 @@ fn list_item(e: &Execution, input: &ListExecutionsInput) -> Option<ExecutionList
 /// A redrive count as the wire carries it.
 fn redrive_count(count: u32) -> i32 {
     i32::try_from(count).unwrap_or(i32::MAX)
-}
-
-/// The execution with this ARN.
-pub fn find(core: &Core, arn: &str) -> ApiResult<Arc<Execution>> {
-    core.registry
-        .lock()
-        .execution(arn)
-        .cloned()
-        .ok_or_else(|| execution_does_not_exist(arn))
-}
-
-/// `ExecutionDoesNotExist` for `arn`.
-pub fn execution_does_not_exist(arn: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::ExecutionDoesNotExist,
-        format!("Execution Does Not Exist: '{arn}'"),
-    )
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use stepworker::model::{GetExecutionHistoryInput, GetExecutionHistoryOutput};
 
-use super::executions::find;
+use super::lookup::find_execution;
 use super::page::{page_by_bytes, PageRequest};
 use crate::core::Core;
 use crate::error::ApiResult;
@@ -27,7 +27,7 @@ pub fn get(
 ) -> ApiResult<GetExecutionHistoryOutput> {
     validate::arn("executionArn", &input.execution_arn)?;
     core.arns.check_execution(&input.execution_arn)?;
-    let execution = find(core, &input.execution_arn)?;
+    let execution = find_execution(core, &input.execution_arn)?;
     let reverse = input.reverse_order.unwrap_or(false);
     let include_data = input.include_execution_data.unwrap_or(true);
     let request = PageRequest {

@@ -8,7 +8,7 @@ use stepworker::model::{
     ListMapRunsOutput, MapRunListItem, Timestamp, UpdateMapRunInput, UpdateMapRunOutput,
 };
 
-use super::executions::find;
+use super::lookup::find_execution;
 use super::page::{page, Page, PageRequest};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
@@ -43,7 +43,7 @@ pub fn describe(core: &Arc<Core>, input: DescribeMapRunInput) -> ApiResult<Descr
 pub fn list(core: &Arc<Core>, input: ListMapRunsInput) -> ApiResult<ListMapRunsOutput> {
     validate::arn("executionArn", &input.execution_arn)?;
     core.arns.check_execution(&input.execution_arn)?;
-    let execution = find(core, &input.execution_arn)?;
+    let execution = find_execution(core, &input.execution_arn)?;
     let runs: Vec<Arc<MapRun>> = core
         .registry
         .lock()

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod aliases;
 pub mod executions;
 pub mod history;
+mod lookup;
 pub mod map_runs;
 mod page;
 pub mod redrive;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use stepworker::model::{ErrorCode, RedriveExecutionInput, RedriveExecutionOutput, Timestamp};
 
-use super::executions::execution_does_not_exist;
+use super::lookup::execution_does_not_exist;
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::execution::{spawn_redriven, Redriven};

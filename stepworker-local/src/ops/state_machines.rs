@@ -12,7 +12,7 @@ use stepworker::model::{
     UpdateStateMachineInput, UpdateStateMachineOutput,
 };
 
-use super::executions::execution_does_not_exist;
+use super::lookup::{execution_does_not_exist, machine_deleting, machine_does_not_exist};
 use super::page::{page, PageRequest};
 use super::versions::publish_current;
 use crate::arn::Qualifier;
@@ -20,7 +20,7 @@ use crate::asl::definition::{first_label_problem, label_error_message};
 use crate::asl::{express_diagnostics, parse_definition, Definition, DefinitionError};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{MachineVersion, StateMachineRecord, TagSet};
+use crate::store::{MachineVersion, StateMachineRecord, TagSet, MAX_STATE_MACHINES};
 use crate::validate::{self, limits};
 
 /// CreateStateMachine: idempotent when definition, type, logging and
@@ -49,7 +49,7 @@ pub fn create(
     let mut registry = core.registry.lock();
     if let Some(existing) = registry.machines.get(&input.name) {
         if existing.deleting {
-            return Err(deleting(&existing.arn));
+            return Err(machine_deleting(&existing.arn));
         }
         let current = &existing.current;
         let same = current.definition_text == input.definition
@@ -77,6 +77,12 @@ pub fn create(
             creation_date,
             state_machine_version_arn: version_arn,
         });
+    }
+    if registry.machines.len() >= MAX_STATE_MACHINES {
+        return Err(ApiError::new(
+            ErrorCode::StateMachineLimitExceeded,
+            format!("The maximum number of state machines ({MAX_STATE_MACHINES}) has been reached"),
+        ));
     }
     let mut tag_set = TagSet::default();
     tag_set.apply(&tags)?;
@@ -126,7 +132,7 @@ pub fn describe(
     let machine = registry
         .machines
         .get(&name)
-        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
     // A version ARN describes that version; an alias is described by
     // DescribeStateMachineAlias.
     let (version, arn, description) = match qualifier {
@@ -136,7 +142,7 @@ pub fn describe(
                 .published
                 .versions
                 .get(&number)
-                .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+                .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
             (
                 &published.version,
                 published.arn.clone(),
@@ -229,7 +235,7 @@ pub fn update(
         .machines
         .get(&name)
         .map(|m| m.current.machine_type.clone())
-        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
     let parsed = match &input.definition {
         Some(text) => {
             validate::length("definition", text, limits::DEFINITION)?;
@@ -243,9 +249,9 @@ pub fn update(
     let machine = registry
         .machines
         .get_mut(&name)
-        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
     if machine.deleting {
-        return Err(deleting(&machine.arn));
+        return Err(machine_deleting(&machine.arn));
     }
     let old = &machine.current;
     let (definition_text, definition) =
@@ -352,22 +358,6 @@ fn map_run_and_label(core: &Core, execution_arn: &str) -> Option<(String, String
         .split_once('/')
         .map_or_else(String::new, |(_, label)| label.to_owned());
     Some((run.arn.to_string(), label))
-}
-
-/// `StateMachineDoesNotExist` for `arn`.
-pub fn does_not_exist(arn: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::StateMachineDoesNotExist,
-        format!("State Machine Does Not Exist: '{arn}'"),
-    )
-}
-
-/// `StateMachineDeleting` for `arn`.
-pub fn deleting(arn: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::StateMachineDeleting,
-        format!("State Machine is being deleted: '{arn}'"),
-    )
 }
 
 /// Parses `text` as a definition for a machine of `machine_type`

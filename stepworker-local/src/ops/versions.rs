@@ -9,8 +9,8 @@ use stepworker::model::{
     PublishStateMachineVersionOutput, StateMachineVersionListItem, Timestamp,
 };
 
+use super::lookup::{machine_deleting, machine_does_not_exist};
 use super::page::{page, PageRequest};
-use super::state_machines::{deleting, does_not_exist};
 use crate::core::Core;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{PublishedVersion, StateMachineRecord, MAX_VERSIONS};
@@ -34,9 +34,9 @@ pub fn publish(
     let machine = registry
         .machines
         .get_mut(&name)
-        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
     if machine.deleting {
-        return Err(deleting(&machine.arn));
+        return Err(machine_deleting(&machine.arn));
     }
     if let Some(revision_id) = &input.revision_id {
         if *revision_id != machine.current.revision_id {
@@ -116,7 +116,7 @@ pub fn list(
     let machine = registry
         .machines
         .get(&name)
-        .ok_or_else(|| does_not_exist(&input.state_machine_arn))?;
+        .ok_or_else(|| machine_does_not_exist(&input.state_machine_arn))?;
     let request = PageRequest {
         scope: format!("ListStateMachineVersions|{}", machine.arn),
         next_token: input.next_token.as_deref(),

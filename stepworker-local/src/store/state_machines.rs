@@ -9,6 +9,12 @@ use super::published::Published;
 use super::tags::TagSet;
 use crate::asl::Definition;
 
+/// State machines one engine holds: AWS's default quota of registered
+/// state machines per account and region (developer guide, "Step
+/// Functions service quotas"); the next CreateStateMachine is
+/// `StateMachineLimitExceeded`.
+pub const MAX_STATE_MACHINES: usize = 10_000;
+
 /// A state machine's definition and settings at one moment. Executions
 /// hold the version they started with.
 #[derive(Debug)]

@@ -1,7 +1,9 @@
 //! The predefined error names of the States language, for `Retry::on` and
 //! `Catch::on`.
 
-/// Matches any error name (must stand alone, in the last retrier/catcher).
+/// Matches any error name except `States.DataLimitExceeded` and
+/// `States.Runtime`, which are terminal (must stand alone, in the last
+/// retrier/catcher).
 pub const ALL: &str = "States.ALL";
 /// Any error except `States.Runtime`; may be combined with other names.
 pub const TASK_FAILED: &str = "States.TaskFailed";

@@ -7,10 +7,11 @@ use serde_json::Value;
 
 /// The language a state (or the whole state machine) uses for data
 /// selection: `QueryLanguage` in ASL. The service defaults to JSONPath.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum QueryLanguage {
     /// `"JSONPath"`: `InputPath`, `Parameters`, `ResultSelector`,
     /// `ResultPath`, `OutputPath` and the `*Path` fields.
+    #[default]
     #[serde(rename = "JSONPath")]
     JsonPath,
     /// `"JSONata"`: `Arguments`, `Output` and `{% ... %}` expressions.

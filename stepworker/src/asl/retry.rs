@@ -5,12 +5,13 @@ use serde::Serialize;
 use super::error_names::ALL;
 
 /// How the service spreads retry delays: `JitterStrategy` in ASL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum JitterStrategy {
     /// `"FULL"`: each delay is random between 0 and the computed interval.
     #[serde(rename = "FULL")]
     Full,
     /// `"NONE"`: the computed interval exactly (the service default).
+    #[default]
     #[serde(rename = "NONE")]
     None,
 }

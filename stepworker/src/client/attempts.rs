@@ -33,6 +33,10 @@ pub(crate) struct CallPolicy {
     /// before failing, so a caller that polls in a loop cannot spin (as the
     /// AWS SDKs do for long-polling operations in retry behavior 2.1).
     pub(crate) long_poll: bool,
+    /// One attempt only: the caller runs its own retries (the worker does,
+    /// to see every attempt of a report and to stretch its heartbeats), on
+    /// the same quota and backoff through [`RetryState::quota`].
+    pub(crate) single_attempt: bool,
 }
 
 impl RetryState {
@@ -87,7 +91,7 @@ impl RetryState {
                 Some(kind) if call.safety.allows_retry(&error) => kind,
                 _ => return Err(error),
             };
-            if attempts as usize >= self.config.max_attempts() {
+            if call.single_attempt || attempts as usize >= self.config.max_attempts() {
                 return Err(error);
             }
             let delay = retry_delay(&self.config, &error, kind, attempts);
@@ -156,6 +160,7 @@ mod tests {
         operation: "DescribeExecution",
         safety: RetrySafety::Repeatable,
         long_poll: false,
+        single_attempt: false,
     };
 
     /// Runs a call that always fails with `error` and returns the instants
@@ -224,6 +229,7 @@ mod tests {
             operation: "GetActivityTask",
             safety: RetrySafety::Once,
             long_poll: true,
+            single_attempt: false,
         };
         let mut waited = Duration::ZERO;
         for _ in 0..20 {

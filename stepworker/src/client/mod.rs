@@ -42,6 +42,7 @@ pub use environment::Environment;
 pub use error::{Error, RetryKind, ServiceError, TransportError, TransportErrorKind};
 pub use fluent::*;
 pub use paginator::{ItemStream, PageStream, Paginator};
+pub(crate) use rate_limiter::RateLimiter;
 pub use retry::{RateLimitScope, RetryConfig, RetryMode};
 pub use retry_quota::{RetryPermit, RetryQuota};
 pub use service::Client;

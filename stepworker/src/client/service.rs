@@ -119,9 +119,25 @@ impl Client {
     }
 
     /// Sends one operation: serialize, sign, send, retry, decode.
-    pub(crate) async fn invoke<O: Operation>(
+    pub(crate) async fn invoke<O: Operation>(&self, input: O::Input) -> Result<O::Output, Error> {
+        self.invoke_with::<O>(input, false).await
+    }
+
+    /// Sends one operation with a single attempt (still paced by the
+    /// adaptive rate limiter, still counted by the retry quota): for the
+    /// worker, whose own retries draw on [`Client::retry_quota`] and see the
+    /// outcome of every attempt.
+    pub(crate) async fn invoke_once<O: Operation>(
+        &self,
+        input: O::Input,
+    ) -> Result<O::Output, Error> {
+        self.invoke_with::<O>(input, true).await
+    }
+
+    async fn invoke_with<O: Operation>(
         &self,
         mut input: O::Input,
+        single_attempt: bool,
     ) -> Result<O::Output, Error> {
         let ready = self.ready()?;
         fill_idempotency_token::<O>(&mut input);
@@ -133,6 +149,7 @@ impl Client {
             operation: O::NAME,
             safety,
             long_poll: O::NAME == LONG_POLL_OPERATION,
+            single_attempt,
         };
         let response = self
             .inner

@@ -10,6 +10,7 @@ use super::failure::truncate_chars;
 use super::handler::RegisteredActivity;
 use super::health::ActivityHealthCell;
 use super::identity::{default_worker_name, MAX_WORKER_NAME_CHARS};
+use super::pacer::Pacer;
 use super::runtime::Runtime;
 use super::service::TaskService;
 use super::shutdown_phases::{ShutdownPhases, ShutdownTiming};
@@ -289,6 +290,9 @@ impl WorkerBuilder {
         let runtime = Runtime {
             activity_slots,
             health,
+            retries: self.service.retries(),
+            heartbeat_pacer: Arc::new(Pacer::new()),
+            poll_pacer: Pacer::new(),
             service: self.service,
             worker_name: self.worker_name.unwrap_or_else(default_worker_name),
             slots: Slots::new(self.concurrency, self.activities.len()),

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{error_names, TaskFailure};
 
 /// The most output SendTaskSuccess accepts: 256 KiB of UTF-8.
-pub const MAX_OUTPUT_BYTES: usize = 262_144;
+pub const MAX_OUTPUT_BYTES: usize = crate::model::MAX_PAYLOAD_BYTES;
 
 /// Deserializes the task input, naming the field that does not fit.
 pub(crate) fn decode_input<T: DeserializeOwned>(input: &str) -> Result<T, TaskFailure> {

@@ -4,25 +4,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::{sleep_until, Instant};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::AbortOnDropHandle;
 use tracing::{Instrument, Span};
 
 use super::metrics;
+use super::pacer::Pacer;
+use super::retries::{retry_passed, Retries};
 use super::service::{is_token_gone, TaskService};
+use super::sync::{self, now, sleep_until, Spawned};
 use super::task_clock::TaskClock;
 use super::ActivityContext;
+use crate::client::Error;
 
 /// Heartbeats never go out more often than this, whatever the hint says.
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
-
-/// First wait after a failed heartbeat; it doubles up to the regular interval.
-const FIRST_RETRY: Duration = Duration::from_millis(250);
-
-/// First wait after a throttled heartbeat, as in the AWS SDKs' standard retry
-/// mode: a throttled service needs seconds, not milliseconds.
-const FIRST_THROTTLED_RETRY: Duration = Duration::from_secs(1);
 
 /// When heartbeats go out for one activity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,21 +51,28 @@ impl HeartbeatPolicy {
         (self.interval / 3).max(MIN_INTERVAL)
     }
 
-    /// The wait after `failures` failed heartbeats in a row (at least one):
-    /// doubling from 250 ms (1 s when `throttled`), capped at the regular
-    /// interval, full jitter.
-    pub(crate) fn retry_delay(&self, failures: u32, throttled: bool, unit: f64) -> Duration {
-        let first = if throttled {
-            FIRST_THROTTLED_RETRY
-        } else {
-            FIRST_RETRY
-        };
-        let doubled = first.saturating_mul(1 << failures.saturating_sub(1).min(16));
-        doubled
-            .min(self.interval)
-            .mul_f64(unit.clamp(0.0, 1.0))
-            .max(MIN_INTERVAL)
+    /// The latest moment for the next heartbeat after one accepted at
+    /// `last`: three quarters of `HeartbeatSeconds` (2.25 intervals) on. Under
+    /// throttling a heartbeat waits for the worker's pace until then, and a
+    /// failed one is retried no later, so that stretching heartbeats never
+    /// times a task out.
+    pub(crate) fn latest_after(&self, last: Instant) -> Instant {
+        last + self.interval.mul_f64(2.25)
     }
+}
+
+/// What the heartbeats of one task need.
+pub(crate) struct HeartbeatSetup {
+    pub(crate) service: Arc<dyn TaskService>,
+    /// The client's backoff and retry quota, for retries after a failure.
+    pub(crate) retries: Retries,
+    /// The worker's pace under throttling.
+    pub(crate) pacer: Arc<Pacer>,
+    pub(crate) token: String,
+    pub(crate) policy: HeartbeatPolicy,
+    /// Told of every accepted heartbeat (the task's deadline moves).
+    pub(crate) clock: Arc<TaskClock>,
+    pub(crate) activity: Arc<str>,
 }
 
 /// Heartbeats of one task, sent from a tokio task of their own so that a
@@ -77,25 +80,17 @@ impl HeartbeatPolicy {
 /// them. Dropping it stops the heartbeats.
 pub(crate) struct Heartbeats {
     gone: CancellationToken,
-    _task: AbortOnDropHandle<()>,
+    _task: Spawned<()>,
 }
 
 impl Heartbeats {
     /// Starts heartbeating `token` on the current runtime.
-    pub(crate) fn spawn(
-        service: Arc<dyn TaskService>,
-        token: String,
-        policy: HeartbeatPolicy,
-        ctx: ActivityContext,
-        clock: Arc<TaskClock>,
-        activity: Arc<str>,
-    ) -> Self {
+    pub(crate) fn spawn(setup: HeartbeatSetup, ctx: ActivityContext) -> Self {
         let gone = CancellationToken::new();
-        let beats = keep_alive(service, token, policy, ctx, clock, activity, gone.clone())
-            .instrument(Span::current());
+        let beats = keep_alive(setup, ctx, gone.clone()).instrument(Span::current());
         Self {
             gone,
-            _task: AbortOnDropHandle::new(tokio::spawn(beats)),
+            _task: sync::spawn(beats),
         }
     }
 
@@ -111,41 +106,49 @@ impl Heartbeats {
     }
 }
 
-/// Heartbeats for `token` until the service says the token is gone, which is
-/// when this returns, having cancelled `ctx` and `gone`. Other failures
+/// Heartbeats for the task until the service says its token is gone, which
+/// is when this returns, having cancelled `ctx` and `gone`. Other failures
 /// (throttling, transport) are logged and retried: a heartbeat never fails
 /// the worker.
 ///
 /// Requests from the handler (`ctx.heartbeat()`) are skipped while a recent
 /// heartbeat succeeded, and while heartbeats are failing they wait for the
-/// next retry instead of adding calls: under throttling, many requests become
-/// one call.
-async fn keep_alive(
-    service: Arc<dyn TaskService>,
-    token: String,
-    policy: HeartbeatPolicy,
-    ctx: ActivityContext,
-    clock: Arc<TaskClock>,
-    activity: Arc<str>,
-    gone: CancellationToken,
-) {
+/// next retry instead of adding calls. Under throttling every heartbeat also
+/// waits for the worker's pace (until its latest moment), and a throttled one
+/// is retried on the client's backoff from its retry quota: many tasks'
+/// heartbeats become as many calls as the service takes.
+async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: CancellationToken) {
+    let HeartbeatSetup {
+        service,
+        retries,
+        pacer,
+        token,
+        policy,
+        clock,
+        activity,
+    } = setup;
     // The poll that handed the task out just told the service the task is alive.
-    let mut last_beat = Instant::now();
+    let mut last_beat = now();
     let mut next = last_beat + policy.next_delay(fastrand::f64());
     let mut failures = 0_u32;
+    let mut permit = None;
     loop {
         tokio::select! {
             () = sleep_until(next) => {}
             () = ctx.heartbeat_requested() => {
-                if failures > 0 || last_beat.elapsed() < policy.min_gap() {
+                if failures > 0 || now() - last_beat < policy.min_gap() {
                     continue;
                 }
             }
         }
-        match service.send_heartbeat(&token).await {
+        pacer.wait(policy.latest_after(last_beat).max(now())).await;
+        let answered = service.send_heartbeat(&token).await;
+        pacer.observe(answered.as_ref().is_err_and(Error::is_throttling));
+        match answered {
             Ok(()) => {
+                retry_passed(permit.take());
                 failures = 0;
-                last_beat = Instant::now();
+                last_beat = now();
                 clock.alive();
                 next = last_beat + policy.next_delay(fastrand::f64());
             }
@@ -162,10 +165,16 @@ async fn keep_alive(
             Err(error) => {
                 metrics::heartbeat_failure(&activity);
                 metrics::api_error("SendTaskHeartbeat", &error);
+                drop(permit.take());
                 failures = failures.saturating_add(1);
-                let delay = policy.retry_delay(failures, error.is_throttling(), fastrand::f64());
-                tracing::warn!(%error, failures, retry_in = ?delay, "heartbeat failed; retrying");
-                next = Instant::now() + delay;
+                let plan = retries.plan(&error, failures);
+                permit = plan.permit;
+                let now = now();
+                // The backoff, but never past the latest moment while it is
+                // still ahead; never sooner than the floor between beats.
+                let latest = policy.latest_after(last_beat).max(now + MIN_INTERVAL);
+                next = (now + plan.delay).min(latest).max(now + MIN_INTERVAL);
+                tracing::warn!(%error, failures, retry_in = ?(next - now), "heartbeat failed; retrying");
             }
         }
     }
@@ -205,22 +214,9 @@ mod tests {
     }
 
     #[test]
-    fn retries_double_up_to_the_interval() {
-        let policy = HeartbeatPolicy::new(Some(Duration::from_secs(3)), Duration::from_secs(60));
-        let full = |failures| policy.retry_delay(failures, false, 1.0);
-        assert_eq!(full(1), Duration::from_millis(250));
-        assert_eq!(full(2), Duration::from_millis(500));
-        assert_eq!(full(3), Duration::from_millis(1000));
-        assert_eq!(full(4), Duration::from_secs(1));
-        assert_eq!(full(u32::MAX), Duration::from_secs(1));
-        assert_eq!(policy.retry_delay(3, false, 0.0), MIN_INTERVAL);
-    }
-
-    #[test]
-    fn throttled_retries_start_at_a_second() {
-        let policy = HeartbeatPolicy::new(Some(Duration::from_secs(30)), Duration::from_secs(60));
-        assert_eq!(policy.retry_delay(1, true, 1.0), Duration::from_secs(1));
-        assert_eq!(policy.retry_delay(3, true, 1.0), Duration::from_secs(4));
-        assert_eq!(policy.retry_delay(9, true, 1.0), Duration::from_secs(10));
+    fn a_heartbeat_waits_at_most_three_quarters_of_heartbeat_seconds() {
+        let policy = HeartbeatPolicy::new(Some(Duration::from_secs(12)), Duration::from_secs(60));
+        let last = Instant::now();
+        assert_eq!(policy.latest_after(last), last + Duration::from_secs(9));
     }
 }

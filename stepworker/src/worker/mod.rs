@@ -32,16 +32,19 @@ mod health;
 mod heartbeat;
 mod identity;
 mod metrics;
+mod pacer;
 mod poller;
 mod poller_count;
 mod registration;
 mod report;
+mod retries;
 mod run;
 mod runtime;
 mod service;
 mod shutdown;
 mod shutdown_phases;
 mod slots;
+mod sync;
 mod task;
 mod task_clock;
 mod worker_error;
@@ -52,6 +55,8 @@ mod adaptive_poller_tests;
 mod heartbeat_tests;
 #[cfg(test)]
 mod mock_service;
+#[cfg(test)]
+mod model_check;
 #[cfg(test)]
 mod registration_tests;
 #[cfg(test)]

@@ -4,22 +4,17 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::handler::RegisteredActivity;
 use super::health::ActivityHealthCell;
 use super::metrics;
 use super::poller_count::PollerCount;
+use super::retries::retry_passed;
 use super::runtime::Runtime;
 use super::service::PolledTask;
 use super::slots::{ActivitySlots, Slot};
+use super::sync;
 use super::task::run_task;
-
-/// First wait after a failed poll; it doubles up to [`MAX_POLL_RETRY`].
-const FIRST_POLL_RETRY: Duration = Duration::from_millis(200);
-
-/// The longest wait between failed polls.
-const MAX_POLL_RETRY: Duration = Duration::from_secs(30);
 
 /// One activity as its pollers see it.
 pub(crate) struct PollTarget {
@@ -36,19 +31,26 @@ pub(crate) fn spawn_poller(runtime: &Arc<Runtime>, target: &Arc<PollTarget>) {
     // `async fn` that spawns itself would need its own type to be known.
     let poller: Pin<Box<dyn Future<Output = ()> + Send>> =
         Box::pin(poll_loop(Arc::clone(runtime), Arc::clone(target)));
-    runtime.pollers.spawn(poller);
+    sync::spawn_detached(runtime.pollers.track_future(poller));
 }
 
 /// Polls `target` until shutdown starts, or until it retires.
 async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
     let name = &*target.activity.name;
     let mut failures = 0_u32;
+    // The retry quota's permit for a poll that retries a failed one.
+    let mut permit = None;
     loop {
         let slot = tokio::select! {
             biased;
             () = runtime.shutdown.requested.cancelled() => return,
             slot = runtime.slots.acquire(name, &target.slots) => slot,
         };
+        tokio::select! {
+            biased;
+            () = runtime.shutdown.requested.cancelled() => return,
+            () = runtime.poll_pacer.wait_unbounded() => {}
+        }
         metrics::poll(name);
         // Shutdown lets an open poll run on until the cut: the service may
         // hand it a task at any moment, and a task handed to a poll the
@@ -69,6 +71,8 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
         };
         match polled {
             Ok(Some(task)) => {
+                runtime.poll_pacer.observe(false);
+                retry_passed(permit.take());
                 failures = 0;
                 target.health.poll_succeeded();
                 start_task(&runtime, &target, task, slot);
@@ -83,6 +87,8 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                 }
             }
             Ok(None) => {
+                runtime.poll_pacer.observe(false);
+                retry_passed(permit.take());
                 failures = 0;
                 target.health.poll_succeeded();
                 metrics::empty_poll(name);
@@ -98,11 +104,17 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                 }
             }
             Err(error) => {
+                runtime.poll_pacer.observe(error.is_throttling());
                 drop(slot);
                 metrics::api_error("GetActivityTask", &error);
                 target.health.poll_failed(&error);
+                drop(permit.take());
                 failures = failures.saturating_add(1);
-                let delay = poll_retry_delay(failures, fastrand::f64());
+                // The client's backoff (from 1 s when throttled) and quota:
+                // pollers share the retry budget of reports and heartbeats.
+                let plan = runtime.retries.plan(&error, failures);
+                permit = plan.permit;
+                let delay = plan.delay;
                 if error.is_retryable() {
                     tracing::warn!(activity = name, %error, retry_in = ?delay, "poll failed; retrying");
                 } else {
@@ -110,7 +122,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                 }
                 tokio::select! {
                     () = runtime.shutdown.requested.cancelled() => return,
-                    () = tokio::time::sleep(delay) => {}
+                    () = sync::sleep(delay) => {}
                 }
             }
         }
@@ -124,25 +136,7 @@ fn start_task(runtime: &Arc<Runtime>, target: &PollTarget, task: PolledTask, slo
         task,
         slot,
     );
-    runtime.tasks.spawn(task);
-}
-
-/// The wait after `failures` failed polls in a row: doubling from 200 ms up to
-/// 30 s, with full jitter (`unit` in `[0, 1)`) so pollers do not retry together.
-fn poll_retry_delay(failures: u32, unit: f64) -> Duration {
-    let doubled = FIRST_POLL_RETRY.saturating_mul(1 << failures.saturating_sub(1).min(16));
-    doubled.min(MAX_POLL_RETRY).mul_f64(unit.clamp(0.0, 1.0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn poll_retries_double_to_a_cap() {
-        assert_eq!(poll_retry_delay(1, 1.0), Duration::from_millis(200));
-        assert_eq!(poll_retry_delay(2, 1.0), Duration::from_millis(400));
-        assert_eq!(poll_retry_delay(20, 1.0), MAX_POLL_RETRY);
-        assert_eq!(poll_retry_delay(5, 0.0), Duration::ZERO);
-    }
+    sync::spawn_detached(runtime.tasks.track_future(async move {
+        task.await;
+    }));
 }

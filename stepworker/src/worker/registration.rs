@@ -14,6 +14,7 @@ use super::handler::RegisteredActivity;
 use super::poller::{spawn_poller, PollTarget};
 use super::poller_count::PollerCount;
 use super::runtime::Runtime;
+use super::sync;
 use super::{health, metrics};
 
 /// First wait after a retryable failure (throttling, 5xx, transport).
@@ -86,7 +87,7 @@ async fn register(
             tracing::error!(activity = %activity.name, %error, retry_in = ?delay, "CreateActivity refused; retrying (serve by ARN to skip it)");
         }
         tokio::select! {
-            () = tokio::time::sleep(delay) => {}
+            () = sync::sleep(delay) => {}
             () = runtime.shutdown.requested.cancelled() => return None,
         }
     }

@@ -7,26 +7,17 @@
 //! when the service says the token is gone, or when the worker's shutdown
 //! deadline comes.
 
-use std::time::Duration;
-
 use tokio::time::Instant;
+
+use super::sync::{now, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::handler::Report;
 use super::metrics;
+use super::retries::{retry_passed, Retries};
 use super::service::{is_token_gone, TaskService};
 use super::task_clock::TaskClock;
 use crate::client::Error;
-
-/// First wait after a failed report that was not throttled.
-const FIRST_RETRY: Duration = Duration::from_millis(200);
-
-/// First wait after a throttled report, as in the AWS SDKs' standard retry
-/// mode (about a second, so a throttled fleet backs off).
-const FIRST_THROTTLED_RETRY: Duration = Duration::from_secs(1);
-
-/// The longest wait between two attempts.
-const MAX_RETRY: Duration = Duration::from_secs(20);
 
 /// How a report ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +39,10 @@ pub(crate) enum ReportOutcome {
     GivenUp,
 }
 
-/// What can end a report's retries besides an answer.
+/// What a report's retries draw on, and what can end them besides an answer.
 pub(crate) struct ReportLimits<'a> {
+    /// The client's backoff and retry quota.
+    pub(crate) retries: &'a Retries,
     /// The task's deadline on the service.
     pub(crate) clock: &'a TaskClock,
     /// Cancelled when a heartbeat was told the token is gone.
@@ -78,8 +71,11 @@ async fn deliver(
     report: &Report,
     limits: &ReportLimits<'_>,
 ) -> ReportOutcome {
+    // Every attempt is the worker's own (single-attempt calls), so an
+    // ambiguous one is always seen here, whoever answers after it.
     let mut ambiguous = false;
     let mut failures = 0_u32;
+    let mut permit = None;
     loop {
         if limits.shutdown_deadline.is_cancelled() {
             tracing::error!("shutdown deadline reached before the result was sent; it is lost");
@@ -102,9 +98,14 @@ async fn deliver(
             }
         };
         let error = match answered {
-            Ok(()) => return ReportOutcome::Delivered,
+            Ok(()) => {
+                retry_passed(permit.take());
+                return ReportOutcome::Delivered;
+            }
             Err(error) => error,
         };
+        // The retry failed too: its cost stays spent.
+        drop(permit.take());
         metrics::api_error(report.operation(), &error);
         if is_token_gone(&error) {
             return gone(ambiguous, &error);
@@ -115,11 +116,10 @@ async fn deliver(
         }
         ambiguous |= may_have_taken_effect(&error);
         failures = failures.saturating_add(1);
-        let delay = retry_delay(failures, error.is_throttling(), fastrand::f64());
-        tracing::warn!(%error, failures, retry_in = ?delay, "reporting the task failed; retrying");
-        if let Some(outcome) =
-            wait_to_retry(Instant::now() + delay, limits, ambiguous, &error).await
-        {
+        let plan = limits.retries.plan(&error, failures);
+        permit = plan.permit;
+        tracing::warn!(%error, failures, retry_in = ?plan.delay, "reporting the task failed; retrying");
+        if let Some(outcome) = wait_to_retry(now() + plan.delay, limits, ambiguous, &error).await {
             return outcome;
         }
     }
@@ -136,7 +136,7 @@ async fn wait_to_retry(
     error: &Error,
 ) -> Option<ReportOutcome> {
     loop {
-        let now = Instant::now();
+        let now = now();
         let deadline = limits.clock.deadline();
         if now >= deadline {
             tracing::error!(%error, "the task's deadline passed while its report was retried; giving up its result");
@@ -146,7 +146,7 @@ async fn wait_to_retry(
             return None;
         }
         tokio::select! {
-            () = tokio::time::sleep_until(wake_at.min(deadline)) => {}
+            () = sleep_until(wake_at.min(deadline)) => {}
             () = limits.token_gone.cancelled() => return Some(gone(ambiguous, error)),
             () = limits.shutdown_deadline.cancelled() => {
                 tracing::error!("shutdown deadline reached while reporting; the result may be lost");
@@ -197,32 +197,11 @@ fn may_have_taken_effect(error: &Error) -> bool {
     }
 }
 
-/// The wait after `failures` failed attempts in a row: doubling from 200 ms
-/// (1 s when throttled) up to 20 s, with full jitter (`unit` in `[0, 1)`).
-fn retry_delay(failures: u32, throttled: bool, unit: f64) -> Duration {
-    let first = if throttled {
-        FIRST_THROTTLED_RETRY
-    } else {
-        FIRST_RETRY
-    };
-    let doubled = first.saturating_mul(1 << failures.saturating_sub(1).min(16));
-    doubled.min(MAX_RETRY).mul_f64(unit.clamp(0.0, 1.0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::client::ServiceError;
     use crate::model::ErrorCode;
-
-    #[test]
-    fn throttled_reports_back_off_from_a_second() {
-        assert_eq!(retry_delay(1, true, 1.0), Duration::from_secs(1));
-        assert_eq!(retry_delay(2, true, 1.0), Duration::from_secs(2));
-        assert_eq!(retry_delay(30, true, 1.0), MAX_RETRY);
-        assert_eq!(retry_delay(1, false, 1.0), FIRST_RETRY);
-        assert_eq!(retry_delay(4, false, 0.0), Duration::ZERO);
-    }
 
     #[test]
     fn only_answers_that_may_hide_an_effect_are_ambiguous() {
@@ -237,7 +216,7 @@ mod tests {
         )));
         assert!(may_have_taken_effect(&Error::Timeout {
             operation: "SendTaskSuccess",
-            after: Duration::from_secs(10),
+            after: std::time::Duration::from_secs(10),
         }));
     }
 }

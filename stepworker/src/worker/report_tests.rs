@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::handler::Report;
 use super::mock_service::MockService;
 use super::report::{send_report, ReportLimits, ReportOutcome};
+use super::retries::Retries;
 use super::runtime_tests::eventually;
 use super::task_clock::TaskClock;
 use super::{Activity, ActivityContext, TaskFailure, WorkerBuilder};
@@ -25,7 +26,9 @@ async fn report_with(
     gone: &CancellationToken,
 ) -> ReportOutcome {
     let deadline = CancellationToken::new();
+    let retries = Retries::standard();
     let limits = ReportLimits {
+        retries: &retries,
         clock,
         token_gone: gone,
         shutdown_deadline: &deadline,

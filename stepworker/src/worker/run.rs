@@ -3,7 +3,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::Instant;
 use tokio_util::task::AbortOnDropHandle;
 
 use super::builder::activity_name_of;
@@ -12,6 +11,7 @@ use super::registration::register_then_poll;
 use super::runtime::Runtime;
 use super::shutdown::Signals;
 use super::shutdown_phases::{until, ShutdownTiming};
+use super::sync;
 use super::{WorkerError, WorkerHandle};
 
 /// After the deadline, how long the worker waits for its tasks to notice it
@@ -115,12 +115,12 @@ impl Worker {
         // Each activity registers and starts polling on its own: one that
         // cannot register (yet) does not keep the others from serving.
         for (index, activity) in self.activities.iter().enumerate() {
-            self.runtime.pollers.spawn(register_then_poll(
+            sync::spawn_detached(self.runtime.pollers.track_future(register_then_poll(
                 Arc::clone(&self.runtime),
                 Arc::clone(activity),
                 index,
                 self.pollers,
-            ));
+            )));
         }
         let (min_pollers, max_pollers) = self.pollers;
         tracing::info!(
@@ -167,7 +167,7 @@ impl Worker {
     async fn drain(&self) {
         let runtime = &self.runtime;
         let phases = &runtime.shutdown;
-        let requested = Instant::now();
+        let requested = sync::now();
         phases.requested.cancel();
         tracing::info!(
             deadline = ?self.shutdown.deadline,
@@ -199,7 +199,11 @@ impl Worker {
             () = until(&phases.deadline, self.shutdown.deadline_at(requested)) => {}
         }
         phases.deadline.cancel();
-        if tokio::time::timeout(SETTLE, all_done).await.is_err() {
+        let settled = tokio::select! {
+            () = all_done => true,
+            () = sync::sleep(SETTLE) => false,
+        };
+        if !settled {
             tracing::error!(
                 tasks_in_flight = runtime.tasks.len(),
                 "shutdown deadline: returning without tasks that did not stop"

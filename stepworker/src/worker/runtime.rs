@@ -6,6 +6,8 @@ use std::time::Duration;
 use tokio_util::task::TaskTracker;
 
 use super::health::ActivityHealthCell;
+use super::pacer::Pacer;
+use super::retries::Retries;
 use super::service::TaskService;
 use super::shutdown_phases::ShutdownPhases;
 use super::slots::{ActivitySlots, Slots};
@@ -13,6 +15,12 @@ use super::slots::{ActivitySlots, Slots};
 /// The shared state of a running worker.
 pub(crate) struct Runtime {
     pub(crate) service: Arc<dyn TaskService>,
+    /// The client's backoff and retry quota, for the worker's own retries.
+    pub(crate) retries: Retries,
+    /// Paces the heartbeats of every task once the service throttles them.
+    pub(crate) heartbeat_pacer: Arc<Pacer>,
+    /// Paces every poll once the service throttles them.
+    pub(crate) poll_pacer: Pacer,
     /// `workerName` sent with every poll.
     pub(crate) worker_name: String,
     pub(crate) slots: Slots,

@@ -1,12 +1,19 @@
 //! The five calls the worker makes, behind a trait so the runtime's logic can
 //! be unit-tested without a network.
+//!
+//! Polls, heartbeats and reports go out as single attempts: the worker
+//! retries them itself ([`super::retries`]), on the client's retry quota and
+//! backoff, so that it sees every attempt (an ambiguous one makes a later
+//! "token gone" a "maybe delivered") and can stretch heartbeats instead of
+//! repeating them.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use crate::client::{Client, Error};
-use crate::model::ErrorCode;
+use crate::model::{operations, ErrorCode};
 
+use super::retries::Retries;
 use super::{metrics, TaskFailure};
 
 /// A boxed future borrowing the service and the call's arguments.
@@ -34,9 +41,17 @@ pub(crate) trait TaskService: Send + Sync + 'static {
     fn send_success<'a>(&'a self, token: &'a str, output: &'a str) -> Call<'a, ()>;
     /// SendTaskFailure.
     fn send_failure<'a>(&'a self, token: &'a str, failure: &'a TaskFailure) -> Call<'a, ()>;
+    /// The backoff and retry quota the worker's own retries draw on.
+    fn retries(&self) -> Retries {
+        Retries::standard()
+    }
 }
 
 impl TaskService for Client {
+    fn retries(&self) -> Retries {
+        Retries::of(self)
+    }
+
     fn create_activity<'a>(&'a self, name: &'a str) -> Call<'a, String> {
         Box::pin(async move {
             metrics::api_call("CreateActivity");
@@ -56,7 +71,9 @@ impl TaskService for Client {
                 .get_activity_task()
                 .activity_arn(arn)
                 .worker_name(worker_name)
-                .send()
+                .build()?;
+            let polled = self
+                .invoke_once::<operations::GetActivityTask>(polled)
                 .await?;
             // An empty poll answers with no token (or, from some front ends, an
             // empty one); either way there is nothing to run.
@@ -73,7 +90,9 @@ impl TaskService for Client {
     fn send_heartbeat<'a>(&'a self, token: &'a str) -> Call<'a, ()> {
         Box::pin(async move {
             metrics::api_call("SendTaskHeartbeat");
-            self.send_task_heartbeat().task_token(token).send().await?;
+            let input = self.send_task_heartbeat().task_token(token).build()?;
+            self.invoke_once::<operations::SendTaskHeartbeat>(input)
+                .await?;
             Ok(())
         })
     }
@@ -81,10 +100,12 @@ impl TaskService for Client {
     fn send_success<'a>(&'a self, token: &'a str, output: &'a str) -> Call<'a, ()> {
         Box::pin(async move {
             metrics::api_call("SendTaskSuccess");
-            self.send_task_success()
+            let input = self
+                .send_task_success()
                 .task_token(token)
                 .output(output)
-                .send()
+                .build()?;
+            self.invoke_once::<operations::SendTaskSuccess>(input)
                 .await?;
             Ok(())
         })
@@ -93,11 +114,13 @@ impl TaskService for Client {
     fn send_failure<'a>(&'a self, token: &'a str, failure: &'a TaskFailure) -> Call<'a, ()> {
         Box::pin(async move {
             metrics::api_call("SendTaskFailure");
-            self.send_task_failure()
+            let input = self
+                .send_task_failure()
                 .task_token(token)
                 .error(failure.error())
                 .cause(failure.cause())
-                .send()
+                .build()?;
+            self.invoke_once::<operations::SendTaskFailure>(input)
                 .await?;
             Ok(())
         })

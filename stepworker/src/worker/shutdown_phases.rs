@@ -16,8 +16,10 @@
 
 use std::time::Duration;
 
-use tokio::time::{sleep_until, Instant};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+use super::sync::sleep_until;
 
 /// The shutdown of one running worker.
 #[derive(Debug, Default)]

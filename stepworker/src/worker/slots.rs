@@ -13,6 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::metrics;
+use super::sync;
 
 /// The slots of a worker: one per activity, the rest shared.
 #[derive(Clone, Debug)]
@@ -60,7 +61,7 @@ impl Slots {
     /// Waits for a slot for `activity`: its own if free, else a shared one;
     /// within its caps. Records the wait.
     pub(crate) async fn acquire(&self, activity: &str, slots: &ActivitySlots) -> Slot {
-        let started = Instant::now();
+        let started = sync::now();
         if let Some(rate) = &slots.rate {
             rate.wait().await;
         }
@@ -73,7 +74,7 @@ impl Slots {
             own = Arc::clone(&slots.reserved).acquire_owned() => permit(own).await,
             shared = Arc::clone(&self.shared).acquire_owned() => permit(shared).await,
         };
-        metrics::slot_wait(activity, started.elapsed());
+        metrics::slot_wait(activity, sync::now() - started);
         Slot {
             _permit: permit,
             _cap: cap,
@@ -142,11 +143,11 @@ impl StartRate {
                 .next
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let at = next.map_or_else(Instant::now, |next| next.max(Instant::now()));
+            let at = next.map_or_else(sync::now, |next| next.max(sync::now()));
             *next = Some(at + self.gap);
             at
         };
-        tokio::time::sleep_until(at).await;
+        sync::sleep_until(at).await;
     }
 }
 

@@ -4,16 +4,15 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use tokio::task::JoinError;
-use tokio_util::task::AbortOnDropHandle;
 use tracing::{field, Instrument, Span};
 
 use super::handler::{RegisteredActivity, Report};
-use super::heartbeat::Heartbeats;
+use super::heartbeat::{HeartbeatSetup, Heartbeats};
 use super::report::{send_report, ReportLimits, ReportOutcome};
 use super::runtime::Runtime;
 use super::service::PolledTask;
 use super::slots::Slot;
+use super::sync::{self, Aborted};
 use super::task_clock::TaskClock;
 use super::{error_names, metrics, ActivityContext, TaskFailure};
 
@@ -75,15 +74,20 @@ async fn execute(
     // Heartbeats run from the poll until the report is done, apart from the
     // handler: a report retried for minutes keeps its task alive.
     let heartbeats = Heartbeats::spawn(
-        Arc::clone(&runtime.service),
-        token.clone(),
-        activity.heartbeat_policy(runtime.heartbeat_fallback),
+        HeartbeatSetup {
+            service: Arc::clone(&runtime.service),
+            retries: runtime.retries.clone(),
+            pacer: Arc::clone(&runtime.heartbeat_pacer),
+            token: token.clone(),
+            policy: activity.heartbeat_policy(runtime.heartbeat_fallback),
+            clock: Arc::clone(&clock),
+            activity: Arc::clone(&activity.name),
+        },
         ctx.clone(),
-        Arc::clone(&clock),
-        Arc::clone(&activity.name),
     );
     let report = |report: Report| {
         let limits = ReportLimits {
+            retries: &runtime.retries,
             clock: &clock,
             token_gone: heartbeats.gone_token(),
             shutdown_deadline: &runtime.shutdown.deadline,
@@ -96,11 +100,11 @@ async fn execute(
         return Some(report(Report::Failure(shutdown_failure())).await);
     }
 
-    let mut handler = AbortOnDropHandle::new(tokio::spawn(
+    let mut handler = sync::spawn(
         Arc::clone(&activity.handler)
             .execute(input, ctx.clone())
             .instrument(span),
-    ));
+    );
     // Biased: a gone token wins over a result (a handler that returns after
     // `cancelled()` has nothing to report), and a result over the cut (a
     // finished result is never thrown away).
@@ -120,7 +124,7 @@ async fn execute(
             // handler that watches `cancelled()` clean up before it is dropped.
             tokio::select! {
                 _ = &mut handler => {}
-                () = tokio::time::sleep(runtime.cancel_grace) => {
+                () = sync::sleep(runtime.cancel_grace) => {
                     tracing::warn!("the handler ignored cancellation; dropping it");
                 }
                 () = runtime.shutdown.cut.cancelled() => {}
@@ -139,7 +143,7 @@ async fn execute(
 /// The handler task's result. The handler catches its own panics, so an
 /// error here means its task was cancelled from outside (the runtime is
 /// shutting down); the task is failed so it can be retried.
-fn joined_report(joined: Result<Report, JoinError>) -> Report {
+fn joined_report(joined: Result<Report, Aborted>) -> Report {
     joined.unwrap_or_else(|error| {
         Report::Failure(TaskFailure::new(
             error_names::SHUTDOWN,

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::sync::now;
+
 /// A task whose worker declared neither a heartbeat nor a timeout has no
 /// deadline the worker knows of; its report is retried this long at most.
 pub(crate) const UNBOUNDED_REPORT_LIMIT: Duration = Duration::from_secs(10 * 60);
@@ -29,7 +31,7 @@ pub(crate) struct TaskClock {
 impl TaskClock {
     /// A clock for a task the service handed out `now`.
     pub(crate) fn start(heartbeat: Option<Duration>, timeout: Option<Duration>) -> Self {
-        let now = Instant::now();
+        let now = now();
         Self {
             started: now,
             heartbeat,
@@ -40,12 +42,12 @@ impl TaskClock {
 
     /// Records an accepted heartbeat.
     pub(crate) fn alive(&self) {
-        *lock(&self.last_alive) = Instant::now();
+        *lock(&self.last_alive) = now();
     }
 
     /// How long the task has run.
     pub(crate) fn elapsed(&self) -> Duration {
-        self.started.elapsed()
+        now() - self.started
     }
 
     /// The moment the service will time the task out, unless a heartbeat

@@ -21,8 +21,6 @@ pub enum DiagnosticCode {
     InvalidStateName,
     /// A Task `Resource` is not a valid ARN.
     InvalidResource,
-    /// Nesting goes too deep.
-    TooDeeplyNested,
     /// A JSONPath payload field whose value looks like a path or intrinsic
     /// call but whose key lacks the `.$` suffix (a warning).
     NoDollar,
@@ -52,7 +50,6 @@ impl DiagnosticCode {
             DiagnosticCode::DuplicateStateName => "DUPLICATE_STATE_NAME",
             DiagnosticCode::InvalidStateName => "INVALID_STATE_NAME",
             DiagnosticCode::InvalidResource => "INVALID_RESOURCE",
-            DiagnosticCode::TooDeeplyNested => "TOO_DEEPLY_NESTED",
             DiagnosticCode::NoDollar => "NO_DOLLAR",
             DiagnosticCode::NoPath => "NO_PATH",
             DiagnosticCode::PassResultIsStatic => "PASS_RESULT_IS_STATIC",
@@ -74,16 +71,6 @@ pub enum Severity {
     /// The definition cannot be deployed.
     #[default]
     Error,
-}
-
-impl Severity {
-    /// The severity as AWS spells it.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Severity::Warning => "WARNING",
-            Severity::Error => "ERROR",
-        }
-    }
 }
 
 impl fmt::Display for DiagnosticCode {
@@ -185,11 +172,13 @@ impl DefinitionError {
     }
 
     /// The code of the first diagnostic.
+    #[cfg(test)]
     pub fn code(&self) -> DiagnosticCode {
         self.first().code
     }
 
     /// The location of the first diagnostic.
+    #[cfg(test)]
     pub fn location(&self) -> Option<&str> {
         self.first().location.as_deref()
     }
@@ -199,6 +188,7 @@ impl DefinitionError {
         &self.diagnostics
     }
 
+    #[cfg(test)]
     fn first(&self) -> &Diagnostic {
         // `new` guarantees at least one diagnostic.
         &self.diagnostics[0]

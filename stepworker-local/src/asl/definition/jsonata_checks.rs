@@ -13,9 +13,9 @@
 
 use serde_json::Value;
 
+use super::context::ParseContext;
 use super::error::{Diagnostic, DiagnosticCode};
 use super::location;
-use super::parse::ParseContext;
 use crate::asl::jsonata::{is_expression, JsonataExpression, JsonataSyntaxError};
 
 /// Whether the field being checked may read `$states.errorOutput`.

@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
+use super::context::ParseContext;
 use super::fields;
 use super::jsonata_checks::{check_field, ErrorOutput};
 use super::location;
-use super::parse::ParseContext;
 use super::reader::{schema, Obj};
 use super::types::{MapJsonata, QueryLanguage};
 use crate::asl::jsonata::{is_expression, JsonataExpression, JsonataTemplate};

@@ -1,6 +1,7 @@
 //! State machine definitions: types, parsing and validation.
 
 mod choice_rule;
+mod context;
 mod error;
 mod fields;
 mod jsonata_checks;
@@ -24,8 +25,7 @@ pub use error::{DefinitionError, Diagnostic, DiagnosticCode, Severity};
 pub use label::{first_label_problem, label_error_message};
 pub use parse::parse_definition;
 pub use types::{
-    Catcher, ChoiceState, Definition, FailState, JitterStrategy, MapJsonata, MapState,
-    NumberSource, ProcessorMode, QueryLanguage, Retrier, SecondsSource, State, StateKind,
-    TaskState, WaitState,
+    Catcher, Definition, JitterStrategy, MapJsonata, MapState, NumberSource, ProcessorMode,
+    QueryLanguage, Retrier, SecondsSource, State, StateKind, WaitState,
 };
 pub use warnings::definition_warnings;

@@ -1,10 +1,9 @@
 //! Parsing a definition text into a validated [`Definition`].
 
-use std::collections::HashSet;
-
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::context::{query_language, ParseContext, Scope};
 use super::error::{DefinitionError, Diagnostic, DiagnosticCode};
 use super::fields;
 use super::parse_state::parse_state;
@@ -45,38 +44,6 @@ pub fn parse_definition(text: &str) -> Result<Definition, DefinitionError> {
     match definition {
         Some(definition) if cx.diagnostics.is_empty() => Ok(definition),
         _ => Err(DefinitionError::new(cx.diagnostics)),
-    }
-}
-
-/// Where a (sub-)definition sits: decides which fields it may have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Scope {
-    /// The state machine itself.
-    TopLevel,
-    /// A Parallel branch.
-    Branch,
-    /// A Map `ItemProcessor`.
-    ItemProcessor,
-    /// A Map's legacy `Iterator`.
-    Iterator,
-}
-
-/// State shared across the whole parse.
-#[derive(Default)]
-pub(super) struct ParseContext {
-    /// Everything found wrong so far.
-    pub diagnostics: Vec<Diagnostic>,
-    /// State names seen in any scope: AWS requires them unique machine-wide.
-    pub state_names: HashSet<String>,
-    /// The language the top level declares, which every nested scope's
-    /// states start from.
-    pub machine_language: QueryLanguage,
-}
-
-impl ParseContext {
-    /// Records a diagnostic.
-    pub fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
     }
 }
 
@@ -197,20 +164,4 @@ fn parse_states(
         }
     }
     complete.then_some(states)
-}
-
-/// The `QueryLanguage` field, defaulting to `inherited`.
-pub(super) fn query_language(
-    obj: &Obj<'_>,
-    inherited: QueryLanguage,
-) -> Result<QueryLanguage, Diagnostic> {
-    match obj.opt_str("QueryLanguage")? {
-        None => Ok(inherited),
-        Some("JSONPath") => Ok(QueryLanguage::JsonPath),
-        Some("JSONata") => Ok(QueryLanguage::Jsonata),
-        Some(_) => Err(schema(
-            "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]",
-            obj.at("QueryLanguage"),
-        )),
-    }
 }

@@ -6,10 +6,10 @@ use super::choice_rule::{
     ChoiceRule, Comparison, Condition, Operand, PatternPiece, Relation, Test, TypeTest, ValueKind,
     WildcardPattern,
 };
+use super::context::ParseContext;
 use super::jsonata_checks::{check_parsed, invalid_expression, ErrorOutput};
 use super::language_fields;
 use super::location;
-use super::parse::ParseContext;
 use super::reader::{schema, Obj, Read};
 use super::types::QueryLanguage;
 use crate::asl::jsonata::{is_expression, JsonataExpression};

@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::context::{query_language, ParseContext, Scope};
 use super::error::{Diagnostic, DiagnosticCode};
 use super::fields;
 use super::jsonata_checks::ErrorOutput;
 use super::language_fields::{self, check_language_fields};
 use super::location;
-use super::parse::{parse_machine, query_language, ParseContext, Scope};
+use super::parse::parse_machine;
 use super::parse_choice::parse_choices;
 use super::reader::{schema, Obj, Read, MAX_SECONDS};
 use super::types::{

@@ -12,19 +12,11 @@ use serde_json::Value;
 use super::choice_rule::ChoiceRule;
 use crate::asl::expression::Expression;
 use crate::asl::jsonata::{JsonataExpression, JsonataTemplate};
+pub use stepworker::asl::{JitterStrategy, ProcessorMode, QueryLanguage};
+
 use crate::asl::path::{Path, ReferencePath};
 use crate::asl::template::Template;
 use crate::asl::variables::Assign;
-
-/// The query language of a definition or state (`QueryLanguage`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum QueryLanguage {
-    /// `JSONPath` (the default).
-    #[default]
-    JsonPath,
-    /// `JSONata`.
-    Jsonata,
-}
 
 /// A state machine (or a Parallel branch, or a Map item processor).
 #[derive(Clone, Debug, PartialEq)]
@@ -221,16 +213,6 @@ pub struct FailState {
     pub cause_expression: Option<JsonataExpression>,
 }
 
-/// Inline or distributed Map processing (`ItemProcessor.ProcessorConfig.Mode`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ProcessorMode {
-    /// `INLINE` (the default, and the only mode of the legacy `Iterator`).
-    #[default]
-    Inline,
-    /// `DISTRIBUTED`.
-    Distributed,
-}
-
 /// A count or percentage given literally or by path.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NumberSource {
@@ -285,16 +267,6 @@ pub struct MapJsonata {
     pub tolerated_failure_count: Option<JsonataTemplate>,
     /// `ToleratedFailurePercentage`: a number or an expression.
     pub tolerated_failure_percentage: Option<JsonataTemplate>,
-}
-
-/// How a retrier randomizes its delay.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum JitterStrategy {
-    /// Wait exactly the computed backoff.
-    #[default]
-    None,
-    /// Wait a random time between 0 and the computed backoff.
-    Full,
 }
 
 /// One `Retry` entry.

@@ -7,8 +7,7 @@ mod function;
 pub(crate) mod functions;
 mod parse;
 
-pub use ast::{Argument, FormatPiece, IntrinsicCall};
+pub use ast::IntrinsicCall;
 pub use error::IntrinsicError;
 pub use eval::evaluate;
-pub use function::Function;
-pub use parse::{looks_like_intrinsic, parse_intrinsic, IntrinsicParseError};
+pub use parse::{looks_like_intrinsic, parse_intrinsic};

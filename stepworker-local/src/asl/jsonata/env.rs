@@ -14,6 +14,7 @@ use super::expression::JsonataExpression;
 use super::functions;
 use super::references::StatesReads;
 use crate::asl::limits::MAX_VALUE_DEPTH;
+use crate::asl::path::ContextObject;
 use crate::asl::states_error::StatesError;
 use crate::asl::variables::Variables;
 use crate::memory;
@@ -39,8 +40,8 @@ pub struct StatesBinding<'a> {
     pub result: Option<&'a Value>,
     /// `$states.errorOutput`.
     pub error_output: Option<&'a Value>,
-    /// `$states.context`.
-    pub context: &'a Value,
+    /// `$states.context`, built only if the expression reads it.
+    pub context: &'a dyn ContextObject,
 }
 
 /// The environment of the expressions of one state at one step
@@ -94,7 +95,9 @@ impl<'a> JsonataEnv<'a> {
             }
         }
         if reads.whole || reads.context {
-            let context = self.context.get_or_init(|| to_jvalue(self.binding.context));
+            let context = self
+                .context
+                .get_or_init(|| to_jvalue(self.binding.context.value()));
             states.insert("context".to_owned(), context.clone());
         }
         JValue::object(states)

@@ -2,7 +2,7 @@
 //! evaluated with the `jsonata-core` crate plus the functions AWS adds.
 
 mod convert;
-mod detect;
+pub(crate) mod detect;
 mod env;
 mod error;
 mod expression;
@@ -10,7 +10,7 @@ mod functions;
 mod references;
 mod template;
 
-pub use detect::{expression_body, is_expression};
+pub use detect::is_expression;
 pub use env::{JsonataEnv, StatesBinding};
 pub use expression::{JsonataExpression, JsonataSyntaxError};
-pub use template::{JsonataTemplate, TemplateSyntaxError};
+pub use template::JsonataTemplate;

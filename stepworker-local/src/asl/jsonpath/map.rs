@@ -83,7 +83,7 @@ pub fn map_iteration_inputs(
     let Some(selector) = &map.item_selector else {
         return Ok(items);
     };
-    let mut item_ctx = scope.context.clone();
+    let mut item_ctx = scope.context.value().clone();
     items
         .into_iter()
         .enumerate()

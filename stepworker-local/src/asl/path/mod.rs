@@ -7,7 +7,7 @@ mod query;
 mod reference;
 mod scope;
 
-pub use not_found::{invalid_path_message, not_found_reason};
-pub use query::{Path, PathError, PathNotFound, PathRoot};
-pub use reference::{ReferencePath, ReferencePathError, Segment, SetError};
-pub use scope::{DataScope, Scope};
+pub use not_found::invalid_path_message;
+pub use query::{Path, PathNotFound};
+pub use reference::ReferencePath;
+pub use scope::{ContextObject, DataScope, Scope};

@@ -26,18 +26,31 @@ impl DataScope for Value {
     }
 }
 
+/// A context object that may be built only when read: a running execution
+/// keeps its `$$` as fields and builds the JSON object on the first read.
+pub trait ContextObject: std::fmt::Debug + Send + Sync {
+    /// The object.
+    fn value(&self) -> &Value;
+}
+
+impl ContextObject for Value {
+    fn value(&self) -> &Value {
+        self
+    }
+}
+
 /// The context object and the variables of a running state.
 #[derive(Clone, Copy, Debug)]
 pub struct Scope<'a> {
     /// `$$`.
-    pub context: &'a Value,
+    pub context: &'a dyn ContextObject,
     /// `$name`.
     pub variables: &'a Variables,
 }
 
 impl DataScope for Scope<'_> {
     fn context(&self) -> &Value {
-        self.context
+        self.context.value()
     }
 
     fn variable(&self, name: &str) -> Option<&Value> {

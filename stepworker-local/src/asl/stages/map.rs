@@ -45,7 +45,7 @@ pub fn map_inputs(
     let Some(selector) = &jsonata.item_selector else {
         return Ok(items);
     };
-    let mut context = scope.context.clone();
+    let mut context = scope.context.value().clone();
     items
         .into_iter()
         .enumerate()

@@ -18,5 +18,5 @@ mod names;
 mod scope;
 
 pub use assign::{Assign, Assignment};
-pub use names::{check_variable_name, RESERVED_VARIABLE};
+pub use names::check_variable_name;
 pub use scope::Variables;

@@ -21,6 +21,7 @@ pub struct Rect {
     pub height: f64,
 }
 
+#[cfg(test)]
 impl Rect {
     /// True if the two rectangles share some area.
     pub fn overlaps(&self, other: &Rect) -> bool {

@@ -12,8 +12,7 @@ mod render;
 mod svg;
 
 pub use build::build_graph;
-pub use condition::describe as describe_condition;
-pub use layered::{Point, RoutedEdge, Size};
-pub use layout::{layout_graph, GroupLayout, NodeLayout, Rect, ScopeLayout};
-pub use model::{Edge, EdgeKind, Graph, Group, Node, Scope};
 pub use render::render_svg;
+
+#[cfg(test)]
+mod tests;

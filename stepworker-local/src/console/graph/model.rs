@@ -18,15 +18,11 @@ pub struct Scope {
     pub edges: Vec<Edge>,
 }
 
+#[cfg(test)]
 impl Scope {
     /// The node of the state `name` in this scope (not nested ones).
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.name == name)
-    }
-
-    /// The edges leaving `name`, in the order the definition lists them.
-    pub fn edges_from<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.edges.iter().filter(move |e| e.from == name)
     }
 }
 

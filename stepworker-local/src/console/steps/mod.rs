@@ -6,4 +6,6 @@ mod events;
 mod record;
 
 pub use derive::derive_steps;
-pub use record::{ExecutionSteps, Outcome, Step, StepStatus, Transition};
+
+#[cfg(test)]
+mod tests;

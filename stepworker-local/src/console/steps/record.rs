@@ -28,20 +28,6 @@ pub enum StepStatus {
     Running,
 }
 
-impl StepStatus {
-    /// The name used in JSON and in CSS classes (`succeeded`, `caught`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepStatus::Succeeded => "succeeded",
-            StepStatus::Retried => "retried",
-            StepStatus::Caught => "caught",
-            StepStatus::Aborted => "aborted",
-            StepStatus::Failed => "failed",
-            StepStatus::Running => "running",
-        }
-    }
-}
-
 /// One visit of one state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

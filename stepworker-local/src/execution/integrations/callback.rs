@@ -7,10 +7,10 @@ use tokio::sync::mpsc;
 use super::events::EventsFor;
 use crate::activities::{Closed, TaskEvent};
 use crate::asl::{StatesError, TaskTimeouts};
+use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::report_wait::{after, Deadlines, Reported};
 use crate::execution::runner::Runner;
-use crate::execution::states::retrying::Attempt;
 
 /// A callback task whose token is good, with the channel its reports
 /// arrive on.

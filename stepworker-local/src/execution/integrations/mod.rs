@@ -12,13 +12,14 @@ pub(crate) mod resource;
 use serde_json::Value;
 
 use self::callback::CallbackWait;
-use self::events::{EventsFor, ServiceEvent};
+use self::events::EventsFor;
 use self::resource::{IntegrationResource, Pattern};
 use crate::asl::{State, StatesError};
+use crate::execution::attempt::Attempt;
+use crate::execution::history::ServiceEvent;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::payload::Payload;
 use crate::execution::runner::Runner;
-use crate::execution::states::retrying::Attempt;
 use crate::mocks::{MockLookup, MockOutcome};
 
 /// How an attempt gets its result.

@@ -3,9 +3,10 @@
 //! then output or Catch); the others end at once or sleep.
 
 mod distributed_map;
+mod fan_out;
 mod map;
 mod parallel;
 mod pass_choice;
-pub(crate) mod retrying;
+mod retrying;
 mod task;
 mod wait;

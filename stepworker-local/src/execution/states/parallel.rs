@@ -6,12 +6,11 @@
 //! the Parallel state with the failing branch's own error and cause (so a
 //! Catch on `MyError` catches a branch's `MyError`): we follow AWS.
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
-use tokio::sync::watch;
 
-use super::retrying::Attempt;
+use super::fan_out::{ChildWalk, Settled};
 use crate::asl::{Definition, State, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::payload::Payload;
 use crate::execution::runner::{Runner, WalkEnd};
@@ -38,21 +37,17 @@ impl Runner {
         }) else {
             return Attempt::Halted;
         };
-        let (cancel, cancelled) = watch::channel(false);
         // After a redrive, branches that succeeded before keep their output.
         let kept = self.kept_results(state, branches.len());
         let mut succeeded: Vec<bool> = kept.iter().map(Option::is_some).collect();
-        let mut running: FuturesUnordered<_> = branches
+        let children: Vec<ChildWalk<'_>> = branches
             .iter()
             .enumerate()
             .filter(|(index, _)| !succeeded.get(*index).copied().unwrap_or(false))
-            .map(|(index, branch)| {
-                let mut child = self.child(cancelled.clone(), started);
-                let input = input.clone();
-                async move {
-                    let end = child.walk_boxed(branch, input).await;
-                    (index, end, child.last_event_id())
-                }
+            .map(|(index, definition)| ChildWalk {
+                index,
+                definition,
+                input: input.clone(),
             })
             .collect();
         let mut outputs: Vec<Value> = kept
@@ -61,37 +56,32 @@ impl Runner {
             .collect();
         let mut failure: Option<ErrorCause> = None;
         let mut last_event = started;
-        loop {
-            let next = tokio::select! {
-                next = running.next() => next,
-                _ = self.halted(), if !*cancel.borrow() => {
-                    cancel.send_replace(true);
-                    continue;
-                }
-            };
-            let Some((index, end, branch_last)) = next else {
-                break;
-            };
-            last_event = last_event.max(branch_last.unwrap_or(started));
-            match end {
-                WalkEnd::Succeeded(output) => {
-                    if let Some(slot) = outputs.get_mut(index) {
-                        *slot = output.value;
+        // Every branch runs at once.
+        self.fan_out(
+            usize::MAX,
+            children,
+            |_| Some(started),
+            |index, end, branch_last| {
+                last_event = last_event.max(branch_last);
+                match end {
+                    WalkEnd::Succeeded(output) => {
+                        if let Some(slot) = outputs.get_mut(index) {
+                            *slot = output.value;
+                        }
+                        if let Some(done) = succeeded.get_mut(index) {
+                            *done = true;
+                        }
                     }
-                    if let Some(done) = succeeded.get_mut(index) {
-                        *done = true;
-                    }
-                }
-                WalkEnd::Failed(error) => {
-                    if failure.is_none() {
+                    WalkEnd::Failed(error) if failure.is_none() => {
                         failure = Some(error);
-                        cancel.send_replace(true);
+                        return Settled::CancelOthers;
                     }
+                    WalkEnd::Failed(_) | WalkEnd::Halted => {}
                 }
-                WalkEnd::Halted => {}
-            }
-        }
-        drop(running);
+                Settled::GoOn
+            },
+        )
+        .await;
         self.continue_after(last_event);
         let failure = failure.map(|error| {
             StatesError::new(

@@ -6,22 +6,10 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::asl::{self, State, StateKind, StatesError};
+use crate::execution::attempt::Attempt;
+use crate::execution::eval_budget;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::runner::{follow, Runner, Transition};
-
-/// How one attempt at a state ended.
-pub(crate) enum Attempt {
-    /// The state's result, or the error the attempt ended with.
-    Done(Result<Value, StatesError>),
-    /// A Parallel or Map state (`state_type`) failed with this error. Its
-    /// `...StateFailed` event is written only once no retrier takes the
-    /// error: AWS writes it after the last attempt alone (recorded:
-    /// LocalStack's `test_base_scenarios.snapshot.json`,
-    /// `test_map_state_retry` and `test_parallel_state_retry`).
-    FanOutFailed(StatesError, &'static str),
-    /// The execution ended, or this branch was cancelled, meanwhile.
-    Halted,
-}
 
 impl Runner {
     /// A Task, Parallel or Map state: attempts, retries, then output or Catch.
@@ -39,15 +27,17 @@ impl Runner {
             let error = match self.attempt_state(state, raw).await {
                 Attempt::Halted => return Transition::Halt,
                 Attempt::Done(Ok(result)) => {
-                    let output = asl::finish_state(
-                        state,
-                        Cow::Borrowed(raw),
-                        Some(result),
-                        state.output.as_ref(),
-                        state.assign.as_ref(),
-                        self.scope(),
-                    )
-                    .and_then(|finished| self.apply_finished(finished));
+                    let output = eval_budget::evaluate_step(state, raw, || {
+                        asl::finish_state(
+                            state,
+                            Cow::Borrowed(raw),
+                            Some(result),
+                            state.output.as_ref(),
+                            state.assign.as_ref(),
+                            self.scope(),
+                        )
+                        .and_then(|finished| self.apply_finished(finished))
+                    });
                     match output {
                         Ok(output) => return follow(state, output),
                         // Output processing faults are caught, never retried:
@@ -88,8 +78,13 @@ impl Runner {
     async fn attempt_state(&mut self, state: &State, raw: &Value) -> Attempt {
         match &state.kind {
             StateKind::Task(_) => self.attempt_task(state, raw).await,
-            StateKind::Parallel { branches } => self.attempt_parallel(state, branches, raw).await,
-            StateKind::Map(map) => self.attempt_map(state, map, raw).await,
+            // Boxed: an execution's task is as large as the largest future
+            // it may await, and every execution waiting on an activity would
+            // otherwise carry room for a Map's or a Parallel's.
+            StateKind::Parallel { branches } => {
+                Box::pin(self.attempt_parallel(state, branches, raw)).await
+            }
+            StateKind::Map(map) => Box::pin(self.attempt_map(state, map, raw)).await,
             other => Attempt::Done(Err(StatesError::runtime(format!(
                 "{} states cannot be retried.",
                 other.type_name()
@@ -111,15 +106,17 @@ impl Runner {
             });
         };
         // A catcher sees the precise name it matched on (see `reported_name`).
-        let caught = asl::catch_state(
-            state,
-            catcher,
-            raw,
-            &error.error,
-            &error.cause,
-            self.scope(),
-        )
-        .and_then(|finished| self.apply_finished(finished));
+        let caught = eval_budget::evaluate_step(state, raw, || {
+            asl::catch_state(
+                state,
+                catcher,
+                raw,
+                &error.error,
+                &error.cause,
+                self.scope(),
+            )
+            .and_then(|finished| self.apply_finished(finished))
+        });
         match caught {
             Ok(output) => Transition::Next(&catcher.next, output),
             Err(e) => Transition::Fail(self.runtime_cause(state, e)),

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::retrying::Attempt;
 use crate::activities::{Closed, QueuedTask, TaskEvent};
 use crate::asl::{State, StateKind, StatesError};
+use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
 use crate::execution::integrations::resource;
 use crate::execution::payload::Payload;
@@ -30,8 +30,9 @@ impl Runner {
     pub(crate) async fn attempt_task(&mut self, state: &State, raw: &Value) -> Attempt {
         if let StateKind::Task(task) = &state.kind {
             if let Some(integration) = resource::classify(&task.resource) {
-                return self
-                    .attempt_integration(state, &task.resource, integration, raw)
+                // Boxed, so a task waiting on an activity worker does not
+                // carry room for an integration's future (see `attempt_state`).
+                return Box::pin(self.attempt_integration(state, &task.resource, integration, raw))
                     .await;
             }
         }

@@ -9,9 +9,11 @@ use crate::asl::setters::state_setters;
 use crate::asl::{Branch, Catch, Retry};
 
 /// `ProcessorConfig.Mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ProcessorMode {
-    /// `"INLINE"`: iterations run inside the execution (up to 40 at once).
+    /// `"INLINE"`: iterations run inside the execution (up to 40 at once);
+    /// the default, and the only mode of the legacy `Iterator`.
+    #[default]
     #[serde(rename = "INLINE")]
     Inline,
     /// `"DISTRIBUTED"`: iterations run as child executions.

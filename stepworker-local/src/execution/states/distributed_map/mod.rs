@@ -28,11 +28,12 @@ use stepworker::model::{ExecutionStatus, MapRunStatus};
 use self::child::{abort_child, child_end, start_child, ChildTemplate};
 use self::items::{child_inputs, ChildInput};
 use crate::asl::{self, errors, MapLimits, MapState, State, StatesError};
+use crate::execution::attempt::Attempt;
+use crate::execution::eval_budget;
 use crate::execution::history::{ErrorCause, EventKind, MapRunStep};
 use crate::execution::payload::Payload;
 use crate::execution::record::Execution;
 use crate::execution::runner::Runner;
-use crate::execution::states::retrying::Attempt;
 use crate::store::{Child, ChildStatus, MapRun, MapRunIdentity, MapRunState};
 
 const MAP: &str = "Map";
@@ -165,7 +166,9 @@ impl Runner {
         raw: &Value,
     ) -> Result<Vec<Child>, StatesError> {
         asl::check_item_sources(state, map)?;
-        let items = asl::map_inputs(state, map, raw, self.scope())?;
+        let items = eval_budget::evaluate_step(state, raw, || {
+            asl::map_inputs(state, map, raw, self.scope())
+        })?;
         let input = asl::jsonpath::io::effective_input(state, raw, self.context.value())?;
         child_inputs(state, map, &input, items)?
             .into_iter()
