@@ -16,7 +16,7 @@
 //! after effect are *maybe delivered* on the worker's side, once in the
 //! history.
 //!
-//! About 30 s (most of it the last lost task's `HeartbeatSeconds`); the
+//! 27-51 s in runs here (a lost task costs its 10 s `HeartbeatSeconds`); the
 //! binaries are built by cargo first (fresh after `cargo test --workspace`
 //! has built the examples). The scenario is `RestartScenario::small()`;
 //! `cargo run --release -p stepworker-fleet-bench -- restarts` runs a larger
