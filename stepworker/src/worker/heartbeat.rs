@@ -24,6 +24,8 @@ const MIN_INTERVAL: Duration = Duration::from_millis(100);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HeartbeatPolicy {
     interval: Duration,
+    /// The Task state's `HeartbeatSeconds`, when the activity declares it.
+    expires: Option<Duration>,
 }
 
 impl HeartbeatPolicy {
@@ -35,6 +37,7 @@ impl HeartbeatPolicy {
         let interval = heartbeat.map_or(fallback, |heartbeat| heartbeat / 3);
         Self {
             interval: interval.max(MIN_INTERVAL),
+            expires: heartbeat,
         }
     }
 
@@ -58,6 +61,16 @@ impl HeartbeatPolicy {
     /// times a task out.
     pub(crate) fn latest_after(&self, last: Instant) -> Instant {
         last + self.interval.mul_f64(2.25)
+    }
+
+    /// Whether, at `now`, the service has certainly timed the task out: no
+    /// heartbeat accepted for `HeartbeatSeconds` since `last` (the moment the
+    /// worker saw the acceptance, which is after the service counted it).
+    /// Such a task's heartbeats only wait to hear `TaskTimedOut`, so they go
+    /// at the worker's pace and on the full backoff instead of at the floor:
+    /// in an overloaded fleet most throttled heartbeats are of dead tasks.
+    pub(crate) fn expired(&self, last: Instant, now: Instant) -> bool {
+        self.expires.is_some_and(|expires| now >= last + expires)
     }
 }
 
@@ -141,7 +154,11 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
                 }
             }
         }
-        pacer.wait(policy.latest_after(last_beat).max(now())).await;
+        if policy.expired(last_beat, now()) {
+            pacer.wait_unbounded().await;
+        } else {
+            pacer.wait(policy.latest_after(last_beat).max(now())).await;
+        }
         let answered = service.send_heartbeat(&token).await;
         pacer.observe(answered.as_ref().is_err_and(Error::is_throttling));
         match answered {
@@ -172,7 +189,11 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
                 let now = now();
                 // The backoff, but never past the latest moment while it is
                 // still ahead; never sooner than the floor between beats.
-                let latest = policy.latest_after(last_beat).max(now + MIN_INTERVAL);
+                let latest = if policy.expired(last_beat, now) {
+                    now + plan.delay
+                } else {
+                    policy.latest_after(last_beat)
+                };
                 next = (now + plan.delay).min(latest).max(now + MIN_INTERVAL);
                 tracing::warn!(%error, failures, retry_in = ?(next - now), "heartbeat failed; retrying");
             }
@@ -183,6 +204,16 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_task_is_known_dead_only_after_its_whole_heartbeat_seconds() {
+        let policy = HeartbeatPolicy::new(Some(Duration::from_secs(3)), Duration::from_secs(60));
+        let last = Instant::now();
+        assert!(!policy.expired(last, last + Duration::from_millis(2999)));
+        assert!(policy.expired(last, last + Duration::from_secs(3)));
+        let unhinted = HeartbeatPolicy::new(None, Duration::from_secs(20));
+        assert!(!unhinted.expired(last, last + Duration::from_secs(3600)));
+    }
 
     #[test]
     fn beats_at_a_third_of_the_heartbeat_with_up_to_20_percent_jitter() {

@@ -267,12 +267,16 @@ async fn heartbeats_keep_a_long_task_alive() {
 #[tokio::test]
 async fn a_throttled_heartbeat_is_retried_and_never_fails_the_task() {
     let service = quick_polls();
-    service.throttled_heartbeats.store(2, Ordering::SeqCst);
-    service.enqueue("long", r#"{"sleep": {"ms": 600}}"#);
+    // HeartbeatSeconds is 300 ms: one refusal leaves time for the retry
+    // (by three quarters of it); after a second one the service would have
+    // timed the task out, which this mock does not model.
+    service.throttled_heartbeats.store(1, Ordering::SeqCst);
+    service.enqueue("long", r#"{"sleep": {"ms": 900}}"#);
     let harness = start(service, |b| b);
     harness.wait_for_reports(1).await;
     let service = harness.stop().await;
-    // Two refused, then accepted ones: the retries come sooner than the timer.
+    // One refused, then accepted ones, paced after the throttle but never
+    // later than three quarters of HeartbeatSeconds.
     assert!(service.heartbeats.load(Ordering::SeqCst) >= 4);
     assert_eq!(service.throttled_heartbeats.load(Ordering::SeqCst), 0);
     assert_eq!(
