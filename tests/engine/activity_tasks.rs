@@ -4,9 +4,11 @@
 use std::time::Duration;
 
 use serde_json::json;
-use stepworker_local::{LocalEngine, ManualClock};
+use stepworker_local::LocalEngine;
 
-use crate::support::api::{one_task, wait_for_sleepers, Api};
+use crate::support::api::{
+    heartbeat_once_then_miss_one, one_task, one_task_with, wait_for_sleepers, Api,
+};
 
 #[tokio::test]
 async fn a_task_goes_to_a_worker_and_its_result_ends_the_execution() {
@@ -27,11 +29,7 @@ async fn a_task_goes_to_a_worker_and_its_result_ends_the_execution() {
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED");
     assert_eq!(done["output"], "{\"done\":true}");
-    let history = api.history(&execution).await;
-    let started = history
-        .iter()
-        .find(|e| e["type"] == "ActivityStarted")
-        .expect("ActivityStarted");
+    let started = api.first_event(&execution, "ActivityStarted").await;
     assert_eq!(
         started["activityStartedEventDetails"]["workerName"],
         "worker-1"
@@ -53,13 +51,7 @@ async fn a_token_is_good_once_and_forged_tokens_are_invalid() {
         json!({"taskToken": token, "error": "E", "cause": "c"}),
     )
     .await;
-    let again = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": token, "output": "{}"}),
-        )
-        .await;
-    assert_eq!(again.name(), "TaskTimedOut");
+    api.assert_token_void(&token).await;
     let heartbeat = api
         .err("SendTaskHeartbeat", json!({"taskToken": token}))
         .await;
@@ -188,56 +180,25 @@ async fn too_many_parked_polls_are_refused_and_deleting_the_activity_answers_the
 
 #[tokio::test]
 async fn a_missed_heartbeat_times_the_task_out() {
-    let clock = ManualClock::starting_now();
-    let api = Api::with(LocalEngine::builder().clock(clock.clone())).await;
+    let (api, clock) = Api::on_manual_clock(LocalEngine::builder()).await;
     let activity = api.activity("a").await;
-    let definition = json!({
-        "StartAt": "Work",
-        "States": { "Work": {
-            "Type": "Task", "Resource": activity, "HeartbeatSeconds": 10, "End": true } }
-    });
-    let machine = api.machine("m", definition).await;
-    let execution = api.start_execution(&machine, json!({})).await;
+    let definition = one_task_with(&activity, json!({"HeartbeatSeconds": 10}));
+    let execution = api.start_machine("m", definition, json!({})).await;
     let task = api.poll(&activity, "w").await;
     let token = task["taskToken"].as_str().expect("token");
     api.wait_for_event(&execution, "ActivityStarted").await;
-    wait_for_sleepers(&clock, 1).await;
-
-    clock.advance(Duration::from_secs(8));
-    api.ok("SendTaskHeartbeat", json!({"taskToken": token}))
-        .await;
-    clock.advance(Duration::from_secs(8));
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(api.describe(&execution).await["status"], "RUNNING");
-
-    clock.advance(Duration::from_secs(3));
-    let done = api.finished(&execution).await;
-    assert_eq!(done["status"], "FAILED");
-    // Reported as AWS does: a missed heartbeat fails as `States.Timeout`.
-    assert_eq!(done["error"], "States.Timeout");
-    let late = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": token, "output": "{}"}),
-        )
-        .await;
-    assert_eq!(late.name(), "TaskTimedOut");
+    heartbeat_once_then_miss_one(&api, &clock, &execution, token).await;
+    api.assert_token_void(token).await;
     let types = api.event_types(&execution).await;
     assert!(types.contains(&"ActivityTimedOut".to_owned()), "{types:?}");
 }
 
 #[tokio::test]
 async fn an_unpolled_task_times_out_after_timeout_seconds() {
-    let clock = ManualClock::starting_now();
-    let api = Api::with(LocalEngine::builder().clock(clock.clone())).await;
+    let (api, clock) = Api::on_manual_clock(LocalEngine::builder()).await;
     let activity = api.activity("a").await;
-    let definition = json!({
-        "StartAt": "Work",
-        "States": { "Work": {
-            "Type": "Task", "Resource": activity, "TimeoutSeconds": 30, "End": true } }
-    });
-    let machine = api.machine("m", definition).await;
-    let execution = api.start_execution(&machine, json!({})).await;
+    let definition = one_task_with(&activity, json!({"TimeoutSeconds": 30}));
+    let execution = api.start_machine("m", definition, json!({})).await;
     api.wait_for_event(&execution, "ActivityScheduled").await;
     wait_for_sleepers(&clock, 1).await;
     clock.advance(Duration::from_secs(30));
@@ -260,13 +221,7 @@ async fn stop_execution_aborts_and_voids_the_token() {
     .await;
     let stopped = api.describe(&execution).await;
     assert_eq!(stopped["status"], "ABORTED");
-    let late = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": token, "output": "{}"}),
-        )
-        .await;
-    assert_eq!(late.name(), "TaskTimedOut");
+    api.assert_token_void(token).await;
     let types = api.event_types(&execution).await;
     assert_eq!(types.last().map(String::as_str), Some("ExecutionAborted"));
 }

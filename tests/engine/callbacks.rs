@@ -3,12 +3,11 @@
 //! SendTaskSuccess/SendTaskFailure, kept alive by SendTaskHeartbeat, timed
 //! out by HeartbeatSeconds, or answered at once by a mocked response.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
-use stepworker_local::{LocalEngine, ManualClock, MockConfig};
+use stepworker_local::{LocalEngine, MockConfig};
 
-use crate::support::api::{wait_for_sleepers, Api};
+use crate::support::api::{heartbeat_once_then_miss_one, Api};
+use crate::support::spec::{first_event, output};
 
 /// Sends a message carrying the task token, then waits for the callback.
 fn callback_definition(extra: Value) -> Value {
@@ -39,11 +38,7 @@ fn callback_definition(extra: Value) -> Value {
 /// The token the engine put in the message body, read from TaskScheduled.
 async fn token_of(api: &Api, execution: &str) -> String {
     api.wait_for_event(execution, "TaskSubmitted").await;
-    let history = api.history(execution).await;
-    let scheduled = history
-        .iter()
-        .find(|e| e["type"] == "TaskScheduled")
-        .expect("TaskScheduled");
+    let scheduled = api.first_event(execution, "TaskScheduled").await;
     let details = &scheduled["taskScheduledEventDetails"];
     assert_eq!(details["resourceType"], "sqs");
     assert_eq!(details["resource"], "sendMessage.waitForTaskToken");
@@ -58,10 +53,13 @@ async fn token_of(api: &Api, execution: &str) -> String {
 #[tokio::test]
 async fn send_task_success_with_the_token_completes_the_task() {
     let api = Api::start().await;
-    let machine = api
-        .machine("approvals", callback_definition(json!({})))
+    let execution = api
+        .start_machine(
+            "approvals",
+            callback_definition(json!({})),
+            json!({"order": 42}),
+        )
         .await;
-    let execution = api.start_execution(&machine, json!({"order": 42})).await;
 
     let token = token_of(&api, &execution).await;
     assert_eq!(api.describe(&execution).await["status"], "RUNNING");
@@ -75,9 +73,10 @@ async fn send_task_success_with_the_token_completes_the_task() {
 
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
-    assert_eq!(output, json!({"order": 42, "approval": {"approved": true}}));
+    assert_eq!(
+        output(&done),
+        json!({"order": 42, "approval": {"approved": true}})
+    );
     let types = api.event_types(&execution).await;
     let task_events: Vec<&str> = types
         .iter()
@@ -94,13 +93,7 @@ async fn send_task_success_with_the_token_completes_the_task() {
         ]
     );
     // A token is good once.
-    let again = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": token, "output": "{}"}),
-        )
-        .await;
-    assert_eq!(again.name(), "TaskTimedOut");
+    api.assert_token_void(&token).await;
 }
 
 #[tokio::test]
@@ -109,8 +102,9 @@ async fn send_task_failure_is_caught_like_any_task_error() {
     let definition = callback_definition(json!({
         "Catch": [ { "ErrorEquals": ["Rejected"], "ResultPath": "$.rejection", "Next": "Rejected" } ]
     }));
-    let machine = api.machine("approvals", definition).await;
-    let execution = api.start_execution(&machine, json!({"order": 1})).await;
+    let execution = api
+        .start_machine("approvals", definition, json!({"order": 1}))
+        .await;
 
     let token = token_of(&api, &execution).await;
     api.ok(
@@ -121,55 +115,26 @@ async fn send_task_failure_is_caught_like_any_task_error() {
 
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
     assert_eq!(
-        output["rejection"],
+        output(&done)["rejection"],
         json!({"Error": "Rejected", "Cause": "too expensive"})
     );
-    let history = api.history(&execution).await;
-    let failed = history
-        .iter()
-        .find(|e| e["type"] == "TaskFailed")
-        .expect("TaskFailed");
+    let failed = api.first_event(&execution, "TaskFailed").await;
     assert_eq!(failed["taskFailedEventDetails"]["error"], "Rejected");
     assert_eq!(failed["taskFailedEventDetails"]["resourceType"], "sqs");
 }
 
 #[tokio::test]
 async fn a_missed_heartbeat_times_the_callback_out() {
-    let clock = ManualClock::starting_now();
-    let api = Api::with(LocalEngine::builder().clock(clock.clone())).await;
-    let machine = api
-        .machine(
-            "approvals",
-            callback_definition(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100})),
-        )
+    let (api, clock) = Api::on_manual_clock(LocalEngine::builder()).await;
+    let definition = callback_definition(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100}));
+    let execution = api
+        .start_machine("approvals", definition, json!({"order": 1}))
         .await;
-    let execution = api.start_execution(&machine, json!({"order": 1})).await;
     let token = token_of(&api, &execution).await;
-    wait_for_sleepers(&clock, 1).await;
-
-    clock.advance(Duration::from_secs(8));
-    api.ok("SendTaskHeartbeat", json!({"taskToken": token}))
-        .await;
-    clock.advance(Duration::from_secs(8));
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(
-        api.describe(&execution).await["status"],
-        "RUNNING",
-        "the heartbeat kept the task alive"
-    );
-
-    clock.advance(Duration::from_secs(3));
-    let done = api.finished(&execution).await;
-    assert_eq!(done["status"], "FAILED");
-    assert_eq!(done["error"], "States.Timeout");
+    heartbeat_once_then_miss_one(&api, &clock, &execution, &token).await;
     let history = api.history(&execution).await;
-    let timed_out = history
-        .iter()
-        .find(|e| e["type"] == "TaskTimedOut")
-        .expect("TaskTimedOut");
+    let timed_out = first_event(&history, "TaskTimedOut");
     assert_eq!(
         timed_out["taskTimedOutEventDetails"]["error"],
         "States.Timeout"
@@ -178,32 +143,23 @@ async fn a_missed_heartbeat_times_the_callback_out() {
         timed_out["taskTimedOutEventDetails"]["resource"],
         "sendMessage.waitForTaskToken"
     );
-    let late = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": token, "output": "{}"}),
-        )
-        .await;
-    assert_eq!(late.name(), "TaskTimedOut");
+    api.assert_token_void(&token).await;
 }
 
 #[tokio::test]
 async fn stopping_the_execution_voids_the_token() {
     let api = Api::start().await;
-    let machine = api
-        .machine("approvals", callback_definition(json!({})))
+    let execution = api
+        .start_machine(
+            "approvals",
+            callback_definition(json!({})),
+            json!({"order": 1}),
+        )
         .await;
-    let execution = api.start_execution(&machine, json!({"order": 1})).await;
     let token = token_of(&api, &execution).await;
     api.ok("StopExecution", json!({"executionArn": execution}))
         .await;
-    let late = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": token, "output": "{}"}),
-        )
-        .await;
-    assert_eq!(late.name(), "TaskTimedOut");
+    api.assert_token_void(&token).await;
 }
 
 #[tokio::test]
@@ -228,9 +184,7 @@ async fn a_mocked_callback_returns_at_once_without_waiting() {
         .await;
     let done = api.finished(&auto).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
-    assert_eq!(output["approval"], json!({"approved": "auto"}));
+    assert_eq!(output(&done)["approval"], json!({"approved": "auto"}));
 
     // A test case without a mock for the state waits for the callback.
     let manual = api

@@ -6,8 +6,13 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
 
-use crate::support::api::Api;
-use crate::support::spec::output;
+use crate::support::api::{one_state, one_task, Api};
+use crate::support::spec::{output, type_names};
+
+/// An item processor that passes each item through unchanged.
+fn echo_processor() -> Value {
+    one_state("Echo", json!({ "Type": "Pass", "End": true }))
+}
 
 /// An item processor that fails with `Bad` on items whose `ok` is false.
 fn checking_processor() -> Value {
@@ -26,24 +31,22 @@ fn checking_processor() -> Value {
 #[tokio::test]
 async fn items_go_through_the_selector_and_results_keep_item_order() {
     let api = Api::start().await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
+    let definition = one_state(
+        "Each",
+        json!({
             "Type": "Map",
             "ItemsPath": "$.items",
             "ItemSelector": { "index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "tag.$": "$.tag" },
             "MaxConcurrency": 1,
-            "ItemProcessor": { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "End": true } } },
+            "ItemProcessor": echo_processor(),
             "ResultSelector": { "all.$": "$" },
             "ResultPath": "$.results",
             "End": true
-        } }
-    });
-    let machine = api.machine("map", definition).await;
-    let execution = api
-        .start_execution(&machine, json!({"items": ["a", "b"], "tag": "t"}))
+        }),
+    );
+    let (execution, done) = api
+        .run_to_end("map", definition, json!({"items": ["a", "b"], "tag": "t"}))
         .await;
-    let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(
         output(&done)["results"]["all"],
@@ -53,12 +56,8 @@ async fn items_go_through_the_selector_and_results_keep_item_order() {
         ])
     );
     let events = api.history(&execution).await;
-    let types: Vec<&str> = events
-        .iter()
-        .map(|e| e["type"].as_str().unwrap_or(""))
-        .collect();
     assert_eq!(
-        types,
+        type_names(&events),
         [
             "ExecutionStarted",
             "MapStateEntered",
@@ -87,15 +86,15 @@ async fn items_go_through_the_selector_and_results_keep_item_order() {
 #[tokio::test]
 async fn legacy_iterator_and_parameters_still_work_and_an_empty_array_gives_an_empty_result() {
     let api = Api::start().await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
+    let definition = one_state(
+        "Each",
+        json!({
             "Type": "Map",
             "Parameters": { "v.$": "$$.Map.Item.Value" },
             "Iterator": { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "OutputPath": "$.v", "End": true } } },
             "End": true
-        } }
-    });
+        }),
+    );
     let machine = api.machine("map", definition).await;
     let execution = api.start_execution(&machine, json!([1, 2, 3])).await;
     assert_eq!(api.finished(&execution).await["output"], "[1,2,3]");
@@ -106,19 +105,13 @@ async fn legacy_iterator_and_parameters_still_work_and_an_empty_array_gives_an_e
 #[tokio::test]
 async fn items_path_must_name_an_array() {
     let api = Api::start().await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
-            "Type": "Map", "ItemsPath": "$.items",
-            "ItemProcessor": { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "End": true } } },
-            "End": true
-        } }
-    });
-    let machine = api.machine("map", definition).await;
-    let execution = api
-        .start_execution(&machine, json!({"items": "nope"}))
+    let definition = one_state(
+        "Each",
+        json!({ "Type": "Map", "ItemsPath": "$.items", "ItemProcessor": echo_processor(), "End": true }),
+    );
+    let (_, done) = api
+        .run_to_end("map", definition, json!({"items": "nope"}))
         .await;
-    let done = api.finished(&execution).await;
     assert_eq!(done["error"], "States.Runtime");
 }
 
@@ -126,18 +119,16 @@ async fn items_path_must_name_an_array() {
 async fn max_concurrency_path_bounds_the_iterations_in_flight() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(200))).await;
     let activity = api.activity("work").await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
+    let definition = one_state(
+        "Each",
+        json!({
             "Type": "Map", "ItemsPath": "$.items", "MaxConcurrencyPath": "$.width",
-            "ItemProcessor": { "StartAt": "Work", "States": { "Work": {
-                "Type": "Task", "Resource": activity, "End": true } } },
+            "ItemProcessor": one_task(&activity),
             "End": true
-        } }
-    });
-    let machine = api.machine("map", definition).await;
+        }),
+    );
     let execution = api
-        .start_execution(&machine, json!({"items": [1, 2, 3], "width": 2}))
+        .start_machine("map", definition, json!({"items": [1, 2, 3], "width": 2}))
         .await;
     let mut outputs = Vec::new();
     for _ in 0..3 {
@@ -178,9 +169,9 @@ async fn max_concurrency_path_bounds_the_iterations_in_flight() {
 async fn a_failed_iteration_fails_the_map_with_its_error_and_aborts_the_others() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
     let activity = api.activity("slow").await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
+    let definition = one_state(
+        "Each",
+        json!({
             "Type": "Map",
             "ItemProcessor": {
                 "StartAt": "Route",
@@ -193,11 +184,11 @@ async fn a_failed_iteration_fails_the_map_with_its_error_and_aborts_the_others()
                 }
             },
             "End": true
-        } }
-    });
-    let machine = api.machine("map", definition).await;
-    let execution = api.start_execution(&machine, json!(["slow", "bad"])).await;
-    let done = api.finished(&execution).await;
+        }),
+    );
+    let (execution, done) = api
+        .run_to_end("map", definition, json!(["slow", "bad"]))
+        .await;
     assert_eq!(done["status"], "FAILED");
     assert_eq!(done["error"], "Bad");
     let types = api.event_types(&execution).await;
@@ -218,35 +209,33 @@ async fn a_failed_iteration_fails_the_map_with_its_error_and_aborts_the_others()
 #[tokio::test]
 async fn tolerated_failures_keep_the_map_running_until_a_threshold_is_passed() {
     let api = Api::start().await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
+    let definition = one_state(
+        "Each",
+        json!({
             "Type": "Map",
             "ToleratedFailureCount": 1,
             "ItemProcessor": checking_processor(),
             "End": true
-        } }
-    });
-    let machine = api.machine("count", definition).await;
+        }),
+    );
     let items = json!([{"ok": true}, {"ok": false}, {"ok": true}]);
-    let execution = api.start_execution(&machine, items.clone()).await;
-    let done = api.finished(&execution).await;
+    let (_, done) = api.run_to_end("count", definition, items.clone()).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(
         output(&done),
         json!(["fine", {"Error": "Bad", "Cause": "item refused"}, "fine"])
     );
 
-    let by_percentage = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
+    let by_percentage = one_state(
+        "Each",
+        json!({
             "Type": "Map",
             "ItemsPath": "$.items",
             "ToleratedFailurePercentagePath": "$.percent",
             "ItemProcessor": checking_processor(),
             "End": true
-        } }
-    });
+        }),
+    );
     let machine = api.machine("percent", by_percentage).await;
     let tolerated = api
         .start_execution(&machine, json!({"items": items, "percent": 34}))
@@ -279,9 +268,9 @@ async fn catch_on_a_map_state_catches_an_iteration_error() {
             "Handled": { "Type": "Pass", "End": true }
         }
     });
-    let machine = api.machine("map", definition).await;
-    let execution = api.start_execution(&machine, json!([{"ok": false}])).await;
-    let done = api.finished(&execution).await;
+    let (_, done) = api
+        .run_to_end("map", definition, json!([{"ok": false}]))
+        .await;
     assert_eq!(done["status"], "SUCCEEDED");
     assert_eq!(
         output(&done),
@@ -293,18 +282,12 @@ async fn catch_on_a_map_state_catches_an_iteration_error() {
 async fn an_inline_map_runs_at_most_40_iterations_at_once() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
     let activity = api.activity("work").await;
-    let definition = json!({
-        "StartAt": "Each",
-        "States": { "Each": {
-            "Type": "Map",
-            "ItemProcessor": { "StartAt": "Work", "States": { "Work": {
-                "Type": "Task", "Resource": activity, "End": true } } },
-            "End": true
-        } }
-    });
-    let machine = api.machine("map", definition).await;
+    let definition = one_state(
+        "Each",
+        json!({ "Type": "Map", "ItemProcessor": one_task(&activity), "End": true }),
+    );
     let items: Vec<u32> = (0..45).collect();
-    let execution = api.start_execution(&machine, json!(items)).await;
+    let execution = api.start_machine("map", definition, json!(items)).await;
     let queued = || api.engine.activity_stats()[&activity].queued_tasks;
     for _ in 0..400 {
         if queued() >= 40 {

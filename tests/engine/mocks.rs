@@ -4,16 +4,24 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use stepworker_local::{LocalEngine, ManualClock, MockConfig};
+use stepworker_local::{EngineBuilder, LocalEngine, ManualClock, MockConfig};
 
 use crate::support::api;
 use crate::support::api::Api;
 use crate::support::api::LAMBDA;
-use crate::support::spec::events_of;
+use crate::support::spec::{events_of, output};
+
+/// A mock configuration from its JSON form (it must be valid).
+fn parse_mocks(config: Value) -> MockConfig {
+    config
+        .to_string()
+        .parse()
+        .expect("a valid mock configuration")
+}
 
 /// The developer guide's example, plus a few cases of our own.
 fn mock_config() -> MockConfig {
-    json!({
+    parse_mocks(json!({
         "StateMachines": {
             "LambdaSQSIntegration": { "TestCases": {
                 "HappyPath": { "LambdaState": "MockedLambdaSuccess", "SQSState": "MockedSQSSuccess" },
@@ -37,10 +45,7 @@ fn mock_config() -> MockConfig {
             },
             "MockedOnlySecondCall": { "1": { "Return": {} } }
         }
-    })
-    .to_string()
-    .parse()
-    .expect("a valid mock configuration")
+    }))
 }
 
 /// The developer guide's state machine, with a Catch on the Lambda state.
@@ -68,8 +73,14 @@ fn lambda_sqs_definition() -> Value {
     })
 }
 
-async fn mocked_api() -> Api {
-    Api::with(LocalEngine::builder().mock_config(mock_config())).await
+/// An engine built from `builder` with [`mock_config`], and the developer
+/// guide's machine created on it; the API and the machine's ARN.
+async fn guide_machine(builder: EngineBuilder) -> (Api, String) {
+    let api = Api::with(builder.mock_config(mock_config())).await;
+    let machine = api
+        .machine("LambdaSQSIntegration", lambda_sqs_definition())
+        .await;
+    (api, machine)
 }
 
 async fn start_case(api: &Api, machine: &str, case: &str, input: Value) -> String {
@@ -79,18 +90,14 @@ async fn start_case(api: &Api, machine: &str, case: &str, input: Value) -> Strin
 
 #[tokio::test]
 async fn a_mocked_lambda_returns_its_payload_and_writes_task_events() {
-    let api = mocked_api().await;
-    let machine = api
-        .machine("LambdaSQSIntegration", lambda_sqs_definition())
-        .await;
+    let (api, machine) = guide_machine(LocalEngine::builder()).await;
     let execution = start_case(&api, &machine, "HappyPath", json!({"name": "Ada"})).await;
 
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
+    let sqs_result = output(&done);
     assert_eq!(
-        output,
+        sqs_result,
         json!({"MD5OfMessageBody": "md5-of-body", "MessageId": "msg-0001"})
     );
     assert_eq!(
@@ -134,7 +141,7 @@ async fn a_mocked_lambda_returns_its_payload_and_writes_task_events() {
     );
     assert_eq!(
         succeeded[1]["taskSucceededEventDetails"]["output"],
-        output.to_string()
+        sqs_result.to_string()
     );
     assert_eq!(events_of(&history, "TaskStarted").len(), 2);
     assert!(
@@ -146,15 +153,7 @@ async fn a_mocked_lambda_returns_its_payload_and_writes_task_events() {
 #[tokio::test]
 async fn throws_are_retried_through_the_invocation_ranges_until_the_return() {
     let clock = ManualClock::starting_now();
-    let api = Api::with(
-        LocalEngine::builder()
-            .clock(clock.clone())
-            .mock_config(mock_config()),
-    )
-    .await;
-    let machine = api
-        .machine("LambdaSQSIntegration", lambda_sqs_definition())
-        .await;
+    let (api, machine) = guide_machine(LocalEngine::builder().clock(clock.clone())).await;
     let execution = start_case(&api, &machine, "RetryPath", json!({})).await;
 
     let done = run_with_clock(&api, &clock, &execution).await;
@@ -189,15 +188,7 @@ async fn throws_are_retried_through_the_invocation_ranges_until_the_return() {
 #[tokio::test]
 async fn two_test_cases_of_one_machine_run_side_by_side() {
     let clock = ManualClock::starting_now();
-    let api = Api::with(
-        LocalEngine::builder()
-            .clock(clock.clone())
-            .mock_config(mock_config()),
-    )
-    .await;
-    let machine = api
-        .machine("LambdaSQSIntegration", lambda_sqs_definition())
-        .await;
+    let (api, machine) = guide_machine(LocalEngine::builder().clock(clock.clone())).await;
     let sad = start_case(&api, &machine, "SadPath", json!({"id": 1})).await;
     let happy = start_case(&api, &machine, "HappyPath", json!({"id": 2})).await;
 
@@ -221,13 +212,10 @@ async fn two_test_cases_of_one_machine_run_side_by_side() {
 
 #[tokio::test]
 async fn catch_gets_the_mocked_error_and_cause() {
-    let mocks: MockConfig = json!({
+    let mocks = parse_mocks(json!({
         "StateMachines": { "Catcher": { "TestCases": { "Fails": { "Call": "Boom" } } } },
         "MockedResponses": { "Boom": { "0": { "Throw": { "Error": "Lambda.Unknown", "Cause": "it broke" } } } }
-    })
-    .to_string()
-    .parse()
-    .expect("valid");
+    }));
     let api = Api::with(LocalEngine::builder().mock_config(mocks)).await;
     let machine = api
         .machine(
@@ -245,20 +233,15 @@ async fn catch_gets_the_mocked_error_and_cause() {
     let execution = start_case(&api, &machine, "Fails", json!({"order": 7})).await;
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
     assert_eq!(
-        output,
+        output(&done),
         json!({"order": 7, "error": {"Error": "Lambda.Unknown", "Cause": "it broke"}})
     );
 }
 
 #[tokio::test]
 async fn a_service_integration_without_a_mock_fails_with_a_clear_runtime_error() {
-    let api = mocked_api().await;
-    let machine = api
-        .machine("LambdaSQSIntegration", lambda_sqs_definition())
-        .await;
+    let (api, machine) = guide_machine(LocalEngine::builder()).await;
 
     // The test case mocks LambdaState but not SQSState.
     let hybrid = start_case(&api, &machine, "HybridPath", json!({})).await;
@@ -295,10 +278,7 @@ async fn a_service_integration_without_a_mock_fails_with_a_clear_runtime_error()
 
 #[tokio::test]
 async fn unknown_test_cases_are_rejected_at_start() {
-    let api = mocked_api().await;
-    let machine = api
-        .machine("LambdaSQSIntegration", lambda_sqs_definition())
-        .await;
+    let (api, machine) = guide_machine(LocalEngine::builder()).await;
     let error = api
         .err(
             "StartExecution",
@@ -336,14 +316,11 @@ async fn unknown_test_cases_are_rejected_at_start() {
 
 #[tokio::test]
 async fn lambda_function_arns_sync_jobs_and_sdk_calls_write_their_own_events() {
-    let mocks: MockConfig = json!({
+    let mocks = parse_mocks(json!({
         "StateMachines": { "Mixed": { "TestCases": { "All": {
             "Direct": "Value", "Job": "Value", "Sdk": "Value" } } } },
         "MockedResponses": { "Value": { "0": { "Return": { "ok": true } } } }
-    })
-    .to_string()
-    .parse()
-    .expect("valid");
+    }));
     let api = Api::with(LocalEngine::builder().mock_config(mocks)).await;
     let machine = api
         .machine(
@@ -365,10 +342,8 @@ async fn lambda_function_arns_sync_jobs_and_sdk_calls_write_their_own_events() {
     let execution = start_case(&api, &machine, "All", json!({"n": 1})).await;
     let done = api.finished(&execution).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
     assert_eq!(
-        output,
+        output(&done),
         json!({"n": 1, "direct": {"ok": true}, "job": {"ok": true}, "sdk": {"ok": true}})
     );
 
@@ -437,7 +412,7 @@ async fn lambda_function_arns_sync_jobs_and_sdk_calls_write_their_own_events() {
 
 #[tokio::test]
 async fn start_sync_execution_takes_a_test_case_too() {
-    let api = mocked_api().await;
+    let api = Api::with(LocalEngine::builder().mock_config(mock_config())).await;
     let out = api
         .ok(
             "CreateStateMachine",

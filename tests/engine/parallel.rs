@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use stepworker_local::{LocalEngine, ManualClock};
+use stepworker_local::LocalEngine;
 
-use crate::support::api::{wait_for_sleepers, Api};
+use crate::support::api::{one_state, wait_for_sleepers, Api};
+use crate::support::spec::{output, type_names};
 
 fn pass_branch(name: &str, result: Value) -> Value {
     json!({ "StartAt": name, "States": { name: { "Type": "Pass", "Result": result, "End": true } } })
@@ -18,43 +19,47 @@ fn fail_branch(error: &str) -> Value {
 }
 
 fn task_branch(name: &str, activity: &str) -> Value {
-    json!({ "StartAt": name, "States": { name: {
-        "Type": "Task", "Resource": activity, "End": true } } })
+    one_state(
+        name,
+        json!({ "Type": "Task", "Resource": activity, "End": true }),
+    )
+}
+
+/// A machine whose one state, `Both`, is a Parallel state of `branches`
+/// and whatever else `extra` adds (Retry, ResultSelector, ...).
+fn parallel(branches: Value, extra: Value) -> Value {
+    let mut state = json!({ "Type": "Parallel", "Branches": branches, "End": true });
+    if let (Some(state), Some(extra)) = (state.as_object_mut(), extra.as_object()) {
+        state.extend(extra.clone());
+    }
+    one_state("Both", state)
 }
 
 #[tokio::test]
 async fn branches_run_on_the_input_and_their_outputs_form_an_array() {
     let api = Api::start().await;
-    let definition = json!({
-        "StartAt": "Both",
-        "States": { "Both": {
-            "Type": "Parallel",
+    let definition = parallel(
+        json!([
+            pass_branch("Left", json!("left")),
+            { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "End": true } } }
+        ]),
+        json!({
             "Parameters": { "n.$": "$.n" },
-            "Branches": [
-                pass_branch("Left", json!("left")),
-                { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "End": true } } }
-            ],
             "ResultSelector": { "first.$": "$[0]", "second.$": "$[1].n" },
-            "ResultPath": "$.both",
-            "End": true
-        } }
-    });
-    let machine = api.machine("parallel", definition).await;
-    let execution = api.start_execution(&machine, json!({"n": 7})).await;
-    let done = api.finished(&execution).await;
+            "ResultPath": "$.both"
+        }),
+    );
+    let (execution, done) = api
+        .run_to_end("parallel", definition, json!({"n": 7}))
+        .await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
     assert_eq!(
-        output,
+        output(&done),
         json!({"n": 7, "both": {"first": "left", "second": 7}})
     );
 
     let events = api.history(&execution).await;
-    let types: Vec<&str> = events
-        .iter()
-        .map(|e| e["type"].as_str().unwrap_or(""))
-        .collect();
+    let types = type_names(&events);
     assert_eq!(
         types[..3],
         [
@@ -91,17 +96,11 @@ async fn branches_run_on_the_input_and_their_outputs_form_an_array() {
 async fn a_failing_branch_stops_the_others_and_fails_with_its_error() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
     let activity = api.activity("slow").await;
-    let definition = json!({
-        "StartAt": "Both",
-        "States": { "Both": {
-            "Type": "Parallel",
-            "Branches": [ task_branch("Work", &activity), fail_branch("Boom") ],
-            "End": true
-        } }
-    });
-    let machine = api.machine("parallel", definition).await;
-    let execution = api.start_execution(&machine, json!({})).await;
-    let done = api.finished(&execution).await;
+    let definition = parallel(
+        json!([task_branch("Work", &activity), fail_branch("Boom")]),
+        json!({}),
+    );
+    let (execution, done) = api.run_to_end("parallel", definition, json!({})).await;
     assert_eq!(done["status"], "FAILED");
     assert_eq!(done["error"], "Boom");
     assert_eq!(done["cause"], "branch gave up");
@@ -136,34 +135,28 @@ async fn catch_on_a_parallel_state_catches_a_branch_error() {
             "Handled": { "Type": "Pass", "End": true }
         }
     });
-    let machine = api.machine("parallel", definition).await;
-    let execution = api.start_execution(&machine, json!({"id": 1})).await;
-    let done = api.finished(&execution).await;
+    let (_, done) = api
+        .run_to_end("parallel", definition, json!({"id": 1}))
+        .await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    let output: Value =
-        serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
     assert_eq!(
-        output,
+        output(&done),
         json!({"id": 1, "error": {"Error": "Boom", "Cause": "branch gave up"}})
     );
 }
 
 #[tokio::test]
 async fn retry_on_a_parallel_state_runs_every_branch_again() {
-    let clock = ManualClock::starting_now();
-    let api = Api::with(LocalEngine::builder().clock(clock.clone())).await;
+    let (api, clock) = Api::on_manual_clock(LocalEngine::builder()).await;
     let activity = api.activity("flaky").await;
-    let definition = json!({
-        "StartAt": "Both",
-        "States": { "Both": {
-            "Type": "Parallel",
-            "Branches": [ task_branch("Work", &activity), pass_branch("Fine", json!("ok")) ],
-            "Retry": [ { "ErrorEquals": ["Flaky"], "IntervalSeconds": 5, "MaxAttempts": 1 } ],
-            "End": true
-        } }
-    });
-    let machine = api.machine("parallel", definition).await;
-    let execution = api.start_execution(&machine, json!({})).await;
+    let definition = parallel(
+        json!([
+            task_branch("Work", &activity),
+            pass_branch("Fine", json!("ok"))
+        ]),
+        json!({ "Retry": [ { "ErrorEquals": ["Flaky"], "IntervalSeconds": 5, "MaxAttempts": 1 } ] }),
+    );
+    let execution = api.start_machine("parallel", definition, json!({})).await;
     let first = api.poll(&activity, "w").await;
     api.ok(
         "SendTaskFailure",
@@ -192,26 +185,16 @@ async fn retry_on_a_parallel_state_runs_every_branch_again() {
 async fn stopping_the_execution_stops_every_branch() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
     let activity = api.activity("a").await;
-    let definition = json!({
-        "StartAt": "Both",
-        "States": { "Both": {
-            "Type": "Parallel",
-            "Branches": [ task_branch("One", &activity), task_branch("Two", &activity) ],
-            "End": true
-        } }
-    });
-    let machine = api.machine("parallel", definition).await;
-    let execution = api.start_execution(&machine, json!({})).await;
+    let definition = parallel(
+        json!([task_branch("One", &activity), task_branch("Two", &activity)]),
+        json!({}),
+    );
+    let execution = api.start_machine("parallel", definition, json!({})).await;
     let task = api.poll(&activity, "w").await;
     api.ok("StopExecution", json!({"executionArn": execution}))
         .await;
     assert_eq!(api.finished(&execution).await["status"], "ABORTED");
-    let late = api
-        .err(
-            "SendTaskSuccess",
-            json!({"taskToken": task["taskToken"], "output": "1"}),
-        )
+    api.assert_token_void(task["taskToken"].as_str().expect("token"))
         .await;
-    assert_eq!(late.name(), "TaskTimedOut");
     assert_eq!(api.engine.activity_stats()[&activity].queued_tasks, 0);
 }

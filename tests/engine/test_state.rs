@@ -13,31 +13,45 @@ async fn test_state(api: &Api, mut request: Value) -> Value {
     api.ok("TestState", request).await
 }
 
+/// TestState once, on an engine of its own.
+async fn test_state_alone(request: Value) -> Value {
+    test_state(&Api::start().await, request).await
+}
+
+/// Asserts the answer's `status` and the `nextState` it names.
+#[track_caller]
+fn assert_went(out: &Value, status: &str, next_state: &str) {
+    assert_eq!(out["status"], status, "{out}");
+    assert_eq!(out["nextState"], next_state, "{out}");
+}
+
+/// Asserts the answer's `status` and the `error` it reports.
+#[track_caller]
+fn assert_error(out: &Value, status: &str, error: &str) {
+    assert_eq!(out["status"], status, "{out}");
+    assert_eq!(out["error"], error, "{out}");
+}
+
 fn parsed(field: &Value) -> Value {
     serde_json::from_str(field.as_str().expect("a JSON string")).expect("valid JSON")
 }
 
 #[tokio::test]
 async fn pass_at_debug_shows_every_processing_step() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({
-            "definition": {
-                "Type": "Pass",
-                "InputPath": "$.order",
-                "Parameters": {"id.$": "$.id", "state.$": "$$.State.Name"},
-                "ResultPath": "$.order.copy",
-                "OutputPath": "$.order",
-                "Next": "Ship"
-            },
-            "input": json!({"order": {"id": 7}, "other": 1}).to_string(),
-            "inspectionLevel": "DEBUG"
-        }),
-    )
+    let out = test_state_alone(json!({
+        "definition": {
+            "Type": "Pass",
+            "InputPath": "$.order",
+            "Parameters": {"id.$": "$.id", "state.$": "$$.State.Name"},
+            "ResultPath": "$.order.copy",
+            "OutputPath": "$.order",
+            "Next": "Ship"
+        },
+        "input": json!({"order": {"id": 7}, "other": 1}).to_string(),
+        "inspectionLevel": "DEBUG"
+    }))
     .await;
-    assert_eq!(out["status"], "SUCCEEDED");
-    assert_eq!(out["nextState"], "Ship");
+    assert_went(&out, "SUCCEEDED", "Ship");
     let copy = json!({"id": 7, "state": "TestState"});
     assert_eq!(parsed(&out["output"]), json!({"id": 7, "copy": copy}));
     let data = &out["inspectionData"];
@@ -56,12 +70,9 @@ async fn pass_at_debug_shows_every_processing_step() {
 
 #[tokio::test]
 async fn info_level_reports_no_inspection_data() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({"definition": {"Type": "Pass", "Result": {"x": 1}, "End": true}}),
-    )
-    .await;
+    let out =
+        test_state_alone(json!({"definition": {"Type": "Pass", "Result": {"x": 1}, "End": true}}))
+            .await;
     assert_eq!(out["status"], "SUCCEEDED");
     assert_eq!(parsed(&out["output"]), json!({"x": 1}));
     assert!(
@@ -80,10 +91,7 @@ async fn choice_names_the_next_state_or_fails_without_a_match() {
         "Default": "Small"
     });
     let big = test_state(&api, json!({"definition": choice, "input": "{\"n\": 11}"})).await;
-    assert_eq!(
-        (&big["status"], &big["nextState"]),
-        (&json!("SUCCEEDED"), &json!("Big"))
-    );
+    assert_went(&big, "SUCCEEDED", "Big");
     let small = test_state(&api, json!({"definition": choice, "input": "{\"n\": 1}"})).await;
     assert_eq!(small["nextState"], "Small");
     assert_eq!(parsed(&small["output"]), json!({"n": 1}));
@@ -97,8 +105,7 @@ async fn choice_names_the_next_state_or_fails_without_a_match() {
         json!({"definition": no_default, "input": "{\"n\": 2}"}),
     )
     .await;
-    assert_eq!(failed["status"], "FAILED");
-    assert_eq!(failed["error"], "States.NoChoiceMatched");
+    assert_error(&failed, "FAILED", "States.NoChoiceMatched");
     assert!(failed.get("nextState").is_none());
 }
 
@@ -112,10 +119,7 @@ async fn wait_does_not_wait_and_fail_reports_its_error() {
     )
     .await;
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    assert_eq!(
-        (&wait["status"], &wait["nextState"]),
-        (&json!("SUCCEEDED"), &json!("After"))
-    );
+    assert_went(&wait, "SUCCEEDED", "After");
 
     let fail = test_state(
         &api,
@@ -123,33 +127,27 @@ async fn wait_does_not_wait_and_fail_reports_its_error() {
                "input": "{\"e\": \"Custom.Oops\"}"}),
     )
     .await;
-    assert_eq!(fail["status"], "FAILED");
-    assert_eq!(fail["error"], "Custom.Oops");
+    assert_error(&fail, "FAILED", "Custom.Oops");
     assert_eq!(fail["cause"], "because");
     assert!(fail.get("output").is_none());
 }
 
 #[tokio::test]
 async fn a_task_runs_on_its_mocked_result() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({
-            "definition": {
-                "Type": "Task", "Resource": ACTIVITY,
-                "Parameters": {"v.$": "$.v"},
-                "ResultSelector": {"answer.$": "$.value"},
-                "ResultPath": "$.task",
-                "Next": "Done"
-            },
-            "input": "{\"v\": 5}",
-            "inspectionLevel": "TRACE",
-            "mock": {"result": "{\"value\": 42, \"noise\": true}"}
-        }),
-    )
+    let out = test_state_alone(json!({
+        "definition": {
+            "Type": "Task", "Resource": ACTIVITY,
+            "Parameters": {"v.$": "$.v"},
+            "ResultSelector": {"answer.$": "$.value"},
+            "ResultPath": "$.task",
+            "Next": "Done"
+        },
+        "input": "{\"v\": 5}",
+        "inspectionLevel": "TRACE",
+        "mock": {"result": "{\"value\": 42, \"noise\": true}"}
+    }))
     .await;
-    assert_eq!(out["status"], "SUCCEEDED");
-    assert_eq!(out["nextState"], "Done");
+    assert_went(&out, "SUCCEEDED", "Done");
     assert_eq!(
         parsed(&out["output"]),
         json!({"v": 5, "task": {"answer": 42}})
@@ -179,8 +177,7 @@ async fn a_mocked_error_is_retriable_then_caught_then_failed() {
         json!({"definition": task, "mock": error("Busy"), "inspectionLevel": "DEBUG"}),
     )
     .await;
-    assert_eq!(first["status"], "RETRIABLE");
-    assert_eq!(first["error"], "Busy");
+    assert_error(&first, "RETRIABLE", "Busy");
     assert!(first.get("nextState").is_none());
     let details = &first["inspectionData"]["errorDetails"];
     assert_eq!(details["retryIndex"], 0);
@@ -204,8 +201,7 @@ async fn a_mocked_error_is_retriable_then_caught_then_failed() {
                "inspectionLevel": "DEBUG", "stateConfiguration": {"retrierRetryCount": 2}}),
     )
     .await;
-    assert_eq!(exhausted["status"], "CAUGHT_ERROR");
-    assert_eq!(exhausted["nextState"], "Recover");
+    assert_went(&exhausted, "CAUGHT_ERROR", "Recover");
     assert_eq!(exhausted["inspectionData"]["errorDetails"]["catchIndex"], 1);
     assert_eq!(
         parsed(&exhausted["output"]),
@@ -213,8 +209,7 @@ async fn a_mocked_error_is_retriable_then_caught_then_failed() {
     );
 
     let uncaught = test_state(&api, json!({"definition": task, "mock": error("Unknown")})).await;
-    assert_eq!(uncaught["status"], "FAILED");
-    assert_eq!(uncaught["error"], "Unknown");
+    assert_error(&uncaught, "FAILED", "Unknown");
     assert_eq!(uncaught["cause"], "mocked");
 }
 
@@ -266,15 +261,12 @@ async fn refused_requests_use_aws_error_names() {
 
 #[tokio::test]
 async fn a_runtime_fault_fails_the_state() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
+    let out = test_state_alone(
         json!({"definition": {"Type": "Pass", "InputPath": "$.missing", "End": true},
-               "input": "{}", "inspectionLevel": "DEBUG"}),
+           "input": "{}", "inspectionLevel": "DEBUG"}),
     )
     .await;
-    assert_eq!(out["status"], "FAILED");
-    assert_eq!(out["error"], "States.Runtime");
+    assert_error(&out, "FAILED", "States.Runtime");
     // AWS's words for an execution's InputPath that names nothing
     // (LocalStack's recorded `test_states_errors.snapshot.json`,
     // `test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_INPUTPATH]`).
@@ -285,26 +277,21 @@ async fn a_runtime_fault_fails_the_state() {
 
 #[tokio::test]
 async fn a_jsonata_task_reports_arguments_result_and_variables() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({
-            "definition": {
-                "Type": "Task", "QueryLanguage": "JSONata", "Resource": ACTIVITY,
-                "Arguments": {"id": "{% $states.input.id %}", "region": "{% $region %}"},
-                "Output": {"total": "{% $states.result.value + $bonus %}"},
-                "Assign": {"bonus": "{% $states.result.value %}", "seen": "{% $bonus %}"},
-                "Next": "Done"
-            },
-            "input": "{\"id\": 7}",
-            "variables": "{\"region\": \"eu\", \"bonus\": 1}",
-            "inspectionLevel": "DEBUG",
-            "mock": {"result": "{\"value\": 40}"}
-        }),
-    )
+    let out = test_state_alone(json!({
+        "definition": {
+            "Type": "Task", "QueryLanguage": "JSONata", "Resource": ACTIVITY,
+            "Arguments": {"id": "{% $states.input.id %}", "region": "{% $region %}"},
+            "Output": {"total": "{% $states.result.value + $bonus %}"},
+            "Assign": {"bonus": "{% $states.result.value %}", "seen": "{% $bonus %}"},
+            "Next": "Done"
+        },
+        "input": "{\"id\": 7}",
+        "variables": "{\"region\": \"eu\", \"bonus\": 1}",
+        "inspectionLevel": "DEBUG",
+        "mock": {"result": "{\"value\": 40}"}
+    }))
     .await;
-    assert_eq!(out["status"], "SUCCEEDED", "{out}");
-    assert_eq!(out["nextState"], "Done");
+    assert_went(&out, "SUCCEEDED", "Done");
     // Output and Assign both read the variables from before the state.
     assert_eq!(parsed(&out["output"]), json!({"total": 41}));
     let data = &out["inspectionData"];
@@ -342,8 +329,7 @@ async fn a_jsonata_choice_condition_reads_the_given_variables() {
                "inspectionLevel": "DEBUG"}),
     )
     .await;
-    assert_eq!(small["status"], "SUCCEEDED", "{small}");
-    assert_eq!(small["nextState"], "Small");
+    assert_went(&small, "SUCCEEDED", "Small");
     assert_eq!(parsed(&small["output"]), json!({"n": 3}));
     assert_eq!(
         parsed(&small["inspectionData"]["variables"]),
@@ -358,27 +344,22 @@ async fn a_jsonata_choice_condition_reads_the_given_variables() {
     assert_eq!(parsed(&large["output"]), json!({"n": 30}));
     // Without the variable the condition cannot be evaluated.
     let unknown = test_state(&api, json!({"definition": choice, "input": "{\"n\": 3}"})).await;
-    assert_eq!(unknown["status"], "FAILED");
-    assert_eq!(unknown["error"], "States.QueryEvaluationError");
+    assert_error(&unknown, "FAILED", "States.QueryEvaluationError");
 }
 
 #[tokio::test]
 async fn jsonpath_states_read_and_assign_variables() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({
-            "definition": {
-                "Type": "Pass",
-                "Parameters": {"who.$": "$user", "id.$": "$.id"},
-                "Assign": {"lastId.$": "$.id", "user": "someone else"},
-                "End": true
-            },
-            "input": "{\"id\": 3}",
-            "variables": "{\"user\": \"ada\"}",
-            "inspectionLevel": "DEBUG"
-        }),
-    )
+    let out = test_state_alone(json!({
+        "definition": {
+            "Type": "Pass",
+            "Parameters": {"who.$": "$user", "id.$": "$.id"},
+            "Assign": {"lastId.$": "$.id", "user": "someone else"},
+            "End": true
+        },
+        "input": "{\"id\": 3}",
+        "variables": "{\"user\": \"ada\"}",
+        "inspectionLevel": "DEBUG"
+    }))
     .await;
     assert_eq!(out["status"], "SUCCEEDED", "{out}");
     assert_eq!(parsed(&out["output"]), json!({"who": "ada", "id": 3}));
@@ -396,25 +377,20 @@ async fn jsonpath_states_read_and_assign_variables() {
 
 #[tokio::test]
 async fn a_jsonata_catcher_reads_the_error_output_and_assigns() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({
-            "definition": {
-                "Type": "Task", "QueryLanguage": "JSONata", "Resource": ACTIVITY, "End": true,
-                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover",
-                           "Output": {"failed": "{% $states.errorOutput.Error %}",
-                                      "input": "{% $states.input %}"},
-                           "Assign": {"lastError": "{% $states.errorOutput.Cause %}"}}]
-            },
-            "input": "{\"a\": 1}",
-            "inspectionLevel": "DEBUG",
-            "mock": {"errorOutput": {"error": "Boom", "cause": "mocked"}}
-        }),
-    )
+    let out = test_state_alone(json!({
+        "definition": {
+            "Type": "Task", "QueryLanguage": "JSONata", "Resource": ACTIVITY, "End": true,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover",
+                       "Output": {"failed": "{% $states.errorOutput.Error %}",
+                                  "input": "{% $states.input %}"},
+                       "Assign": {"lastError": "{% $states.errorOutput.Cause %}"}}]
+        },
+        "input": "{\"a\": 1}",
+        "inspectionLevel": "DEBUG",
+        "mock": {"errorOutput": {"error": "Boom", "cause": "mocked"}}
+    }))
     .await;
-    assert_eq!(out["status"], "CAUGHT_ERROR", "{out}");
-    assert_eq!(out["nextState"], "Recover");
+    assert_went(&out, "CAUGHT_ERROR", "Recover");
     assert_eq!(
         parsed(&out["output"]),
         json!({"failed": "Boom", "input": {"a": 1}})
@@ -427,18 +403,13 @@ async fn a_jsonata_catcher_reads_the_error_output_and_assigns() {
 
 #[tokio::test]
 async fn a_failing_jsonata_expression_fails_the_state() {
-    let api = Api::start().await;
-    let out = test_state(
-        &api,
-        json!({
-            "definition": {"Type": "Pass", "QueryLanguage": "JSONata", "End": true,
-                           "Output": "{% $states.input.n / 'x' %}"},
-            "input": "{\"n\": 1}"
-        }),
-    )
+    let out = test_state_alone(json!({
+        "definition": {"Type": "Pass", "QueryLanguage": "JSONata", "End": true,
+                       "Output": "{% $states.input.n / 'x' %}"},
+        "input": "{\"n\": 1}"
+    }))
     .await;
-    assert_eq!(out["status"], "FAILED");
-    assert_eq!(out["error"], "States.QueryEvaluationError");
+    assert_error(&out, "FAILED", "States.QueryEvaluationError");
     let cause = out["cause"].as_str().expect("a cause");
     assert!(cause.contains("'Output'"), "{cause}");
 }

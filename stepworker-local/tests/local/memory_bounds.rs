@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::support::wire::{call, eventually, Wire};
 use crate::support::ROLE;
 use serde_json::{json, Value};
-use stepworker_local::{LocalEngine, ManualClock, Retention};
+use stepworker_local::{EngineBuilder, LocalEngine, ManualClock, Retention};
 
 const MIB: usize = 1024 * 1024;
 
@@ -26,6 +26,21 @@ async fn machine(addr: SocketAddr, name: &str, definition: Value) -> String {
     .await
     .ok();
     text(&created, "stateMachineArn")
+}
+
+/// An engine started from `builder` with one activity named `activity`;
+/// the engine, its address and the activity's ARN.
+async fn engine_with_activity(
+    builder: EngineBuilder,
+    activity: &str,
+) -> (LocalEngine, SocketAddr, String) {
+    let engine = builder.start().await.expect("starts");
+    let addr = engine.local_addr();
+    let created = call(addr, "CreateActivity", &json!({"name": activity}))
+        .await
+        .ok();
+    let arn = text(&created, "activityArn");
+    (engine, addr, arn)
 }
 
 async fn start(addr: SocketAddr, machine: &str, input: &Value) -> String {
@@ -62,21 +77,12 @@ async fn finished(addr: SocketAddr, execution: &str) -> Value {
 
 #[tokio::test]
 async fn finished_executions_are_dropped_by_bytes_oldest_first_never_running_ones() {
-    let engine = LocalEngine::builder()
-        .retention(Retention {
-            max_finished_executions: 10_000,
-            max_finished_execution_bytes: 4 * MIB,
-        })
-        .start()
-        .await
-        .expect("starts");
-    let addr = engine.local_addr();
-    let activity = text(
-        &call(addr, "CreateActivity", &json!({"name": "nobody-polls"}))
-            .await
-            .ok(),
-        "activityArn",
-    );
+    let retention = Retention {
+        max_finished_executions: 10_000,
+        max_finished_execution_bytes: 4 * MIB,
+    };
+    let (engine, addr, activity) =
+        engine_with_activity(LocalEngine::builder().retention(retention), "nobody-polls").await;
     let waiting = machine(
         addr,
         "waits",
@@ -156,19 +162,10 @@ async fn the_newest_finished_execution_stays_even_alone_over_the_byte_budget() {
 #[tokio::test]
 async fn a_task_that_timed_out_before_any_poll_leaves_the_queue() {
     let clock = ManualClock::starting_now();
-    let engine = LocalEngine::builder()
+    let builder = LocalEngine::builder()
         .clock(clock.clone())
-        .poll_timeout(Duration::from_millis(50))
-        .start()
-        .await
-        .expect("starts");
-    let addr = engine.local_addr();
-    let activity = text(
-        &call(addr, "CreateActivity", &json!({"name": "slow-fleet"}))
-            .await
-            .ok(),
-        "activityArn",
-    );
+        .poll_timeout(Duration::from_millis(50));
+    let (engine, addr, activity) = engine_with_activity(builder, "slow-fleet").await;
     let task = machine(
         addr,
         "times-out",
@@ -201,18 +198,8 @@ async fn a_task_that_timed_out_before_any_poll_leaves_the_queue() {
 
 #[tokio::test]
 async fn delete_activity_fails_its_queued_and_held_tasks_and_voids_their_tokens() {
-    let engine = LocalEngine::builder()
-        .poll_timeout(Duration::from_millis(50))
-        .start()
-        .await
-        .expect("starts");
-    let addr = engine.local_addr();
-    let activity = text(
-        &call(addr, "CreateActivity", &json!({"name": "retired"}))
-            .await
-            .ok(),
-        "activityArn",
-    );
+    let builder = LocalEngine::builder().poll_timeout(Duration::from_millis(50));
+    let (engine, addr, activity) = engine_with_activity(builder, "retired").await;
     let task = machine(
         addr,
         "uses-retired",

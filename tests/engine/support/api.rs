@@ -38,6 +38,14 @@ impl Api {
         Self::with(LocalEngine::builder()).await
     }
 
+    /// An engine built from `builder` whose timers (Wait, TimeoutSeconds,
+    /// HeartbeatSeconds, retry intervals) run on a [`ManualClock`] the test
+    /// advances, so no test waits for real time to pass.
+    pub async fn on_manual_clock(builder: stepworker_local::EngineBuilder) -> (Self, ManualClock) {
+        let clock = ManualClock::starting_now();
+        (Self::with(builder.clock(clock.clone())).await, clock)
+    }
+
     pub async fn with(builder: stepworker_local::EngineBuilder) -> Self {
         let engine = builder.start().await.expect("engine starts");
         let url = engine.endpoint_url();
@@ -117,6 +125,21 @@ impl Api {
         out["executionArn"].as_str().expect("arn").to_owned()
     }
 
+    /// Creates a machine named `name` from `definition` and starts it on
+    /// `input`; the execution's ARN.
+    pub async fn start_machine(&self, name: &str, definition: Value, input: Value) -> String {
+        let machine = self.machine(name, definition).await;
+        self.start_execution(&machine, input).await
+    }
+
+    /// Creates a machine, runs it on `input` until it leaves RUNNING; the
+    /// execution's ARN (to read its history) and its final description.
+    pub async fn run_to_end(&self, name: &str, definition: Value, input: Value) -> (String, Value) {
+        let execution = self.start_machine(name, definition, input).await;
+        let done = self.finished(&execution).await;
+        (execution, done)
+    }
+
     pub async fn describe(&self, execution: &str) -> Value {
         self.ok("DescribeExecution", json!({ "executionArn": execution }))
             .await
@@ -143,6 +166,24 @@ impl Api {
             )
             .await;
         out["events"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The first history event of `kind` (there must be one).
+    pub async fn first_event(&self, execution: &str, kind: &str) -> Value {
+        let history = self.history(execution).await;
+        super::spec::first_event(&history, kind).clone()
+    }
+
+    /// Asserts that `token` no longer names a task: a late SendTaskSuccess
+    /// is refused with `TaskTimedOut`, as AWS answers for a finished task.
+    pub async fn assert_token_void(&self, token: &str) {
+        let late = self
+            .err(
+                "SendTaskSuccess",
+                json!({"taskToken": token, "output": "{}"}),
+            )
+            .await;
+        assert_eq!(late.name(), "TaskTimedOut", "{late:?}");
     }
 
     /// Event type names, oldest first.
@@ -204,10 +245,53 @@ pub async fn wait_for_sleepers(clock: &ManualClock, n: usize) {
     panic!("{n} timer(s) never armed");
 }
 
+/// Drives a task of `HeartbeatSeconds: 10` whose timer is armed on `clock`:
+/// a heartbeat at 8 s keeps it running past 10 s, and missing the next one
+/// fails the execution with `States.Timeout` (AWS's name for a missed
+/// heartbeat) at 18 s. The execution's final description.
+pub async fn heartbeat_once_then_miss_one(
+    api: &Api,
+    clock: &ManualClock,
+    execution: &str,
+    token: &str,
+) -> Value {
+    wait_for_sleepers(clock, 1).await;
+    clock.advance(Duration::from_secs(8));
+    api.ok("SendTaskHeartbeat", json!({"taskToken": token}))
+        .await;
+    clock.advance(Duration::from_secs(8));
+    // Not a wait for a timer (time is manual): the engine's time to act
+    // wrongly on the old deadline, had the heartbeat not moved it.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        api.describe(execution).await["status"],
+        "RUNNING",
+        "the heartbeat kept the task alive"
+    );
+
+    clock.advance(Duration::from_secs(3));
+    let done = api.finished(execution).await;
+    assert_eq!(done["status"], "FAILED");
+    assert_eq!(done["error"], "States.Timeout");
+    done
+}
+
 /// A one-Task state machine on `activity`.
 pub fn one_task(activity: &str) -> Value {
-    json!({
-        "StartAt": "Work",
-        "States": { "Work": { "Type": "Task", "Resource": activity, "End": true } }
-    })
+    one_task_with(activity, json!({}))
+}
+
+/// A one-Task state machine on `activity`, its Task state also given the
+/// fields of `extra` (`TimeoutSeconds`, `HeartbeatSeconds`, ...).
+pub fn one_task_with(activity: &str, extra: Value) -> Value {
+    let mut task = json!({ "Type": "Task", "Resource": activity, "End": true });
+    if let (Some(task), Some(extra)) = (task.as_object_mut(), extra.as_object()) {
+        task.extend(extra.clone());
+    }
+    one_state("Work", task)
+}
+
+/// A state machine of the single state `name`, defined by `state`.
+pub fn one_state(name: &str, state: Value) -> Value {
+    json!({ "StartAt": name, "States": { name: state } })
 }

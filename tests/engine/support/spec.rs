@@ -100,6 +100,22 @@ pub fn events_of<'h>(history: &'h [Value], kind: &str) -> Vec<&'h Value> {
     history.iter().filter(|e| e["type"] == kind).collect()
 }
 
+/// The first event of `kind` in a history (there must be one).
+pub fn first_event<'h>(history: &'h [Value], kind: &str) -> &'h Value {
+    history
+        .iter()
+        .find(|e| e["type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} event in {:?}", type_names(history)))
+}
+
+/// The type names of a history's events, in order.
+pub fn type_names(history: &[Value]) -> Vec<&str> {
+    history
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or(""))
+        .collect()
+}
+
 /// The JSON input of a task handed out by `GetActivityTask`.
 pub fn task_input(task: &Value) -> Value {
     serde_json::from_str(task["input"].as_str().expect("task input")).expect("JSON input")
