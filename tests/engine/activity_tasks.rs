@@ -10,6 +10,18 @@ use crate::support::api::{
     heartbeat_once_then_miss_one, one_task, one_task_with, wait_for_sleepers, Api,
 };
 
+/// An engine with one activity and one execution of a one-Task machine on
+/// it (input `{}`), whose task worker `w` holds; the API, the execution and
+/// the task's token.
+async fn a_held_task() -> (Api, String, String) {
+    let api = Api::start().await;
+    let activity = api.activity("a").await;
+    let execution = api.start_machine("m", one_task(&activity), json!({})).await;
+    let task = api.poll(&activity, "w").await;
+    let token = task["taskToken"].as_str().expect("token").to_owned();
+    (api, execution, token)
+}
+
 #[tokio::test]
 async fn a_task_goes_to_a_worker_and_its_result_ends_the_execution() {
     let api = Api::start().await;
@@ -39,12 +51,7 @@ async fn a_task_goes_to_a_worker_and_its_result_ends_the_execution() {
 
 #[tokio::test]
 async fn a_token_is_good_once_and_forged_tokens_are_invalid() {
-    let api = Api::start().await;
-    let activity = api.activity("a").await;
-    let machine = api.machine("m", one_task(&activity)).await;
-    api.start_execution(&machine, json!({})).await;
-    let task = api.poll(&activity, "w").await;
-    let token = task["taskToken"].as_str().expect("token").to_owned();
+    let (api, _, token) = a_held_task().await;
 
     api.ok(
         "SendTaskFailure",
@@ -69,12 +76,7 @@ async fn a_token_is_good_once_and_forged_tokens_are_invalid() {
 
 #[tokio::test]
 async fn task_output_must_be_json_within_256_kib() {
-    let api = Api::start().await;
-    let activity = api.activity("a").await;
-    let machine = api.machine("m", one_task(&activity)).await;
-    let execution = api.start_execution(&machine, json!({})).await;
-    let task = api.poll(&activity, "w").await;
-    let token = task["taskToken"].as_str().expect("token");
+    let (api, execution, token) = a_held_task().await;
 
     let not_json = api
         .err(
@@ -208,12 +210,7 @@ async fn an_unpolled_task_times_out_after_timeout_seconds() {
 
 #[tokio::test]
 async fn stop_execution_aborts_and_voids_the_token() {
-    let api = Api::start().await;
-    let activity = api.activity("a").await;
-    let machine = api.machine("m", one_task(&activity)).await;
-    let execution = api.start_execution(&machine, json!({})).await;
-    let task = api.poll(&activity, "w").await;
-    let token = task["taskToken"].as_str().expect("token");
+    let (api, execution, token) = a_held_task().await;
     api.ok(
         "StopExecution",
         json!({"executionArn": execution, "error": "Ops.Cancelled", "cause": "by test"}),
@@ -221,7 +218,7 @@ async fn stop_execution_aborts_and_voids_the_token() {
     .await;
     let stopped = api.describe(&execution).await;
     assert_eq!(stopped["status"], "ABORTED");
-    api.assert_token_void(token).await;
+    api.assert_token_void(&token).await;
     let types = api.event_types(&execution).await;
     assert_eq!(types.last().map(String::as_str), Some("ExecutionAborted"));
 }

@@ -35,6 +35,16 @@ fn callback_definition(extra: Value) -> Value {
     definition
 }
 
+/// Starts the `approvals` machine (`callback_definition(extra)`) on `input`
+/// and waits until its task is handed out; the execution and its token.
+async fn waiting_for_callback(api: &Api, extra: Value, input: Value) -> (String, String) {
+    let execution = api
+        .start_machine("approvals", callback_definition(extra), input)
+        .await;
+    let token = token_of(api, &execution).await;
+    (execution, token)
+}
+
 /// The token the engine put in the message body, read from TaskScheduled.
 async fn token_of(api: &Api, execution: &str) -> String {
     api.wait_for_event(execution, "TaskSubmitted").await;
@@ -53,15 +63,7 @@ async fn token_of(api: &Api, execution: &str) -> String {
 #[tokio::test]
 async fn send_task_success_with_the_token_completes_the_task() {
     let api = Api::start().await;
-    let execution = api
-        .start_machine(
-            "approvals",
-            callback_definition(json!({})),
-            json!({"order": 42}),
-        )
-        .await;
-
-    let token = token_of(&api, &execution).await;
+    let (execution, token) = waiting_for_callback(&api, json!({}), json!({"order": 42})).await;
     assert_eq!(api.describe(&execution).await["status"], "RUNNING");
     api.ok("SendTaskHeartbeat", json!({"taskToken": token}))
         .await;
@@ -99,14 +101,10 @@ async fn send_task_success_with_the_token_completes_the_task() {
 #[tokio::test]
 async fn send_task_failure_is_caught_like_any_task_error() {
     let api = Api::start().await;
-    let definition = callback_definition(json!({
+    let catch = json!({
         "Catch": [ { "ErrorEquals": ["Rejected"], "ResultPath": "$.rejection", "Next": "Rejected" } ]
-    }));
-    let execution = api
-        .start_machine("approvals", definition, json!({"order": 1}))
-        .await;
-
-    let token = token_of(&api, &execution).await;
+    });
+    let (execution, token) = waiting_for_callback(&api, catch, json!({"order": 1})).await;
     api.ok(
         "SendTaskFailure",
         json!({"taskToken": token, "error": "Rejected", "cause": "too expensive"}),
@@ -127,11 +125,8 @@ async fn send_task_failure_is_caught_like_any_task_error() {
 #[tokio::test]
 async fn a_missed_heartbeat_times_the_callback_out() {
     let (api, clock) = Api::on_manual_clock(LocalEngine::builder()).await;
-    let definition = callback_definition(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100}));
-    let execution = api
-        .start_machine("approvals", definition, json!({"order": 1}))
-        .await;
-    let token = token_of(&api, &execution).await;
+    let timers = json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100});
+    let (execution, token) = waiting_for_callback(&api, timers, json!({"order": 1})).await;
     heartbeat_once_then_miss_one(&api, &clock, &execution, &token).await;
     let history = api.history(&execution).await;
     let timed_out = first_event(&history, "TaskTimedOut");
@@ -149,14 +144,7 @@ async fn a_missed_heartbeat_times_the_callback_out() {
 #[tokio::test]
 async fn stopping_the_execution_voids_the_token() {
     let api = Api::start().await;
-    let execution = api
-        .start_machine(
-            "approvals",
-            callback_definition(json!({})),
-            json!({"order": 1}),
-        )
-        .await;
-    let token = token_of(&api, &execution).await;
+    let (execution, token) = waiting_for_callback(&api, json!({}), json!({"order": 1})).await;
     api.ok("StopExecution", json!({"executionArn": execution}))
         .await;
     api.assert_token_void(&token).await;
