@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::support::wire::call;
+use crate::support::wire::{call, history_events};
 use crate::support::ROLE;
 use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
@@ -49,16 +49,10 @@ async fn the_api_answers_while_a_state_computes() {
     // the history that says so is answered while it computes.
     let mut entered = false;
     for _ in 0..1_000 {
-        let history = call(
-            addr,
-            "GetExecutionHistory",
-            &json!({"executionArn": execution}),
-        )
-        .await
-        .ok();
-        entered = history["events"]
-            .as_array()
-            .is_some_and(|events| events.iter().any(|e| e["type"] == "PassStateEntered"));
+        entered = history_events(addr, &execution)
+            .await
+            .iter()
+            .any(|e| e["type"] == "PassStateEntered");
         if entered {
             break;
         }

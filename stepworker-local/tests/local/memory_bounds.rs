@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::support::wire::{call, eventually, Wire};
+use crate::support::wire::{call, eventually, history_events, Wire};
 use crate::support::ROLE;
 use serde_json::{json, Value};
 use stepworker_local::{EngineBuilder, LocalEngine, ManualClock, Retention};
@@ -234,19 +234,10 @@ async fn delete_activity_fails_its_queued_and_held_tasks_and_voids_their_tokens(
         let output: Value =
             serde_json::from_str(ended["output"].as_str().unwrap_or("null")).unwrap_or_default();
         assert_eq!(output["Error"], "States.TaskFailed");
-        let history = call(
-            addr,
-            "GetExecutionHistory",
-            &json!({"executionArn": execution}),
-        )
-        .await
-        .ok();
-        let failed = history["events"]
-            .as_array()
+        let failed = history_events(addr, execution)
+            .await
             .into_iter()
-            .flatten()
             .find(|e| e["type"] == "ActivityFailed")
-            .cloned()
             .unwrap_or_default();
         assert!(
             failed["activityFailedEventDetails"]["cause"]

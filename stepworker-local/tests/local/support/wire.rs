@@ -67,6 +67,19 @@ pub async fn call(addr: SocketAddr, operation: &str, body: &Value) -> Wire {
     parse(&answer)
 }
 
+/// The events of `execution`'s history (the first page), oldest first;
+/// the call must succeed.
+pub async fn history_events(addr: SocketAddr, execution: &str) -> Vec<Value> {
+    let history = call(
+        addr,
+        "GetExecutionHistory",
+        &serde_json::json!({"executionArn": execution}),
+    )
+    .await
+    .ok();
+    history["events"].as_array().cloned().unwrap_or_default()
+}
+
 /// Connects and sends the request, leaving the answer unread (for a long
 /// poll a test abandons).
 pub async fn open(addr: SocketAddr, operation: &str, body: &Value) -> TcpStream {
