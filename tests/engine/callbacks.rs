@@ -6,12 +6,12 @@
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, MockConfig};
 
-use crate::support::api::{heartbeat_once_then_miss_one, Api};
+use crate::support::api::{heartbeat_once_then_miss_one, one_state, with_fields, Api};
 use crate::support::spec::{first_event, output};
 
 /// Sends a message carrying the task token, then waits for the callback.
 fn callback_definition(extra: Value) -> Value {
-    let mut wait = json!({
+    let wait = json!({
         "Type": "Task",
         "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": {
@@ -21,15 +21,10 @@ fn callback_definition(extra: Value) -> Value {
         "ResultPath": "$.approval",
         "End": true
     });
-    if let (Some(wait), Some(extra)) = (wait.as_object_mut(), extra.as_object()) {
-        wait.extend(extra.clone());
-    }
-    let mut definition = json!({
-        "StartAt": "WaitForApproval",
-        "States": { "WaitForApproval": wait }
-    });
     // Only a Catch makes the Rejected state reachable.
-    if extra.get("Catch").is_some() {
+    let catches = extra.get("Catch").is_some();
+    let mut definition = one_state("WaitForApproval", with_fields(wait, extra));
+    if catches {
         definition["States"]["Rejected"] = json!({ "Type": "Pass", "End": true });
     }
     definition

@@ -6,8 +6,17 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
 
-use crate::support::api::{one_state, one_task, Api};
+use crate::support::api::{one_state, one_task, with_fields, Api};
 use crate::support::spec::{output, type_names};
+
+/// A machine whose one state, `Each`, is a Map state with `fields` (its
+/// items, processor, thresholds, ...).
+fn map(fields: Value) -> Value {
+    one_state(
+        "Each",
+        with_fields(json!({ "Type": "Map", "End": true }), fields),
+    )
+}
 
 /// An item processor that passes each item through unchanged.
 fn echo_processor() -> Value {
@@ -31,19 +40,14 @@ fn checking_processor() -> Value {
 #[tokio::test]
 async fn items_go_through_the_selector_and_results_keep_item_order() {
     let api = Api::start().await;
-    let definition = one_state(
-        "Each",
-        json!({
-            "Type": "Map",
-            "ItemsPath": "$.items",
-            "ItemSelector": { "index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "tag.$": "$.tag" },
-            "MaxConcurrency": 1,
-            "ItemProcessor": echo_processor(),
-            "ResultSelector": { "all.$": "$" },
-            "ResultPath": "$.results",
-            "End": true
-        }),
-    );
+    let definition = map(json!({
+        "ItemsPath": "$.items",
+        "ItemSelector": { "index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "tag.$": "$.tag" },
+        "MaxConcurrency": 1,
+        "ItemProcessor": echo_processor(),
+        "ResultSelector": { "all.$": "$" },
+        "ResultPath": "$.results"
+    }));
     let (execution, done) = api
         .run_to_end("map", definition, json!({"items": ["a", "b"], "tag": "t"}))
         .await;
@@ -86,15 +90,10 @@ async fn items_go_through_the_selector_and_results_keep_item_order() {
 #[tokio::test]
 async fn legacy_iterator_and_parameters_still_work_and_an_empty_array_gives_an_empty_result() {
     let api = Api::start().await;
-    let definition = one_state(
-        "Each",
-        json!({
-            "Type": "Map",
-            "Parameters": { "v.$": "$$.Map.Item.Value" },
-            "Iterator": { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "OutputPath": "$.v", "End": true } } },
-            "End": true
-        }),
-    );
+    let definition = map(json!({
+        "Parameters": { "v.$": "$$.Map.Item.Value" },
+        "Iterator": { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "OutputPath": "$.v", "End": true } } }
+    }));
     let machine = api.machine("map", definition).await;
     let execution = api.start_execution(&machine, json!([1, 2, 3])).await;
     assert_eq!(api.finished(&execution).await["output"], "[1,2,3]");
@@ -105,10 +104,7 @@ async fn legacy_iterator_and_parameters_still_work_and_an_empty_array_gives_an_e
 #[tokio::test]
 async fn items_path_must_name_an_array() {
     let api = Api::start().await;
-    let definition = one_state(
-        "Each",
-        json!({ "Type": "Map", "ItemsPath": "$.items", "ItemProcessor": echo_processor(), "End": true }),
-    );
+    let definition = map(json!({ "ItemsPath": "$.items", "ItemProcessor": echo_processor() }));
     let (_, done) = api
         .run_to_end("map", definition, json!({"items": "nope"}))
         .await;
@@ -119,14 +115,10 @@ async fn items_path_must_name_an_array() {
 async fn max_concurrency_path_bounds_the_iterations_in_flight() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(200))).await;
     let activity = api.activity("work").await;
-    let definition = one_state(
-        "Each",
-        json!({
-            "Type": "Map", "ItemsPath": "$.items", "MaxConcurrencyPath": "$.width",
-            "ItemProcessor": one_task(&activity),
-            "End": true
-        }),
-    );
+    let definition = map(json!({
+        "ItemsPath": "$.items", "MaxConcurrencyPath": "$.width",
+        "ItemProcessor": one_task(&activity)
+    }));
     let execution = api
         .start_machine("map", definition, json!({"items": [1, 2, 3], "width": 2}))
         .await;
@@ -169,23 +161,18 @@ async fn max_concurrency_path_bounds_the_iterations_in_flight() {
 async fn a_failed_iteration_fails_the_map_with_its_error_and_aborts_the_others() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
     let activity = api.activity("slow").await;
-    let definition = one_state(
-        "Each",
-        json!({
-            "Type": "Map",
-            "ItemProcessor": {
-                "StartAt": "Route",
-                "States": {
-                    "Route": { "Type": "Choice",
-                        "Choices": [ { "Variable": "$", "StringEquals": "slow", "Next": "Work" } ],
-                        "Default": "Bad" },
-                    "Work": { "Type": "Task", "Resource": activity, "End": true },
-                    "Bad": { "Type": "Fail", "Error": "Bad", "Cause": "item refused" }
-                }
-            },
-            "End": true
-        }),
-    );
+    let definition = map(json!({
+        "ItemProcessor": {
+            "StartAt": "Route",
+            "States": {
+                "Route": { "Type": "Choice",
+                    "Choices": [ { "Variable": "$", "StringEquals": "slow", "Next": "Work" } ],
+                    "Default": "Bad" },
+                "Work": { "Type": "Task", "Resource": activity, "End": true },
+                "Bad": { "Type": "Fail", "Error": "Bad", "Cause": "item refused" }
+            }
+        }
+    }));
     let (execution, done) = api
         .run_to_end("map", definition, json!(["slow", "bad"]))
         .await;
@@ -209,15 +196,10 @@ async fn a_failed_iteration_fails_the_map_with_its_error_and_aborts_the_others()
 #[tokio::test]
 async fn tolerated_failures_keep_the_map_running_until_a_threshold_is_passed() {
     let api = Api::start().await;
-    let definition = one_state(
-        "Each",
-        json!({
-            "Type": "Map",
-            "ToleratedFailureCount": 1,
-            "ItemProcessor": checking_processor(),
-            "End": true
-        }),
-    );
+    let definition = map(json!({
+        "ToleratedFailureCount": 1,
+        "ItemProcessor": checking_processor()
+    }));
     let items = json!([{"ok": true}, {"ok": false}, {"ok": true}]);
     let (_, done) = api.run_to_end("count", definition, items.clone()).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
@@ -226,16 +208,11 @@ async fn tolerated_failures_keep_the_map_running_until_a_threshold_is_passed() {
         json!(["fine", {"Error": "Bad", "Cause": "item refused"}, "fine"])
     );
 
-    let by_percentage = one_state(
-        "Each",
-        json!({
-            "Type": "Map",
-            "ItemsPath": "$.items",
-            "ToleratedFailurePercentagePath": "$.percent",
-            "ItemProcessor": checking_processor(),
-            "End": true
-        }),
-    );
+    let by_percentage = map(json!({
+        "ItemsPath": "$.items",
+        "ToleratedFailurePercentagePath": "$.percent",
+        "ItemProcessor": checking_processor()
+    }));
     let machine = api.machine("percent", by_percentage).await;
     let tolerated = api
         .start_execution(&machine, json!({"items": items, "percent": 34}))
@@ -282,10 +259,7 @@ async fn catch_on_a_map_state_catches_an_iteration_error() {
 async fn an_inline_map_runs_at_most_40_iterations_at_once() {
     let api = Api::with(LocalEngine::builder().poll_timeout(Duration::from_millis(100))).await;
     let activity = api.activity("work").await;
-    let definition = one_state(
-        "Each",
-        json!({ "Type": "Map", "ItemProcessor": one_task(&activity), "End": true }),
-    );
+    let definition = map(json!({ "ItemProcessor": one_task(&activity) }));
     let items: Vec<u32> = (0..45).collect();
     let execution = api.start_machine("map", definition, json!(items)).await;
     let queued = || api.engine.activity_stats()[&activity].queued_tasks;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use stepworker_local::LocalEngine;
 
-use crate::support::api::{one_state, wait_for_sleepers, Api};
+use crate::support::api::{one_state, wait_for_sleepers, with_fields, Api};
 use crate::support::spec::{output, type_names};
 
 fn pass_branch(name: &str, result: Value) -> Value {
@@ -28,11 +28,8 @@ fn task_branch(name: &str, activity: &str) -> Value {
 /// A machine whose one state, `Both`, is a Parallel state of `branches`
 /// and whatever else `extra` adds (Retry, ResultSelector, ...).
 fn parallel(branches: Value, extra: Value) -> Value {
-    let mut state = json!({ "Type": "Parallel", "Branches": branches, "End": true });
-    if let (Some(state), Some(extra)) = (state.as_object_mut(), extra.as_object()) {
-        state.extend(extra.clone());
-    }
-    one_state("Both", state)
+    let state = json!({ "Type": "Parallel", "Branches": branches, "End": true });
+    one_state("Both", with_fields(state, extra))
 }
 
 #[tokio::test]

@@ -284,11 +284,16 @@ pub fn one_task(activity: &str) -> Value {
 /// A one-Task state machine on `activity`, its Task state also given the
 /// fields of `extra` (`TimeoutSeconds`, `HeartbeatSeconds`, ...).
 pub fn one_task_with(activity: &str, extra: Value) -> Value {
-    let mut task = json!({ "Type": "Task", "Resource": activity, "End": true });
-    if let (Some(task), Some(extra)) = (task.as_object_mut(), extra.as_object()) {
-        task.extend(extra.clone());
+    let task = json!({ "Type": "Task", "Resource": activity, "End": true });
+    one_state("Work", with_fields(task, extra))
+}
+
+/// `state` with the fields of `extra` added (replacing any of the same name).
+pub fn with_fields(mut state: Value, extra: Value) -> Value {
+    if let (Some(fields), Value::Object(extra)) = (state.as_object_mut(), extra) {
+        fields.extend(extra);
     }
-    one_state("Work", task)
+    state
 }
 
 /// A state machine of the single state `name`, defined by `state`.
