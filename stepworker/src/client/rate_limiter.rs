@@ -77,8 +77,7 @@ impl RateLimiter {
     /// Waits until one attempt may be sent (at once while never throttled).
     pub(crate) async fn acquire(&self) {
         loop {
-            let wait = self.lock().take(ATTEMPT_COST, self.now());
-            match wait {
+            match self.try_acquire() {
                 None => return,
                 Some(delay) => {
                     tracing::debug!(?delay, "client-side rate limit delays the request");
@@ -88,10 +87,29 @@ impl RateLimiter {
         }
     }
 
+    /// Takes a token for one attempt, or says how long to wait before
+    /// asking again.
+    pub(crate) fn try_acquire(&self) -> Option<Duration> {
+        self.lock().take(ATTEMPT_COST, self.now())
+    }
+
+    /// Learns from an attempt's outcome, given the rate the caller measured
+    /// itself (requests per second it sent lately) instead of the smoothed
+    /// half-second buckets, which lag a burst by up to half a second.
+    pub(crate) fn learn_at_rate(&self, throttled: bool, sent_rate: f64) {
+        let now = self.now();
+        self.lock().adjust(now, throttled, sent_rate);
+    }
+
     /// Learns from an attempt's outcome.
     pub(crate) fn observe(&self, throttled: bool) {
         let now = self.now();
         self.lock().update(now, throttled);
+    }
+
+    /// Whether a throttle has been seen, so that calls are paced.
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.lock().enabled
     }
 
     /// The current send rate allowed, in requests per second, when enabled.
@@ -99,6 +117,16 @@ impl RateLimiter {
     fn fill_rate(&self) -> Option<f64> {
         let state = self.lock();
         state.enabled.then_some(state.fill_rate)
+    }
+
+    /// The rate to expect over the next few seconds, once a throttle has
+    /// been seen: after a cut, CUBIC grows back to the rate of the last
+    /// throttle within seconds, so the greater of the two.
+    pub(crate) fn expected_rate(&self) -> Option<f64> {
+        let state = self.lock();
+        state
+            .enabled
+            .then_some(state.fill_rate.max(state.last_max_rate))
     }
 }
 
@@ -132,11 +160,15 @@ impl State {
 
     fn update(&mut self, now: f64, throttled: bool) {
         self.measure(now);
+        self.adjust(now, throttled, self.measured_rate);
+    }
+
+    fn adjust(&mut self, now: f64, throttled: bool, measured_rate: f64) {
         let rate = if throttled {
             let sent = if self.enabled {
-                self.measured_rate.min(self.fill_rate)
+                measured_rate.min(self.fill_rate)
             } else {
-                self.measured_rate
+                measured_rate
             };
             self.last_max_rate = sent;
             self.last_throttle = now;
@@ -146,7 +178,7 @@ impl State {
             let since = now - self.last_throttle - self.time_window();
             SCALE_CONSTANT * since.powi(3) + self.last_max_rate
         };
-        self.set_rate(now, rate.min(2.0 * self.measured_rate));
+        self.set_rate(now, rate.min(2.0 * measured_rate));
     }
 
     /// Smoothed requests per second, counted in half-second buckets.

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, Span};
 
 use super::metrics;
-use super::pacer::Pacer;
+use super::pacer::{Pacer, Sent, Urgency};
 use super::retries::{retry_passed, Retries};
 use super::service::{is_token_gone, TaskService};
 use super::sync::{self, now, sleep_until, Spawned};
@@ -55,20 +55,39 @@ impl HeartbeatPolicy {
     }
 
     /// The latest moment for the next heartbeat after one accepted at
-    /// `last`: three quarters of `HeartbeatSeconds` (2.25 intervals) on. Under
-    /// throttling a heartbeat waits for the worker's pace until then, and a
-    /// failed one is retried no later, so that stretching heartbeats never
-    /// times a task out.
+    /// `last`: three quarters of `HeartbeatSeconds` (2.25 intervals) on. A
+    /// failed heartbeat is retried no later than this (then still waiting for
+    /// the worker's pace, most urgent first).
     pub(crate) fn latest_after(&self, last: Instant) -> Instant {
         last + self.interval.mul_f64(2.25)
+    }
+
+    /// How urgent a heartbeat is at `now`, after one accepted at `last`, for
+    /// the worker's pace: the moment the task times out without it. A task
+    /// the service has already timed out still needs one heartbeat to learn
+    /// so (and free its handler), but less than any task still alive: it is
+    /// given up, behind every heartbeat still due by a moment.
+    pub(crate) fn urgency(&self, last: Instant, now: Instant) -> Urgency {
+        match self.expires {
+            Some(_) if self.expired(last, now) => Urgency::GivenUp(last),
+            Some(expires) => Urgency::By(last + expires),
+            // Nothing times out: as urgent as a task of three intervals.
+            None => Urgency::By(last + self.interval * 3),
+        }
+    }
+
+    /// When a task last heard of at `last` is timed out, if it can be.
+    pub(crate) fn deadline(&self, last: Instant) -> Option<Instant> {
+        self.expires.map(|expires| last + expires)
     }
 
     /// Whether, at `now`, the service has certainly timed the task out: no
     /// heartbeat accepted for `HeartbeatSeconds` since `last` (the moment the
     /// worker saw the acceptance, which is after the service counted it).
-    /// Such a task's heartbeats only wait to hear `TaskTimedOut`, so they go
-    /// at the worker's pace and on the full backoff instead of at the floor:
-    /// in an overloaded fleet most throttled heartbeats are of dead tasks.
+    /// Such a task's heartbeats only wait to hear `TaskTimedOut`, so they
+    /// come last in the worker's pace and retry on the full backoff instead
+    /// of at the floor: in an overloaded fleet most throttled heartbeats are
+    /// of dead tasks.
     pub(crate) fn expired(&self, last: Instant, now: Instant) -> bool {
         self.expires.is_some_and(|expires| now >= last + expires)
     }
@@ -127,8 +146,8 @@ impl Heartbeats {
 /// Requests from the handler (`ctx.heartbeat()`) are skipped while a recent
 /// heartbeat succeeded, and while heartbeats are failing they wait for the
 /// next retry instead of adding calls. Under throttling every heartbeat also
-/// waits for the worker's pace (until its latest moment), and a throttled one
-/// is retried on the client's backoff from its retry quota: many tasks'
+/// waits for the worker's pace (most urgent first), and a throttled one is
+/// retried on the client's backoff from its retry quota: many tasks'
 /// heartbeats become as many calls as the service takes.
 async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: CancellationToken) {
     let HeartbeatSetup {
@@ -154,13 +173,9 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
                 }
             }
         }
-        if policy.expired(last_beat, now()) {
-            pacer.wait_unbounded().await;
-        } else {
-            pacer.wait(policy.latest_after(last_beat).max(now())).await;
-        }
+        let sent = wait_for_pace(&pacer, &policy, last_beat).await;
         let answered = service.send_heartbeat(&token).await;
-        pacer.observe(answered.as_ref().is_err_and(Error::is_throttling));
+        pacer.observe(sent, answered.as_ref().is_err_and(Error::is_throttling));
         match answered {
             Ok(()) => {
                 retry_passed(permit.take());
@@ -199,6 +214,31 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
             }
         }
     }
+}
+
+/// Waits for the worker's pace to send a heartbeat for a task last heard of
+/// at `last`.
+///
+/// Under a pace too slow for every task, the line is served most urgent
+/// first, and serving a heartbeat after its task's deadline spends a token
+/// the next task in line needed: the whole line would be served too late,
+/// one task after another, until every task timed out. So a heartbeat that
+/// the pace cannot serve in time gives its task up at once (it waits behind
+/// every live task, and most likely its task times out), and one whose
+/// deadline passes while it waits leaves its place likewise. The tasks the
+/// pace can keep alive stay alive.
+async fn wait_for_pace(pacer: &Pacer, policy: &HeartbeatPolicy, last: Instant) -> Sent {
+    let now = now();
+    if let Some(deadline) = policy.deadline(last).filter(|&deadline| now < deadline) {
+        let urgency = policy.urgency(last, now);
+        if pacer.can_serve_by(urgency, deadline) {
+            tokio::select! {
+                sent = pacer.wait(urgency) => return sent,
+                () = sleep_until(deadline) => {}
+            }
+        }
+    }
+    pacer.wait(Urgency::GivenUp(last)).await
 }
 
 #[cfg(test)]
@@ -245,7 +285,28 @@ mod tests {
     }
 
     #[test]
-    fn a_heartbeat_waits_at_most_three_quarters_of_heartbeat_seconds() {
+    fn a_dead_task_is_less_urgent_than_any_live_one() {
+        let policy = HeartbeatPolicy::new(Some(Duration::from_secs(3)), Duration::from_secs(60));
+        let dead_since = Instant::now();
+        let dead = policy.urgency(dead_since, dead_since + Duration::from_secs(3));
+        // A live task heard of long after the dead one.
+        let live_last = dead_since + Duration::from_secs(60);
+        let live = policy.urgency(live_last, live_last);
+        assert_eq!(
+            live,
+            Urgency::By(live_last + Duration::from_secs(3)),
+            "its deadline"
+        );
+        assert!(live < dead, "{live:?} vs {dead:?}");
+        let unhinted = HeartbeatPolicy::new(None, Duration::from_secs(20));
+        assert_eq!(
+            unhinted.urgency(dead_since, dead_since + Duration::from_secs(600)),
+            Urgency::By(dead_since + Duration::from_secs(60))
+        );
+    }
+
+    #[test]
+    fn a_failed_heartbeat_is_retried_by_three_quarters_of_heartbeat_seconds() {
         let policy = HeartbeatPolicy::new(Some(Duration::from_secs(12)), Duration::from_secs(60));
         let last = Instant::now();
         assert_eq!(policy.latest_after(last), last + Duration::from_secs(9));

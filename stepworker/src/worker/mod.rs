@@ -40,6 +40,7 @@ mod report;
 mod retries;
 mod run;
 mod runtime;
+mod send_rate;
 mod service;
 mod shutdown;
 mod shutdown_phases;

@@ -46,11 +46,11 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
             () = runtime.shutdown.requested.cancelled() => return,
             slot = runtime.slots.acquire(name, &target.slots) => slot,
         };
-        tokio::select! {
+        let sent = tokio::select! {
             biased;
             () = runtime.shutdown.requested.cancelled() => return,
-            () = runtime.poll_pacer.wait_unbounded() => {}
-        }
+            sent = runtime.poll_pacer.wait_in_any_order() => sent,
+        };
         metrics::poll(name);
         // Shutdown lets an open poll run on until the cut: the service may
         // hand it a task at any moment, and a task handed to a poll the
@@ -71,7 +71,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
         };
         match polled {
             Ok(Some(task)) => {
-                runtime.poll_pacer.observe(false);
+                runtime.poll_pacer.observe(sent, false);
                 retry_passed(permit.take());
                 failures = 0;
                 target.health.poll_succeeded();
@@ -87,7 +87,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                 }
             }
             Ok(None) => {
-                runtime.poll_pacer.observe(false);
+                runtime.poll_pacer.observe(sent, false);
                 retry_passed(permit.take());
                 failures = 0;
                 target.health.poll_succeeded();
@@ -104,7 +104,7 @@ async fn poll_loop(runtime: Arc<Runtime>, target: Arc<PollTarget>) {
                 }
             }
             Err(error) => {
-                runtime.poll_pacer.observe(error.is_throttling());
+                runtime.poll_pacer.observe(sent, error.is_throttling());
                 drop(slot);
                 metrics::api_error("GetActivityTask", &error);
                 target.health.poll_failed(&error);
