@@ -34,6 +34,8 @@ pub(crate) struct MockService {
     /// CreateActivity calls that answer `AccessDeniedException` before one
     /// is accepted.
     pub(crate) refused_creates: AtomicUsize,
+    /// CreateActivity calls still to be throttled.
+    pub(crate) throttled_creates: AtomicUsize,
     pub(crate) create_calls: AtomicUsize,
     /// Polls that answer `AccessDeniedException` before one is accepted.
     pub(crate) refused_polls: AtomicUsize,
@@ -62,6 +64,7 @@ impl MockService {
             lost_report_answers: AtomicUsize::new(0),
             heartbeat_times: Mutex::new(Vec::new()),
             refused_creates: AtomicUsize::new(0),
+            throttled_creates: AtomicUsize::new(0),
             create_calls: AtomicUsize::new(0),
             refused_polls: AtomicUsize::new(0),
             reports: Mutex::new(Vec::new()),
@@ -152,6 +155,9 @@ impl TaskService for MockService {
             self.create_calls.fetch_add(1, Ordering::SeqCst);
             if take_one(&self.refused_creates) {
                 return Err(service_error(ErrorCode::AccessDeniedException));
+            }
+            if take_one(&self.throttled_creates) {
+                return Err(service_error(ErrorCode::ThrottlingException));
             }
             Ok(format!(
                 "arn:aws:states:us-east-1:123456789012:activity:{name}"

@@ -2,9 +2,11 @@
 //! background, then starting its pollers.
 //!
 //! A failing registration never ends the worker: each activity retries on its
-//! own, and the others serve meanwhile. A denied call (a role without
-//! `states:CreateActivity`) is retried slowly, since only a change of policy
-//! fixes it; [`WorkerBuilder::activity_arn`](super::WorkerBuilder::activity_arn)
+//! own, and the others serve meanwhile. Throttling, 5xx and transport
+//! failures retry on the client's backoff and retry quota, like every other
+//! call of the worker (`retries.rs`). A denied call (a role without
+//! `states:CreateActivity`) is retried slowly on a schedule of its own,
+//! since only a change of policy fixes it; [`WorkerBuilder::activity_arn`](super::WorkerBuilder::activity_arn)
 //! serves an activity without registering it at all.
 
 use std::sync::Arc;
@@ -13,18 +15,16 @@ use std::time::Duration;
 use super::handler::RegisteredActivity;
 use super::poller::{spawn_poller, PollTarget};
 use super::poller_count::PollerCount;
+use super::retries::retry_passed;
 use super::runtime::Runtime;
 use super::sync;
 use super::{health, metrics};
 
-/// First wait after a retryable failure (throttling, 5xx, transport).
-const FIRST_RETRY: Duration = Duration::from_millis(500);
-
 /// First wait after a refusal (AccessDenied, validation, ...).
 const FIRST_REFUSED_RETRY: Duration = Duration::from_secs(5);
 
-/// The longest wait between two attempts.
-const MAX_RETRY: Duration = Duration::from_secs(60);
+/// The longest wait between two refused attempts.
+const MAX_REFUSED_RETRY: Duration = Duration::from_secs(60);
 
 /// Registers `activity` unless it came with an ARN, then starts its pollers;
 /// gives up only when shutdown starts.
@@ -64,6 +64,7 @@ async fn register(
     health: &health::ActivityHealthCell,
 ) -> Option<Arc<str>> {
     let mut failures = 0_u32;
+    let mut permit = None;
     loop {
         let created = tokio::select! {
             created = runtime.service.create_activity(&activity.name) => created,
@@ -71,6 +72,7 @@ async fn register(
         };
         let error = match created {
             Ok(arn) => {
+                retry_passed(permit.take());
                 tracing::debug!(activity = %activity.name, %arn, "activity registered");
                 return Some(Arc::from(arn));
             }
@@ -78,9 +80,16 @@ async fn register(
         };
         metrics::api_error("CreateActivity", &error);
         health.registration_failed(&error);
+        drop(permit.take());
         failures = failures.saturating_add(1);
         let retryable = error.is_retryable();
-        let delay = retry_delay(failures, retryable, fastrand::f64());
+        let delay = if retryable {
+            let plan = runtime.retries.plan(&error, failures);
+            permit = plan.permit;
+            plan.delay
+        } else {
+            refused_retry_delay(failures, fastrand::f64())
+        };
         if retryable {
             tracing::warn!(activity = %activity.name, %error, retry_in = ?delay, "CreateActivity failed; retrying");
         } else {
@@ -93,18 +102,13 @@ async fn register(
     }
 }
 
-/// The wait after `failures` failures in a row: doubling from 500 ms (5 s
-/// when refused) up to a minute, between half and all of it (`unit` in
-/// `[0, 1)`), so a fleet started together does not retry together.
-fn retry_delay(failures: u32, retryable: bool, unit: f64) -> Duration {
-    let first = if retryable {
-        FIRST_RETRY
-    } else {
-        FIRST_REFUSED_RETRY
-    };
-    let bound = first
+/// The wait after `failures` refusals in a row: doubling from 5 s up to a
+/// minute, between half and all of it (`unit` in `[0, 1)`), so a fleet
+/// started together does not retry together.
+fn refused_retry_delay(failures: u32, unit: f64) -> Duration {
+    let bound = FIRST_REFUSED_RETRY
         .saturating_mul(1 << failures.saturating_sub(1).min(16))
-        .min(MAX_RETRY);
+        .min(MAX_REFUSED_RETRY);
     bound.mul_f64(0.5 + 0.5 * unit.clamp(0.0, 1.0))
 }
 
@@ -113,10 +117,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refusals_are_retried_slower_than_throttling() {
-        assert_eq!(retry_delay(1, true, 1.0), Duration::from_millis(500));
-        assert_eq!(retry_delay(1, false, 1.0), Duration::from_secs(5));
-        assert_eq!(retry_delay(1, false, 0.0), Duration::from_millis(2500));
-        assert_eq!(retry_delay(20, false, 1.0), MAX_RETRY);
+    fn refusals_are_retried_from_five_seconds_to_a_minute_with_jitter() {
+        assert_eq!(refused_retry_delay(1, 1.0), Duration::from_secs(5));
+        assert_eq!(refused_retry_delay(1, 0.0), Duration::from_millis(2500));
+        assert_eq!(refused_retry_delay(2, 1.0), Duration::from_secs(10));
+        assert_eq!(refused_retry_delay(20, 1.0), MAX_REFUSED_RETRY);
     }
 }

@@ -47,6 +47,31 @@ async fn a_refused_registration_is_retried_and_the_activity_then_serves() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_throttled_registration_retries_on_the_clients_throttling_backoff() {
+    let service = MockService::new(Duration::from_secs(60));
+    service.throttled_creates.store(2, Ordering::SeqCst);
+    service.enqueue("t", r#"{"echo": {"value": 3}}"#);
+    let started = tokio::time::Instant::now();
+    let harness = start(service, |b| b);
+    // The client's throttling backoff: up to 1 s, then up to 2 s (full
+    // jitter). A refusal's schedule would wait at least 2.5 s, then 5 s.
+    let served = eventually(Duration::from_secs(10), || {
+        !harness.service.reports().is_empty()
+    })
+    .await;
+    assert!(served, "never served after the throttles ended");
+    assert!(
+        started.elapsed() <= Duration::from_millis(3100),
+        "registered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(harness.service.create_calls.load(Ordering::SeqCst), 3);
+    harness.handle.shutdown();
+    let ended = tokio::time::timeout(Duration::from_secs(60), harness.run).await;
+    assert!(matches!(ended, Ok(Ok(Ok(())))));
+}
+
+#[tokio::test(start_paused = true)]
 async fn polls_refused_in_a_row_turn_health_unhealthy_and_a_good_poll_heals_it() {
     let service = MockService::new(Duration::from_secs(1));
     service.refused_polls.store(5, Ordering::SeqCst);
