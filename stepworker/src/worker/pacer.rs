@@ -254,25 +254,35 @@ mod tests {
         );
     }
 
+    /// Queues one call per entry, all at once, and names them in the order
+    /// the pace served them.
+    async fn served_in_order<T: Copy + Send + 'static>(
+        pacer: &Arc<Pacer>,
+        calls: impl IntoIterator<Item = (T, Urgency)>,
+    ) -> Vec<T> {
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for (name, urgency) in calls {
+            let (pacer, served) = (Arc::clone(pacer), Arc::clone(&served));
+            waiting.push(tokio::spawn(async move {
+                let _ = pacer.wait(urgency).await;
+                served.lock().unwrap().push(name);
+            }));
+        }
+        for call in waiting {
+            call.await.unwrap();
+        }
+        let order = served.lock().unwrap().clone();
+        order
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_most_urgent_waiting_call_goes_first() {
         let pacer = throttled_pacer();
         let start = Instant::now();
-        let served = Arc::new(Mutex::new(Vec::new()));
-        let mut calls = Vec::new();
-        for seconds in [3_u64, 1, 4, 0, 2] {
-            let (pacer, served) = (Arc::clone(&pacer), Arc::clone(&served));
-            calls.push(tokio::spawn(async move {
-                let _ = pacer
-                    .wait(Urgency::By(start + Duration::from_secs(seconds)))
-                    .await;
-                served.lock().unwrap().push(seconds);
-            }));
-        }
-        for call in calls {
-            call.await.unwrap();
-        }
-        assert_eq!(*served.lock().unwrap(), [0, 1, 2, 3, 4]);
+        let calls = [3_u64, 1, 4, 0, 2]
+            .map(|seconds| (seconds, Urgency::By(start + Duration::from_secs(seconds))));
+        assert_eq!(served_in_order(&pacer, calls).await, [0, 1, 2, 3, 4]);
         assert!(pacer.waiting().is_empty());
     }
 
@@ -280,27 +290,16 @@ mod tests {
     async fn a_call_given_up_goes_after_every_call_still_due() {
         let pacer = throttled_pacer();
         let start = Instant::now();
-        let served = Arc::new(Mutex::new(Vec::new()));
-        let mut calls = Vec::new();
-        for (name, urgency) in [
+        let calls = [
             ("given up long ago", Urgency::GivenUp(start)),
             (
                 "due in an hour",
                 Urgency::By(start + Duration::from_secs(3600)),
             ),
             ("due now", Urgency::By(start)),
-        ] {
-            let (pacer, served) = (Arc::clone(&pacer), Arc::clone(&served));
-            calls.push(tokio::spawn(async move {
-                let _ = pacer.wait(urgency).await;
-                served.lock().unwrap().push(name);
-            }));
-        }
-        for call in calls {
-            call.await.unwrap();
-        }
+        ];
         assert_eq!(
-            *served.lock().unwrap(),
+            served_in_order(&pacer, calls).await,
             ["due now", "due in an hour", "given up long ago"]
         );
     }
