@@ -305,6 +305,37 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_call_is_reachable_only_if_the_pace_serves_every_more_urgent_one_first() {
+        // Throttled from nothing sent: the 0.5/s floor, one call every 2 s.
+        let pacer = throttled_pacer();
+        let start = Instant::now();
+        let unpaced = Pacer::new();
+        assert!(unpaced.can_serve_by(Urgency::By(start), start));
+
+        let waiting: Vec<_> = (0..4_u64)
+            .map(|n| {
+                let pacer = Arc::clone(&pacer);
+                tokio::spawn(async move {
+                    let _ = pacer
+                        .wait(Urgency::By(start + Duration::from_secs(n)))
+                        .await;
+                })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        // Behind four calls, its own turn comes about 10 s from now.
+        let last = Urgency::By(start + Duration::from_secs(30));
+        assert!(!pacer.can_serve_by(last, start + Duration::from_secs(9)));
+        assert!(pacer.can_serve_by(last, start + Duration::from_secs(11)));
+        // More urgent than all of them, its turn is the next token.
+        let first = Urgency::By(start);
+        assert!(pacer.can_serve_by(first, start + Duration::from_secs(3)));
+        for call in waiting {
+            call.abort();
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_call_dropped_while_first_in_line_hands_the_turn_on() {
         let pacer = throttled_pacer();
         let start = Instant::now();
