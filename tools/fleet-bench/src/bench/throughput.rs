@@ -32,6 +32,19 @@ pub struct Args {
     /// Rounds of each consumer.
     #[arg(long, default_value_t = 5)]
     rounds: usize,
+    /// Runs one consumer only (for profiling it, e.g. counting instructions
+    /// under callgrind): no ratio is printed.
+    #[arg(long, value_enum)]
+    only: Option<Consumer>,
+}
+
+/// One of the two consumers.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Consumer {
+    /// The worker runtime.
+    Worker,
+    /// The hand-written poll loop.
+    Bare,
 }
 
 impl Default for Args {
@@ -40,6 +53,7 @@ impl Default for Args {
             tasks: 3000,
             pollers: 16,
             rounds: 5,
+            only: None,
         }
     }
 }
@@ -74,6 +88,14 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         // bare, worker | worker, bare | bare, worker ...
         let bare_first = round % 2 == 0;
         for bare in [bare_first, !bare_first] {
+            let consumer = if bare {
+                Consumer::Bare
+            } else {
+                Consumer::Worker
+            };
+            if args.only.is_some_and(|only| only != consumer) {
+                continue;
+            }
             let name = format!("bench-{}-{round}", if bare { "bare" } else { "worker" });
             let machine = deploy(&client, &name).await?;
             queue(&machine, args.tasks).await?;
@@ -92,9 +114,16 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
                 worker_rates.push(rate);
             }
         }
+        if args.only.is_some() {
+            continue;
+        }
         let ratio = worker_rates[round] / bare_rates[round];
         println!("throughput: round {round} worker/bare {ratio:.2}");
         ratios.push(ratio);
+    }
+    if args.only.is_some() {
+        engine.shutdown().await?;
+        return Ok(());
     }
     let worker = median(&mut worker_rates);
     let bare = median(&mut bare_rates);
