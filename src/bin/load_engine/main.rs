@@ -15,7 +15,9 @@
 //! process; with it, any Step Functions-compatible endpoint (give
 //! `--server-pid` for its RSS). `--scaling` prints how throughput and RSS
 //! change as retained executions, waiting executions, parked polls and
-//! history length grow (embedded only; see `scaling.rs`).
+//! history length grow (embedded only; see `scaling.rs`). `--only
+//! throughput` or `--only describe` measures just those figures, for
+//! profiling one path.
 
 mod loops;
 mod report;
@@ -48,6 +50,9 @@ struct Args {
     /// load first (whose retained executions would otherwise count).
     #[arg(long)]
     rss_only: bool,
+    /// Measure only these figures (for profiling one path); no RSS figure.
+    #[arg(long, value_enum, conflicts_with = "rss_only")]
+    only: Option<Only>,
     /// Drive this Step Functions-compatible endpoint instead of an embedded
     /// stepworker-local.
     #[arg(long, value_name = "URL")]
@@ -65,6 +70,15 @@ struct Args {
     scaling: bool,
     #[command(subcommand)]
     step: Option<Step>,
+}
+
+/// The figures `--only` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Only {
+    /// The ceiling, the Pass chain and the activity round trips.
+    Throughput,
+    /// DescribeStateMachine latency, the engine's and the ceiling's.
+    Describe,
 }
 
 /// One step of the scaling table, run in a child process so its RSS is its own.
@@ -129,7 +143,7 @@ async fn main() -> Result<()> {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
 
-    if !args.rss_only {
+    if !args.rss_only && args.only != Some(Only::Describe) {
         let ceiling_rate =
             workloads::requests_per_second(&ceiling_client, args.concurrency, window).await?;
         report.set("ceiling_requests_per_s", ceiling_rate);
@@ -138,6 +152,8 @@ async fn main() -> Result<()> {
             ceiling.arrangement()
         );
         throughput(&mut report, &client, &suffix, &args, window, ceiling_rate).await;
+    }
+    if !args.rss_only && args.only != Some(Only::Throughput) {
         latency(
             &mut report,
             &client,
@@ -148,7 +164,7 @@ async fn main() -> Result<()> {
         )
         .await;
     }
-    if target.rss().is_some() {
+    if target.rss().is_some() && args.only.is_none() {
         let rss = rss_with_waiting(&target, &suffix, args.waiting).await;
         report.record("rss_with_waiting", rss);
     }

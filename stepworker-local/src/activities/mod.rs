@@ -8,11 +8,13 @@
 //! point, and the lock that makes it one, is listed in `CONCURRENCY.md` at
 //! the crate's root; `model_check` explores both pieces under shuttle.
 
+mod inbox;
 #[cfg(test)]
 mod model_check;
 mod queue;
 mod sync;
 mod tasks;
 
+pub use inbox::Inbox;
 pub use queue::{ActivityQueue, ClosedPoll, ClosedPollKeeper, PollRefused, QueuedTask};
 pub use tasks::{Closed, Refused, TaskEvent, TaskLog, TaskTable, TimerClaim};

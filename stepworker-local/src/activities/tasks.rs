@@ -21,8 +21,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
-use tokio::sync::mpsc;
 
+use super::inbox::{inbox, Inbox, InboxSender};
 use super::sync::Mutex;
 
 /// What a worker did with a task, in the order the engine learned it.
@@ -45,9 +45,8 @@ pub enum TaskEvent {
         /// The result, JSON text (already validated); shared with the
         /// history event that records it.
         output: Arc<str>,
-        /// `output` parsed, as validating it parsed it. Boxed: every open
-        /// task's channel reserves room for a block of events, so the
-        /// enum stays small.
+        /// `output` parsed, as validating it parsed it. Boxed, so the
+        /// enum stays small in the queues that hold it.
         value: Box<Value>,
     },
     /// `SendTaskFailure`.
@@ -99,7 +98,7 @@ enum Entry {
     /// Still good: the channel to its runner and the history its fate is
     /// written to.
     Open {
-        events: mpsc::UnboundedSender<TaskEvent>,
+        events: InboxSender,
         log: Arc<dyn TaskLog>,
     },
     /// No longer good. Only the reason stays, which is what a late report
@@ -149,8 +148,8 @@ pub struct TaskTable {
 impl TaskTable {
     /// Registers a new open task, its fate written to `log`, and returns
     /// the receiver of its events.
-    pub fn open(&self, task_id: u64, log: Arc<dyn TaskLog>) -> mpsc::UnboundedReceiver<TaskEvent> {
-        let (events, receiver) = mpsc::unbounded_channel();
+    pub fn open(&self, task_id: u64, log: Arc<dyn TaskLog>) -> Inbox {
+        let (events, receiver) = inbox();
         self.entries
             .lock()
             .insert(task_id, Entry::Open { events, log });
@@ -285,6 +284,7 @@ impl TaskTable {
 mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
 
+    use super::super::inbox::TryRecvError;
     use super::*;
 
     /// A history that counts what it was given, until its execution ends.
@@ -304,8 +304,7 @@ mod tests {
         }
     }
 
-    /// Each open task's channel allocates a block of 32 events up front, so
-    /// every waiting execution pays for the largest variant 32 times.
+    /// Events sit in each token's inbox until its runner reads them.
     #[test]
     fn task_events_stay_compact() {
         assert!(
@@ -394,10 +393,7 @@ mod tests {
         // What was sent before the close still reaches the runner, then
         // the channel reads as closed: nothing holds its sending side.
         assert_eq!(events.try_recv().ok(), Some(succeeded("\"big\"")));
-        assert_eq!(
-            events.try_recv(),
-            Err(mpsc::error::TryRecvError::Disconnected)
-        );
+        assert_eq!(events.try_recv(), Err(TryRecvError::Disconnected));
         assert_eq!(
             table.heartbeat(1, 0),
             Err(Refused::Closed(Closed::Reported))
@@ -409,10 +405,7 @@ mod tests {
             TimerClaim::Expired { written: true }
         );
         assert_eq!(Arc::strong_count(&log), 1);
-        assert_eq!(
-            timed_out.try_recv(),
-            Err(mpsc::error::TryRecvError::Disconnected)
-        );
+        assert_eq!(timed_out.try_recv(), Err(TryRecvError::Disconnected));
     }
 
     #[test]

@@ -34,9 +34,49 @@ pub const MAX_QUERY_VISITS: u128 = 10_000_000;
 /// hold together: they are copied into a new array.
 pub const MAX_SELECTED_BYTES: usize = 4 * stepworker::model::MAX_PAYLOAD_BYTES;
 
+/// Levels [`depth_exceeds`] walks by recursion, allocating nothing,
+/// before it falls back to a stack of its own (a few hundred bytes of the
+/// thread's stack per level).
+const RECURSIVE_LEVELS: usize = 16;
+
 /// How deep `value` nests (a scalar is depth 0, `[]` and `[1]` depth 1),
-/// counted without recursion, stopping early once past `limit`.
+/// stopping early once past `limit`. Every state's output is checked, and
+/// most are shallow: those are walked by a bounded recursion with no
+/// allocation; a value nested past [`RECURSIVE_LEVELS`] is walked again
+/// without recursion.
 pub fn depth_exceeds(value: &Value, limit: usize) -> bool {
+    match shallow_depth_exceeds(value, 0, limit) {
+        Some(exceeds) => exceeds,
+        None => deep_depth_exceeds(value, limit),
+    }
+}
+
+/// [`depth_exceeds`] for `value` at `depth`; `None` if it nests past
+/// [`RECURSIVE_LEVELS`] before an answer.
+fn shallow_depth_exceeds(value: &Value, depth: usize, limit: usize) -> Option<bool> {
+    let inner = depth + 1;
+    let children: &mut dyn Iterator<Item = &Value> = match value {
+        Value::Array(items) => &mut items.iter(),
+        Value::Object(map) => &mut map.values(),
+        _ => return Some(false),
+    };
+    if inner > limit {
+        return Some(true);
+    }
+    if inner > RECURSIVE_LEVELS {
+        return None;
+    }
+    for child in children {
+        match shallow_depth_exceeds(child, inner, limit) {
+            Some(false) => {}
+            answer => return answer,
+        }
+    }
+    Some(false)
+}
+
+/// [`depth_exceeds`] without recursion, for any depth.
+fn deep_depth_exceeds(value: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
     while let Some((node, depth)) = stack.pop() {
         let inner = depth + 1;
@@ -104,6 +144,28 @@ mod tests {
         assert!(depth_exceeds(&deep, MAX_VALUE_DEPTH));
         assert!(!depth_exceeds(&nested(MAX_VALUE_DEPTH), MAX_VALUE_DEPTH));
         drop_flat(deep);
+    }
+
+    /// The recursive walk of shallow values and the stack walk of deep ones
+    /// agree at every depth around the switch and every limit.
+    #[test]
+    fn shallow_and_deep_walks_agree() {
+        for depth in 0..RECURSIVE_LEVELS * 3 {
+            let values = [
+                nested(depth),
+                json!({"a": 1, "b": [2, {"c": nested(depth)}], "d": {}}),
+                json!([nested(depth / 2), nested(depth), "x"]),
+            ];
+            for value in &values {
+                for limit in 0..RECURSIVE_LEVELS * 3 + 2 {
+                    assert_eq!(
+                        depth_exceeds(value, limit),
+                        deep_depth_exceeds(value, limit),
+                        "depth {depth}, limit {limit}: {value}"
+                    );
+                }
+            }
+        }
     }
 
     /// The deepest value one state can build before its output is checked

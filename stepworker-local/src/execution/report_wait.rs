@@ -4,12 +4,10 @@
 //! tasks share this loop, so the race between a report and a deadline is
 //! decided the same way for both.
 
-use tokio::sync::mpsc;
-
 use super::attempt::Attempt;
 use super::history::ErrorCause;
 use super::runner::Runner;
-use crate::activities::{TaskEvent, TimerClaim};
+use crate::activities::{Inbox, TaskEvent, TimerClaim};
 use crate::asl::{errors, StatesError};
 
 /// What one report did to the wait.
@@ -45,7 +43,7 @@ impl Runner {
     pub(super) async fn wait_for_report(
         &self,
         task_id: u64,
-        reports: &mut mpsc::UnboundedReceiver<TaskEvent>,
+        reports: &mut Inbox,
         mut deadlines: Deadlines,
         mut on_report: impl FnMut(&Self, TaskEvent) -> Reported,
         record_timed_out: impl FnOnce(&Self, ErrorCause) -> Option<i64>,

@@ -69,7 +69,9 @@ pub async fn serve(
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
-        let connection = graceful.watch(connection);
+        // Polled again in place when it wakes itself (hyper does on every
+        // request body): see `repoll`.
+        let connection = super::repoll::repoll(graceful.watch(connection));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::trace!(error = %e, "connection ended with an error");

@@ -10,6 +10,7 @@ mod guard;
 pub use guard::{guard, Guard};
 mod listen;
 pub use listen::serve;
+mod repoll;
 mod response;
 mod sigv4;
 pub use sigv4::SigV4Keys;

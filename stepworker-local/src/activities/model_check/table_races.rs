@@ -5,14 +5,13 @@
 
 use std::sync::Arc;
 
-use shuttle::rand::Rng;
-use shuttle::thread;
-use tokio::sync::mpsc;
-
 use super::explore::explore;
 use super::history::{check_history, Event, Execution};
+use super::inbox::Inbox;
 use super::sync::Mutex;
 use super::tasks::{Closed, Refused, TaskEvent, TaskTable, TimerClaim};
+use shuttle::rand::Rng;
+use shuttle::thread;
 
 const TOKENS: [u64; 2] = [1, 2];
 
@@ -34,7 +33,7 @@ fn wait(
     table: &TaskTable,
     execution: &Execution,
     token: u64,
-    reports: &mut mpsc::UnboundedReceiver<TaskEvent>,
+    reports: &mut Inbox,
     has_timer: bool,
 ) -> Waited {
     loop {

@@ -2,10 +2,8 @@
 //! SendTaskFailure, SendTaskHeartbeat, `TimeoutSeconds` and
 //! `HeartbeatSeconds`, on the same task table as activity tasks.
 
-use tokio::sync::mpsc;
-
 use super::events::EventsFor;
-use crate::activities::{Closed, TaskEvent};
+use crate::activities::{Closed, Inbox, TaskEvent};
 use crate::asl::{StatesError, TaskTimeouts};
 use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
@@ -16,7 +14,7 @@ use crate::execution::runner::Runner;
 /// arrive on.
 pub(crate) struct CallbackWait {
     task_id: u64,
-    events: mpsc::UnboundedReceiver<TaskEvent>,
+    events: Inbox,
     timeouts: TaskTimeouts,
 }
 

@@ -3,10 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-use tokio::sync::mpsc;
-
-use crate::activities::{Closed, QueuedTask, TaskEvent};
+use crate::activities::{Closed, Inbox, QueuedTask, TaskEvent};
 use crate::asl::{State, StateKind, StatesError};
 use crate::execution::attempt::Attempt;
 use crate::execution::history::{ErrorCause, EventKind};
@@ -15,6 +12,7 @@ use crate::execution::payload::Payload;
 use crate::execution::report_wait::{after, Deadlines, Reported};
 use crate::execution::runner::Runner;
 use crate::stats::Stats;
+use serde_json::Value;
 
 /// Everything needed to schedule one attempt.
 struct Scheduled {
@@ -22,7 +20,7 @@ struct Scheduled {
     activity: String,
     timeout_seconds: Option<u64>,
     heartbeat_seconds: Option<u64>,
-    events: mpsc::UnboundedReceiver<TaskEvent>,
+    events: Inbox,
 }
 
 impl Runner {
