@@ -9,7 +9,7 @@ async fn raw(
     target: Option<&str>,
     content_type: &str,
     body: &str,
-) -> (u16, Value, bool) {
+) -> (u16, Value, Option<String>) {
     let mut request = reqwest::Client::new()
         .post(&api.url)
         .header("content-type", content_type)
@@ -18,22 +18,35 @@ async fn raw(
         request = request.header("x-amz-target", target);
     }
     let response = request.send().await.expect("reaches engine");
-    let has_request_id = response.headers().contains_key("x-amzn-requestid");
+    let request_id = response
+        .headers()
+        .get("x-amzn-requestid")
+        .and_then(|id| id.to_str().ok())
+        .map(str::to_owned);
     let status = response.status().as_u16();
     let value = response.json::<Value>().await.expect("JSON body");
-    (status, value, has_request_id)
+    (status, value, request_id)
 }
 
 #[tokio::test]
 async fn success_and_error_answers_carry_a_request_id() {
     let api = Api::start().await;
     let target = Some("AWSStepFunctions.ListActivities");
-    let (status, body, id) = raw(&api, target, "application/x-amz-json-1.0", "{}").await;
-    assert_eq!((status, id), (200, true));
+    let (status, body, first) = raw(&api, target, "application/x-amz-json-1.0", "{}").await;
+    assert_eq!(status, 200);
     assert_eq!(body["activities"], json!([]));
     let target = Some("AWSStepFunctions.DescribeActivity");
-    let (status, body, id) = raw(&api, target, "application/x-amz-json-1.0", "{}").await;
-    assert_eq!((status, id), (400, true));
+    let (status, body, second) = raw(&api, target, "application/x-amz-json-1.0", "{}").await;
+    assert_eq!(status, 400);
+    // Each a version-4 UUID in its hyphenated form, as AWS sends, and each
+    // its own.
+    for id in [&first, &second] {
+        let id = id.as_deref().expect("an x-amzn-RequestId header");
+        let parsed = uuid::Uuid::parse_str(id).expect("a UUID");
+        assert_eq!(parsed.get_version_num(), 4, "{id}");
+        assert_eq!(parsed.hyphenated().to_string(), id);
+    }
+    assert_ne!(first, second);
     assert!(body["message"]
         .as_str()
         .is_some_and(|m| m.contains("activityArn")));
