@@ -194,25 +194,25 @@ async fn assert_arrivals_within_one_and_a_half_times_the_refill(
 #[tokio::test]
 async fn throttled_heartbeats_in_standard_mode_arrive_at_no_more_than_one_and_a_half_times_the_refill(
 ) {
-    // 14 tasks with HeartbeatSeconds 3 heartbeat once a second each, 14/s in
-    // all: more than the refill (the bucket is empty within 5 s), so the
-    // worker must stretch them (one per task every 3 s is 4.7/s) without
-    // letting any time out. Served most urgent first, each is heard every
-    // 14 / pace seconds: 2 s at the 7/s the pace drops to when a throttle
-    // cuts it.
-    let (engine, client, machine) = deploy_throttled(
-        heartbeat_and_poll_buckets(),
-        Long::NAME,
-        "throttled-heartbeats",
-    )
-    .await;
+    // 12 tasks with HeartbeatSeconds 3 heartbeat once a second each, 12/s in
+    // all: more than the refill (a heartbeat bucket of 5 is empty within
+    // 3 s), so the worker must stretch them (one per task every 3 s is 4/s)
+    // without letting any time out. Served most urgent first, each is heard
+    // every 12 / pace seconds: 1.7 s at the 7/s the pace drops to when a
+    // throttle cuts it, which leaves room for a machine busy with other tests.
+    let buckets = Quotas::none()
+        .bucket("SendTaskHeartbeat", Bucket::new(5, REFILL))
+        .and_then(|q| q.bucket("GetActivityTask", Bucket::new(20, REFILL)))
+        .expect("known operations");
+    let (engine, client, machine) =
+        deploy_throttled(buckets, Long::NAME, "throttled-heartbeats").await;
     assert_eq!(
         client.config().retry_config().mode(),
         RetryMode::Standard,
         "the default client, in the AWS SDKs' standard retry mode"
     );
-    let (handle, running) = run_worker(&client, Long, 14, 4);
-    let executions = start_tasks(&client, &machine, 14).await;
+    let (handle, running) = run_worker(&client, Long, 12, 4);
+    let executions = start_tasks(&client, &machine, 12).await;
     assert_arrivals_within_one_and_a_half_times_the_refill(&engine).await;
 
     for (n, execution) in &executions {

@@ -118,16 +118,6 @@ impl RateLimiter {
         let state = self.lock();
         state.enabled.then_some(state.fill_rate)
     }
-
-    /// The rate to expect over the next few seconds, once a throttle has
-    /// been seen: after a cut, CUBIC grows back to the rate of the last
-    /// throttle within seconds, so the greater of the two.
-    pub(crate) fn expected_rate(&self) -> Option<f64> {
-        let state = self.lock();
-        state
-            .enabled
-            .then_some(state.fill_rate.max(state.last_max_rate))
-    }
 }
 
 impl State {

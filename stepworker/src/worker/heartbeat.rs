@@ -222,20 +222,16 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
 /// Under a pace too slow for every task, the line is served most urgent
 /// first, and serving a heartbeat after its task's deadline spends a token
 /// the next task in line needed: the whole line would be served too late,
-/// one task after another, until every task timed out. So a heartbeat that
-/// the pace cannot serve in time gives its task up at once (it waits behind
-/// every live task, and most likely its task times out), and one whose
-/// deadline passes while it waits leaves its place likewise. The tasks the
-/// pace can keep alive stay alive.
+/// one task after another, until every task timed out. So a heartbeat whose
+/// task's deadline passes while it waits gives the task up: it leaves its
+/// place and waits behind every live task (to hear `TaskTimedOut` when no
+/// live task needs the token). The tasks the pace can keep alive stay alive.
 async fn wait_for_pace(pacer: &Pacer, policy: &HeartbeatPolicy, last: Instant) -> Sent {
     let now = now();
     if let Some(deadline) = policy.deadline(last).filter(|&deadline| now < deadline) {
-        let urgency = policy.urgency(last, now);
-        if pacer.can_serve_by(urgency, deadline) {
-            tokio::select! {
-                sent = pacer.wait(urgency) => return sent,
-                () = sleep_until(deadline) => {}
-            }
+        tokio::select! {
+            sent = pacer.wait(policy.urgency(last, now)) => return sent,
+            () = sleep_until(deadline) => {}
         }
     }
     pacer.wait(Urgency::GivenUp(last)).await

@@ -15,9 +15,9 @@
 //! a call beyond what the service refills is refused anyway and only takes
 //! the place of one that would have been accepted. What the pacer chooses is
 //! the order: each token goes to the waiting heartbeat that is most urgent
-//! (earliest deadline first), and heartbeats given up (of tasks already
-//! timed out, or that the pace cannot reach in time; see `heartbeat.rs`) go
-//! after every other. When the refill is too slow for every task, the
+//! (earliest deadline first), and heartbeats given up (of tasks whose
+//! deadline passed while they waited; see `heartbeat.rs`) go after every
+//! other. When the refill is too slow for every task, the
 //! tasks the pace can keep alive stay alive and the rest time out, instead of
 //! every task being served too late one after another.
 //!
@@ -103,18 +103,6 @@ impl Pacer {
                 () = turn => {}
             }
         }
-    }
-
-    /// Whether a call of `urgency` entering the line now would have its turn
-    /// by `by`, at the pace to expect: one token for each more urgent call
-    /// waiting, and its own. Always, before the first throttle.
-    pub(crate) fn can_serve_by(&self, urgency: Urgency, by: Instant) -> bool {
-        let Some(rate) = self.limiter.expected_rate() else {
-            return true;
-        };
-        let ahead = self.waiting().range(..(urgency, 0)).count();
-        let turn = Duration::from_secs_f64((ahead + 1) as f64 / rate);
-        now() + turn <= by
     }
 
     /// Learns from the answer to a call that went at `sent`.
@@ -302,37 +290,6 @@ mod tests {
             served_in_order(&pacer, calls).await,
             ["due now", "due in an hour", "given up long ago"]
         );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_call_is_reachable_only_if_the_pace_serves_every_more_urgent_one_first() {
-        // Throttled from nothing sent: the 0.5/s floor, one call every 2 s.
-        let pacer = throttled_pacer();
-        let start = Instant::now();
-        let unpaced = Pacer::new();
-        assert!(unpaced.can_serve_by(Urgency::By(start), start));
-
-        let waiting: Vec<_> = (0..4_u64)
-            .map(|n| {
-                let pacer = Arc::clone(&pacer);
-                tokio::spawn(async move {
-                    let _ = pacer
-                        .wait(Urgency::By(start + Duration::from_secs(n)))
-                        .await;
-                })
-            })
-            .collect();
-        tokio::task::yield_now().await;
-        // Behind four calls, its own turn comes about 10 s from now.
-        let last = Urgency::By(start + Duration::from_secs(30));
-        assert!(!pacer.can_serve_by(last, start + Duration::from_secs(9)));
-        assert!(pacer.can_serve_by(last, start + Duration::from_secs(11)));
-        // More urgent than all of them, its turn is the next token.
-        let first = Urgency::By(start);
-        assert!(pacer.can_serve_by(first, start + Duration::from_secs(3)));
-        for call in waiting {
-            call.abort();
-        }
     }
 
     #[tokio::test(start_paused = true)]
