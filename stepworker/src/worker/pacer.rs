@@ -32,8 +32,6 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use std::time::Duration;
-
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
