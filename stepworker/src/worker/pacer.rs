@@ -47,7 +47,7 @@ pub(crate) struct Pacer {
     /// Calls waiting for their turn, most urgent first; the id keeps two
     /// calls with the same urgency apart.
     waiting: Mutex<BTreeSet<(Urgency, u64)>>,
-    /// Told whenever the first place of `waiting` may have changed.
+    /// Told whenever the first place of `waiting` changes.
     turn: Notify,
     next_id: AtomicU64,
 }
@@ -176,9 +176,18 @@ struct Place<'a> {
 impl<'a> Place<'a> {
     fn take(pacer: &'a Pacer, urgency: Urgency) -> Self {
         let key = (urgency, pacer.next_id.fetch_add(1, Ordering::Relaxed));
-        pacer.waiting().insert(key);
-        // A more urgent call than the first one waiting: let it look.
-        pacer.turn.notify_waiters();
+        let first = {
+            let mut waiting = pacer.waiting();
+            waiting.insert(key);
+            waiting.first() == Some(&key)
+        };
+        // Only a change of the first place concerns the calls waiting: the
+        // one it displaced goes back to waiting for its turn. Waking every
+        // waiter on every arrival would make each token cost a wake per
+        // call in the line.
+        if first {
+            pacer.turn.notify_waiters();
+        }
         Self { pacer, key }
     }
 
@@ -189,8 +198,15 @@ impl<'a> Place<'a> {
 
 impl Drop for Place<'_> {
     fn drop(&mut self) {
-        self.pacer.waiting().remove(&self.key);
-        self.pacer.turn.notify_waiters();
+        let was_first = {
+            let mut waiting = self.pacer.waiting();
+            let was_first = waiting.first() == Some(&self.key);
+            waiting.remove(&self.key);
+            was_first
+        };
+        if was_first {
+            self.pacer.turn.notify_waiters();
+        }
     }
 }
 
@@ -315,6 +331,43 @@ mod tests {
             .await
             .expect("the second call was served")
             .unwrap();
+        assert!(pacer.waiting().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn calls_arriving_and_leaving_from_many_threads_are_all_served() {
+        // A pace of about 700/s: 1,000 calls sent in the last second, then
+        // one throttle.
+        let pacer = Arc::new(Pacer::new());
+        for _ in 0..1000 {
+            let sent = pacer.wait(Urgency::By(Instant::now())).await;
+            pacer.observe(sent, false);
+        }
+        throttle(&pacer, 1);
+        let start = Instant::now();
+        let mut calls = Vec::new();
+        for n in 0..300_u64 {
+            let pacer = Arc::clone(&pacer);
+            let urgency = match n % 3 {
+                0 => Urgency::GivenUp(start),
+                _ => Urgency::By(start + Duration::from_millis(fastrand::u64(0..1000))),
+            };
+            calls.push(tokio::spawn(async move {
+                let sent = pacer.wait(urgency).await;
+                pacer.observe(sent, false);
+            }));
+        }
+        // Every seventh call leaves the line before its turn: the turn must
+        // pass on whether it was first or not.
+        for call in calls.iter().step_by(7) {
+            call.abort();
+        }
+        for (n, call) in calls.into_iter().enumerate() {
+            let ended = tokio::time::timeout(Duration::from_secs(30), call)
+                .await
+                .unwrap_or_else(|_| panic!("call {n} never had its turn"));
+            assert!(n % 7 == 0 || ended.is_ok(), "call {n}: {ended:?}");
+        }
         assert!(pacer.waiting().is_empty());
     }
 
