@@ -152,6 +152,12 @@ async fn arrival_rate(
 /// heartbeats.
 const REFILL: u32 = 10;
 
+/// Held by each test that measures a rate or keeps 3 s heartbeats alive on
+/// real time. Run side by side on two cores, each one's engine and worker
+/// slowed the others' enough to move a heartbeat past its deadline now and
+/// then; one at a time, each measures its own fleet.
+static ONE_FLEET_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn heartbeat_and_poll_buckets() -> Quotas {
     Quotas::none()
         .bucket("SendTaskHeartbeat", Bucket::new(20, REFILL))
@@ -194,6 +200,7 @@ async fn assert_arrivals_within_one_and_a_half_times_the_refill(
 #[tokio::test]
 async fn throttled_heartbeats_in_standard_mode_arrive_at_no_more_than_one_and_a_half_times_the_refill(
 ) {
+    let _alone = ONE_FLEET_AT_A_TIME.lock().await;
     // 12 tasks with HeartbeatSeconds 3 heartbeat once a second each, 12/s in
     // all: more than the refill (a heartbeat bucket of 5 is empty within
     // 3 s), so the worker must stretch them (one per task every 3 s is 4/s)
@@ -231,6 +238,7 @@ async fn throttled_heartbeats_in_standard_mode_arrive_at_no_more_than_one_and_a_
 
 #[tokio::test]
 async fn a_fleet_the_refill_cannot_keep_alive_stays_within_the_refill_and_keeps_some_tasks_alive() {
+    let _alone = ONE_FLEET_AT_A_TIME.lock().await;
     // 60 tasks with HeartbeatSeconds 3 need 20 accepted heartbeats a second,
     // twice the refill: some must time out, whatever the worker does. Sending
     // more than the refill only gets refused, so the worker keeps to its pace
@@ -275,6 +283,7 @@ async fn a_fleet_the_refill_cannot_keep_alive_stays_within_the_refill_and_keeps_
 
 #[tokio::test]
 async fn throttled_idle_pollers_back_off_to_within_one_and_a_half_times_the_refill() {
+    let _alone = ONE_FLEET_AT_A_TIME.lock().await;
     // Eight idle pollers with 0.5 s long polls want 16 polls a second from a
     // bucket of 20 refilled 10 a second: throttled polls back off on the
     // client's schedule (from 1 s, jittered) instead of polling again.

@@ -62,20 +62,6 @@ impl HeartbeatPolicy {
         last + self.interval.mul_f64(2.25)
     }
 
-    /// How urgent a heartbeat is at `now`, after one accepted at `last`, for
-    /// the worker's pace: the moment the task times out without it. A task
-    /// the service has already timed out still needs one heartbeat to learn
-    /// so (and free its handler), but less than any task still alive: it is
-    /// given up, behind every heartbeat still due by a moment.
-    pub(crate) fn urgency(&self, last: Instant, now: Instant) -> Urgency {
-        match self.expires {
-            Some(_) if self.expired(last, now) => Urgency::GivenUp(last),
-            Some(expires) => Urgency::By(last + expires),
-            // Nothing times out: as urgent as a task of three intervals.
-            None => Urgency::By(last + self.interval * 3),
-        }
-    }
-
     /// When a task last heard of at `last` is timed out, if it can be.
     pub(crate) fn deadline(&self, last: Instant) -> Option<Instant> {
         self.expires.map(|expires| last + expires)
@@ -227,10 +213,13 @@ async fn keep_alive(setup: HeartbeatSetup, ctx: ActivityContext, gone: Cancellat
 /// place and waits behind every live task (to hear `TaskTimedOut` when no
 /// live task needs the token). The tasks the pace can keep alive stay alive.
 async fn wait_for_pace(pacer: &Pacer, policy: &HeartbeatPolicy, last: Instant) -> Sent {
-    let now = now();
-    if let Some(deadline) = policy.deadline(last).filter(|&deadline| now < deadline) {
+    let Some(deadline) = policy.deadline(last) else {
+        // Nothing times out: as urgent as a task due three intervals on.
+        return pacer.wait(Urgency::By(last + policy.interval * 3)).await;
+    };
+    if now() < deadline {
         tokio::select! {
-            sent = pacer.wait(policy.urgency(last, now)) => return sent,
+            sent = pacer.wait(Urgency::By(deadline)) => return sent,
             () = sleep_until(deadline) => {}
         }
     }
@@ -280,24 +269,47 @@ mod tests {
         assert_eq!(policy.min_gap(), Duration::from_secs(1));
     }
 
-    #[test]
-    fn a_dead_task_is_less_urgent_than_any_live_one() {
+    #[tokio::test(start_paused = true)]
+    async fn a_heartbeat_whose_deadline_passes_in_the_line_goes_behind_every_live_one() {
+        // Throttled from one call sent: the 0.5/s floor, a token every 2 s.
+        let pacer = Arc::new(Pacer::new());
+        let sent = pacer.wait(Urgency::By(now())).await;
+        pacer.observe(sent, true);
         let policy = HeartbeatPolicy::new(Some(Duration::from_secs(3)), Duration::from_secs(60));
-        let dead_since = Instant::now();
-        let dead = policy.urgency(dead_since, dead_since + Duration::from_secs(3));
-        // A live task heard of long after the dead one.
-        let live_last = dead_since + Duration::from_secs(60);
-        let live = policy.urgency(live_last, live_last);
+        let start = now();
+        let served = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let queue = |name: &'static str, urgency: Option<Urgency>| {
+            let (pacer, served) = (Arc::clone(&pacer), Arc::clone(&served));
+            tokio::spawn(async move {
+                let _ = match urgency {
+                    Some(urgency) => pacer.wait(urgency).await,
+                    None => wait_for_pace(&pacer, &policy, start).await,
+                };
+                served.lock().unwrap().push(name);
+            })
+        };
+        let calls = [
+            queue(
+                "due in 1 s",
+                Some(Urgency::By(start + Duration::from_secs(1))),
+            ),
+            queue(
+                "due in 2 s",
+                Some(Urgency::By(start + Duration::from_secs(2))),
+            ),
+            // Due in 3 s, third in line at 0.5/s: its deadline passes first.
+            queue("heartbeat", None),
+            queue(
+                "due in 10 s",
+                Some(Urgency::By(start + Duration::from_secs(10))),
+            ),
+        ];
+        for call in calls {
+            call.await.unwrap();
+        }
         assert_eq!(
-            live,
-            Urgency::By(live_last + Duration::from_secs(3)),
-            "its deadline"
-        );
-        assert!(live < dead, "{live:?} vs {dead:?}");
-        let unhinted = HeartbeatPolicy::new(None, Duration::from_secs(20));
-        assert_eq!(
-            unhinted.urgency(dead_since, dead_since + Duration::from_secs(600)),
-            Urgency::By(dead_since + Duration::from_secs(60))
+            *served.lock().unwrap(),
+            ["due in 1 s", "due in 2 s", "due in 10 s", "heartbeat"]
         );
     }
 
