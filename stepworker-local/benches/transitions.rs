@@ -10,6 +10,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::{json, Value};
 use stepworker_local::{LocalEngine, Retention};
 
+/// The engine on the allocator its binary installs (jemalloc).
+#[global_allocator]
+static ALLOCATOR: stepworker_local::EngineAllocator = stepworker_local::ENGINE_ALLOCATOR;
+
 const STATES: usize = 100;
 const EXECUTIONS: u64 = 200;
 

@@ -51,7 +51,7 @@ pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use config::{EngineConfig, Retention};
 pub use engine::LocalEngine;
 pub use error::ApiError;
-pub use memory::{BudgetAllocator, EVALUATION_MEMORY_BUDGET};
+pub use memory::{BudgetAllocator, EngineAllocator, ENGINE_ALLOCATOR, EVALUATION_MEMORY_BUDGET};
 pub use mocks::{MockConfig, MockConfigError};
 pub use pressure::{
     Bucket, Faults, Latency, OperationFaults, PressureConfig, PressureCounts, PressureError, Quotas,

@@ -94,9 +94,9 @@ enum Profile {
 }
 
 /// Counts what each JSONata evaluation allocates, so one that builds a
-/// gigabyte string is stopped at its budget.
+/// gigabyte string is stopped at its budget; jemalloc underneath.
 #[global_allocator]
-static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator;
+static ALLOCATOR: stepworker_local::EngineAllocator = stepworker_local::ENGINE_ALLOCATOR;
 
 /// Environment variable naming the mock configuration file, as in Step
 /// Functions Local.

@@ -7,9 +7,9 @@
 //! ([`CancelToken`]), so an allocator that counts what the evaluating
 //! thread allocates can stop one the moment it passes its budget.
 //!
-//! The `stepworker-local` binary installs [`BudgetAllocator`]; a program
-//! that embeds the engine may install it too. Without it evaluations are
-//! bounded by time only.
+//! The `stepworker-local` binary installs [`BudgetAllocator`] over
+//! jemalloc ([`ENGINE_ALLOCATOR`]); a program that embeds the engine may
+//! install either. Without it evaluations are bounded by time only.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -20,14 +20,60 @@ use jsonata_core::evaluator::CancelToken;
 /// frees).
 pub const EVALUATION_MEMORY_BUDGET: usize = 128 * 1024 * 1024;
 
-/// The system allocator, counting the bytes a watched evaluation holds.
+/// An allocator (`A`, the system's by default) that counts the bytes a
+/// watched evaluation holds.
 ///
 /// ```ignore
 /// #[global_allocator]
-/// static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator;
+/// static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator::SYSTEM;
 /// ```
 #[derive(Debug, Default, Clone, Copy)]
-pub struct BudgetAllocator;
+pub struct BudgetAllocator<A = System> {
+    inner: A,
+}
+
+impl BudgetAllocator<System> {
+    /// The budget over the system allocator.
+    pub const SYSTEM: Self = Self::over(System);
+}
+
+impl<A> BudgetAllocator<A> {
+    /// The budget over `inner`, which does the allocating.
+    pub const fn over(inner: A) -> Self {
+        Self { inner }
+    }
+}
+
+/// The allocator the `stepworker-local` binary runs on (and the load tool,
+/// which measures the engine as the binary runs it).
+///
+/// Why jemalloc: glibc's malloc takes a lock on the arena a block came
+/// from when its per-thread cache is full, and the engine frees on one
+/// runtime thread much of what another allocated (a request parsed here, an
+/// execution run there). Under `load_engine`, `perf` put about a tenth of
+/// the CPU in those locks' futex waits and wakes. With jemalloc the load
+/// tool's Pass chain and activity round trips ran 1.6-1.8x faster with no
+/// more memory (see the README's "Closer to the ceiling").
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+pub type EngineAllocator = BudgetAllocator<tikv_jemallocator::Jemalloc>;
+
+/// The allocator the `stepworker-local` binary runs on: the system's where
+/// jemalloc is not built (feature `jemalloc` off, or MSVC).
+#[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
+pub type EngineAllocator = BudgetAllocator<System>;
+
+/// The value to install as [`EngineAllocator`]:
+///
+/// ```ignore
+/// #[global_allocator]
+/// static ALLOCATOR: stepworker_local::EngineAllocator = stepworker_local::ENGINE_ALLOCATOR;
+/// ```
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+pub const ENGINE_ALLOCATOR: EngineAllocator = BudgetAllocator::over(tikv_jemallocator::Jemalloc);
+
+/// The value to install as [`EngineAllocator`].
+#[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
+pub const ENGINE_ALLOCATOR: EngineAllocator = BudgetAllocator::SYSTEM;
 
 /// What one evaluation has allocated, and how to stop it.
 pub(crate) struct Watch {
@@ -99,27 +145,27 @@ fn signed(bytes: usize) -> isize {
     isize::try_from(bytes).unwrap_or(isize::MAX)
 }
 
-// SAFETY: every method forwards to `System` unchanged; the counting touches
+// SAFETY: every method forwards to `inner` unchanged; the counting touches
 // only a const thread-local and never allocates.
-unsafe impl GlobalAlloc for BudgetAllocator {
+unsafe impl<A: GlobalAlloc> GlobalAlloc for BudgetAllocator<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         charge(signed(layout.size()));
-        unsafe { System.alloc(layout) }
+        unsafe { self.inner.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         charge(signed(layout.size()));
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { self.inner.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         charge(-signed(layout.size()));
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { self.inner.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         charge(signed(new_size).saturating_sub(signed(layout.size())));
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { self.inner.realloc(ptr, layout, new_size) }
     }
 }
 

@@ -19,6 +19,11 @@
 //! throughput` or `--only describe` measures just those figures, for
 //! profiling one path.
 
+/// The engine measured as its binary runs it: on jemalloc, with the JSONata
+/// budget (the client and the ceiling share it, so ratios stay fair).
+#[global_allocator]
+static ALLOCATOR: stepworker_local::EngineAllocator = stepworker_local::ENGINE_ALLOCATOR;
+
 mod loops;
 mod report;
 mod scaling;

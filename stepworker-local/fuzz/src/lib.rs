@@ -5,11 +5,11 @@
 
 use serde_json::{json, Value};
 
-/// The allocator the `stepworker-local` binary runs with: a JSONata
-/// evaluation that passes its memory budget is cancelled, not run until the
-/// fuzzer's RSS limit kills it.
+/// The binary's JSONata budget (over the system allocator, which the
+/// sanitizers instrument, not jemalloc): an evaluation that passes its
+/// memory budget is cancelled, not run until the fuzzer's RSS limit kills it.
 #[global_allocator]
-static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator;
+static ALLOCATOR: stepworker_local::BudgetAllocator = stepworker_local::BudgetAllocator::SYSTEM;
 
 /// Installs the panic hook once. jsonata-core panics on some inputs and the
 /// engine catches those panics around the parser and evaluator (a refused
