@@ -117,6 +117,8 @@ impl Core {
         for (task_id, activity) in open {
             self.withdraw_task(task_id, &activity);
         }
+        // Outside the task table's lock: it copies the history.
+        execution.with_state(|s| s.history.shrink_to_fit());
         // Measured before the registry's lock: it walks the history.
         let bytes = execution.retained_bytes();
         let retained = {

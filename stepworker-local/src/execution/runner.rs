@@ -457,7 +457,7 @@ impl Runner {
                 Transition::Next(next, output) => (Some(next), output),
                 Transition::Succeed(output) => (None, output),
             };
-            let output = match Payload::new(output) {
+            let output = match Payload::output_of(output, &input.text) {
                 Ok(output) => output,
                 Err(e) => return WalkEnd::Failed(error_cause(name_oversized_output(&name, e))),
             };

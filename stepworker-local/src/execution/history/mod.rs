@@ -511,6 +511,14 @@ impl History {
         id
     }
 
+    /// Gives back the room the event list grew into but did not fill. An
+    /// ended execution's history is read, and grows again only on a
+    /// redrive, while the list's doubling leaves up to half of it unused
+    /// for as long as the execution is retained.
+    pub fn shrink_to_fit(&mut self) {
+        self.events.shrink_to_fit();
+    }
+
     /// All events, oldest first.
     pub fn events(&self) -> &[Event] {
         &self.events
