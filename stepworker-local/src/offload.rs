@@ -15,8 +15,14 @@ use std::time::Duration;
 
 use tokio::sync::{oneshot, Semaphore};
 
-/// Stack of each offloaded job.
-pub const JOB_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// Stack of each offloaded job. jsonata-core recurses once per level of a
+/// value it builds or drops, and within the memory budget `$reduce` builds
+/// one hundreds of thousands of levels deep; in a debug build, whose frames
+/// are larger and where every allocation passes through the budget's and
+/// jemalloc's own frames, 64 MiB overflowed at 200,000 levels
+/// (`hostile_requests`).
+/// Reserved address space, not memory.
+pub const JOB_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Longest one offloaded request may compute: JSONata evaluations inside it
 /// share this budget (see [`crate::asl::jsonata`]).
