@@ -45,7 +45,9 @@ impl<A> BudgetAllocator<A> {
 }
 
 /// The allocator the `stepworker-local` binary runs on (and the load tool,
-/// which measures the engine as the binary runs it).
+/// which measures the engine as the binary runs it): the budget over
+/// jemalloc, or over the system allocator where jemalloc is not built
+/// (feature `jemalloc` off, or MSVC).
 ///
 /// Why jemalloc: glibc's malloc takes a lock on the arena a block came
 /// from when its per-thread cache is full, and the engine frees on one
@@ -54,13 +56,7 @@ impl<A> BudgetAllocator<A> {
 /// the CPU in those locks' futex waits and wakes. With jemalloc the load
 /// tool's Pass chain and activity round trips ran 1.6-1.8x faster with no
 /// more memory (see the README's "Closer to the ceiling").
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-pub type EngineAllocator = BudgetAllocator<tikv_jemallocator::Jemalloc>;
-
-/// The allocator the `stepworker-local` binary runs on: the system's where
-/// jemalloc is not built (feature `jemalloc` off, or MSVC).
-#[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
-pub type EngineAllocator = BudgetAllocator<System>;
+pub type EngineAllocator = BudgetAllocator<engine_inner::Inner>;
 
 /// The value to install as [`EngineAllocator`]:
 ///
@@ -68,12 +64,20 @@ pub type EngineAllocator = BudgetAllocator<System>;
 /// #[global_allocator]
 /// static ALLOCATOR: stepworker_local::EngineAllocator = stepworker_local::ENGINE_ALLOCATOR;
 /// ```
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-pub const ENGINE_ALLOCATOR: EngineAllocator = BudgetAllocator::over(tikv_jemallocator::Jemalloc);
+pub const ENGINE_ALLOCATOR: EngineAllocator = BudgetAllocator::over(engine_inner::INNER);
 
-/// The value to install as [`EngineAllocator`].
+/// The one place that picks what [`EngineAllocator`] allocates with.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+mod engine_inner {
+    pub type Inner = tikv_jemallocator::Jemalloc;
+    pub const INNER: Inner = tikv_jemallocator::Jemalloc;
+}
+
 #[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
-pub const ENGINE_ALLOCATOR: EngineAllocator = BudgetAllocator::SYSTEM;
+mod engine_inner {
+    pub type Inner = std::alloc::System;
+    pub const INNER: Inner = std::alloc::System;
+}
 
 /// What one evaluation has allocated, and how to stop it.
 pub(crate) struct Watch {

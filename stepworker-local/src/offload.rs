@@ -20,8 +20,7 @@ use tokio::sync::{oneshot, Semaphore};
 /// one hundreds of thousands of levels deep; in a debug build, whose frames
 /// are larger and where every allocation passes through the budget's and
 /// jemalloc's own frames, 64 MiB overflowed at 200,000 levels
-/// (`hostile_requests`).
-/// Reserved address space, not memory.
+/// (`hostile_requests`). Reserved address space, not memory.
 pub const JOB_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Longest one offloaded request may compute: JSONata evaluations inside it
